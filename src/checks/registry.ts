@@ -1,0 +1,27 @@
+// Every check the agent knows, in report order. Selection by --checks/--skip happens here.
+import type { Check, Platform } from '../core/check';
+import { UsageError } from '../core/errors';
+import { trustAzureRoots } from './trust-azure-roots';
+
+export const ALL_CHECKS: readonly Check[] = [trustAzureRoots];
+
+/** An ID matches a selector equal to it, or a prefix ending in "." (`trust.`) or naming a family (`trust`). */
+export function matchesSelector(id: string, selector: string): boolean {
+  if (id === selector) return true;
+  const prefix = selector.endsWith('.') ? selector : `${selector}.`;
+  return id.startsWith(prefix);
+}
+
+export function selectChecks(platform: Platform, include: readonly string[], exclude: readonly string[], all: readonly Check[] = ALL_CHECKS): Check[] {
+  for (const selector of [...include, ...exclude]) {
+    if (!all.some((c) => matchesSelector(c.id, selector))) {
+      throw new UsageError(`unknown check "${selector}": known checks are ${all.map((c) => c.id).join(', ')}`);
+    }
+  }
+  return all.filter(
+    (c) =>
+      c.platforms.includes(platform) &&
+      (include.length === 0 || include.some((s) => matchesSelector(c.id, s))) &&
+      !exclude.some((s) => matchesSelector(c.id, s)),
+  );
+}

@@ -1,0 +1,35 @@
+// --help text. Kept next to the parser so the two change together.
+import { ALL_CHECKS } from '../checks/registry';
+import { DEFAULT_DEADLINE_SECONDS } from './args';
+
+export function helpText(version: string): string {
+  return `asr-ready ${version}: is this Azure VM ready for Azure Site Recovery (Azure-to-Azure) replication?
+
+Usage: asr-ready [check] [options]
+
+Options:
+  -o, --output text|json    Output format (default: text). The verdict line is printed last.
+      --json                Same as --output json: stdout is exactly one JSON report.
+      --checks ID,...       Run only these checks; an ID or a prefix such as "trust." (repeatable).
+      --skip ID,...         Skip these checks or prefixes (repeatable).
+      --fail-on fail|warn|never
+                            Which findings make the exit code 1 (default: fail).
+      --deadline SECONDS    Time bound for the whole run (default: ${DEFAULT_DEADLINE_SECONDS}).
+      --trust-store PATH    Judge TLS trust with this CA bundle file or certificate directory
+                            instead of the detected Linux store (repeatable).
+      --root DIR            Read file-based facts (/etc, /proc, /sys, trust stores) under DIR,
+                            e.g. a mounted disk image.
+      --log-level LEVEL     fatal, error, warn (default), info, debug, trace or silent; logs go to stderr.
+  -h, --help                Show this help.
+  -V, --version             Show the version.
+
+Exit codes:
+  0  ready (nothing failed, or only findings below --fail-on)
+  1  not ready (a finding at or above --fail-on; a check that could not run counts as failed)
+  2  usage, configuration or unreadable input
+  3  internal error
+
+Checks:
+${ALL_CHECKS.map((c) => `  ${c.id.padEnd(24)} ${c.title}`).join('\n')}
+`;
+}

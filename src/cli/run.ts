@@ -1,0 +1,105 @@
+// One run of the CLI, from arguments to exit code. Separate from main.ts so it has no process
+// side effects: output goes to the writers it is given.
+import { randomUUID } from 'node:crypto';
+import type { Platform } from '../core/check';
+import { UsageError, TimeoutError } from '../core/errors';
+import { runChecks } from '../core/engine';
+import { exitCodeFor } from '../core/verdict';
+import { selectChecks } from '../checks/registry';
+import { Facts } from '../facts/facts';
+import { buildReport } from '../report/report';
+import { renderJson } from '../report/render-json';
+import { renderText, shouldUseColor } from '../report/render-text';
+import { parseCliArgs } from './args';
+import { helpText } from './help';
+import { createLogger } from './logger';
+import pkg from '../../package.json';
+
+export const AGENT_VERSION: string = pkg.version;
+const CHECK_CONCURRENCY = 8;
+
+export interface CliIo {
+  env: NodeJS.ProcessEnv;
+  platform: Platform;
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+}
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const options = parseCliArgs(argv);
+  if (options.command === 'help') {
+    io.stdout.write(helpText(AGENT_VERSION));
+    return 0;
+  }
+  if (options.command === 'version') {
+    io.stdout.write(`asr-ready ${AGENT_VERSION}\n`);
+    return 0;
+  }
+  if (io.platform === 'windows' && options.trustStore.length > 0) {
+    throw new UsageError('--trust-store applies to Linux guests; on Windows the LocalMachine certificate stores are always what is judged');
+  }
+
+  const logger = createLogger(options.logLevel);
+  const startedAt = new Date();
+  const runId = randomUUID();
+  const deadlineMs = options.deadlineSeconds * 1000;
+  const deadline = new AbortController();
+  const deadlineTimer = setTimeout(() => deadline.abort(new TimeoutError('the run', deadlineMs)), deadlineMs);
+  deadlineTimer.unref();
+  logger.debug({ runId, options: { ...options } }, 'run started');
+
+  try {
+    const checks = selectChecks(io.platform, options.checks, options.skip);
+    const facts = new Facts({
+      root: options.root ?? '/',
+      platform: io.platform,
+      trustStorePaths: options.trustStore,
+      env: io.env,
+      deadline: deadline.signal,
+      logger,
+    });
+    if (options.trustStore.length > 0) await rejectUnusableTrustStore(facts);
+
+    const findings = await runChecks(checks, (signal) => ({ facts, signal, now: new Date() }), {
+      deadline: deadline.signal,
+      concurrency: CHECK_CONCURRENCY,
+    });
+    const host = await facts.host().catch(() => null);
+    const report = buildReport({
+      agentVersion: AGENT_VERSION,
+      runId,
+      startedAt,
+      finishedAt: new Date(),
+      host,
+      platform: io.platform,
+      run: {
+        checks: options.checks,
+        skip: options.skip,
+        failOn: options.failOn,
+        deadlineSeconds: options.deadlineSeconds,
+        root: options.root,
+        trustStore: options.trustStore,
+      },
+      findings,
+    });
+    io.stdout.write(options.output === 'json' ? renderJson(report) : renderText(report, { color: shouldUseColor(io.stdout, io.env) }));
+    logger.debug({ runId, verdict: report.verdict, durationMs: report.durationMs }, 'run finished');
+    return exitCodeFor(findings, options.failOn);
+  } finally {
+    clearTimeout(deadlineTimer);
+  }
+}
+
+/** A --trust-store the user named that yields no certificate at all is bad input (exit 2), not a finding. */
+async function rejectUnusableTrustStore(facts: Facts): Promise<void> {
+  let store;
+  try {
+    store = await facts.trustStore();
+  } catch {
+    return; // A timeout or I/O failure here is reported by the check that needs the store.
+  }
+  if (store.platform !== 'linux') return;
+  const unusable = store.sources.filter((s) => s.origin === 'override' && s.certificates === 0);
+  if (unusable.length === 0) return;
+  const details = unusable.map((s) => `${s.path}: ${s.problems.length ? s.problems.map((p) => p.replace(`${s.path}: `, '')).join('; ') : 'no certificate found'}`);
+  throw new UsageError(`--trust-store holds no usable certificate: ${details.join(' | ')}. Give a PEM or DER CA bundle, or a directory of certificates.`);
+}

@@ -1,0 +1,71 @@
+// Host identity for the report header and for choosing per-distro behaviour.
+import os from 'node:os';
+import type { Platform } from '../core/check';
+import { guestPath } from './guest-paths';
+import { parseOsRelease, type OsRelease } from './os-release';
+import { readTextIfExists } from './read-text';
+import { distroFamily, type DistroFamily } from './linux/distro-family';
+
+export interface HostFacts {
+  os: Platform;
+  /** os-release ID (e.g. `ubuntu`), or `windows`. */
+  distro: string | null;
+  distroName: string | null;
+  version: string | null;
+  kernel: string | null;
+  arch: string | null;
+  hostname: string | null;
+  family: DistroFamily;
+  osRelease: OsRelease | null;
+  /** True when facts were read from a --root directory rather than the running system. */
+  fromRoot: boolean;
+}
+
+const UNAME_ARCH: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64', ia32: 'i686', arm: 'armv7l' };
+
+export async function readHostFacts(root: string, platform: Platform): Promise<HostFacts> {
+  const fromRoot = root !== '/' && root !== '';
+  if (platform === 'windows') {
+    return {
+      os: 'windows', distro: 'windows', distroName: os.version(), version: os.release(), kernel: os.release(),
+      arch: UNAME_ARCH[os.arch()] ?? os.arch(), hostname: os.hostname(), family: 'unknown', osRelease: null, fromRoot,
+    };
+  }
+  const osRelease = await readOsRelease(root);
+  const kernel = fromRoot ? (await readTextIfExists(guestPath(root, '/proc/sys/kernel/osrelease')))?.trim() || null : os.release();
+  const hostname = fromRoot ? (await readTextIfExists(guestPath(root, '/etc/hostname')))?.trim() || null : os.hostname();
+  return {
+    os: 'linux',
+    distro: osRelease?.ID ?? null,
+    distroName: osRelease?.PRETTY_NAME ?? osRelease?.NAME ?? null,
+    version: osRelease?.VERSION_ID ?? null,
+    kernel,
+    // The architecture of a mounted image cannot be read from its files cheaply; only the live one is known.
+    arch: fromRoot ? null : UNAME_ARCH[os.arch()] ?? os.arch(),
+    hostname,
+    family: osRelease ? distroFamily(osRelease) : 'unknown',
+    osRelease,
+    fromRoot,
+  };
+}
+
+/** /etc/os-release, else /usr/lib/os-release, else the pre-systemd release files of RHEL 6 and SLES 11. */
+async function readOsRelease(root: string): Promise<OsRelease | null> {
+  for (const file of ['/etc/os-release', '/usr/lib/os-release']) {
+    const text = await readTextIfExists(guestPath(root, file));
+    if (text !== null) return parseOsRelease(text);
+  }
+  const redhat = await readTextIfExists(guestPath(root, '/etc/redhat-release'));
+  if (redhat !== null) {
+    const version = /release (\d+(?:\.\d+)?)/.exec(redhat)?.[1];
+    const id = /centos/i.test(redhat) ? 'centos' : /oracle/i.test(redhat) ? 'ol' : 'rhel';
+    return { ID: id, ID_LIKE: 'rhel', PRETTY_NAME: redhat.trim(), ...(version ? { VERSION_ID: version } : {}) };
+  }
+  const suse = await readTextIfExists(guestPath(root, '/etc/SuSE-release'));
+  if (suse !== null) {
+    const major = /VERSION = (\d+)/.exec(suse)?.[1];
+    const patch = /PATCHLEVEL = (\d+)/.exec(suse)?.[1];
+    return { ID: 'sles', ID_LIKE: 'suse', PRETTY_NAME: suse.split(/\r?\n/)[0]!.trim(), ...(major ? { VERSION_ID: patch ? `${major}.${patch}` : major } : {}) };
+  }
+  return null;
+}

@@ -1,0 +1,87 @@
+// The trust-store fact: what the guest's own TLS clients trust. Linux and Windows differ in what
+// can be known, so each has its own shape; checks switch on `platform`.
+import type { DistroFamily } from './linux/distro-family';
+import type { TlsTrust } from './linux/cert-file';
+
+export interface TrustSource {
+  /** The guest path (as the admin would type it, not prefixed by --root). */
+  path: string;
+  kind: 'bundle' | 'directory';
+  origin: 'distro' | 'override';
+  exists: boolean;
+  certificates: number;
+  /** Directories only: how many <hash>.N names OpenSSL can look certificates up by. */
+  hashLinks?: number;
+  modifiedAt: string | null;
+  problems: string[];
+}
+
+export interface CertLocation {
+  path: string;
+  /** How OpenSSL would reach it: in a bundle, by a <hash>.N name, or only as a plain file (unreachable). */
+  via: 'bundle' | 'hash-link' | 'directory-file';
+  hashName?: string;
+}
+
+export interface StoreCertificate {
+  sha256: string;
+  sha1: string;
+  subject: string;
+  issuer: string;
+  notBefore: string;
+  notAfter: string;
+  tlsTrust: TlsTrust;
+  locations: CertLocation[];
+  pem: string;
+}
+
+export interface DistrustEntry {
+  /** Null when the list names a file we could not read (matched by name instead). */
+  sha256: string | null;
+  name: string;
+  listedIn: string;
+}
+
+export interface CaPackage {
+  name: string;
+  version: string;
+  /** yyyy-mm-dd, from the version (ca-certificates versions are dates) or the build time. */
+  date: string | null;
+  source: string;
+}
+
+export interface LinuxTrustStore {
+  platform: 'linux';
+  family: DistroFamily;
+  origin: 'detected' | 'override';
+  sources: TrustSource[];
+  certificates: Map<string, StoreCertificate>;
+  distrusted: DistrustEntry[];
+  caPackage: CaPackage | null;
+  /** OpenSSL environment overrides seen by this process; they change what OpenSSL-based clients trust. */
+  opensslEnv: { SSL_CERT_FILE?: string; SSL_CERT_DIR?: string };
+  anchorDirectory: string;
+  refreshCommand: string;
+}
+
+export interface WindowsStoreEntry {
+  sha1: string;
+  subject: string | null;
+  notAfter: string | null;
+}
+
+export interface WindowsStoreRead {
+  read: boolean;
+  entries: WindowsStoreEntry[];
+  problem: string | null;
+}
+
+export interface WindowsTrustStore {
+  platform: 'windows';
+  stores: { Root: WindowsStoreRead; AuthRoot: WindowsStoreRead; Disallowed: WindowsStoreRead };
+  /** HKLM\SOFTWARE\Policies\Microsoft\SystemCertificates\AuthRoot DisableRootAutoUpdate; null = not set. */
+  disableRootAutoUpdate: boolean | null;
+  policyProblem: string | null;
+}
+
+export type TrustStoreFacts = LinuxTrustStore | WindowsTrustStore;

@@ -1,0 +1,96 @@
+// Human output: findings grouped by family, remediation under every warning and failure, and the
+// one-line verdict printed last (Custom Script Extension keeps only the final 4,096 bytes).
+import type { Finding, Status } from '../core/finding';
+import type { Report } from './report';
+
+export interface TextOptions {
+  color: boolean;
+}
+
+const GROUP_TITLES: Record<string, string> = {
+  trust: 'Trusted root certificates',
+  network: 'Network connectivity',
+  azure: 'Azure platform',
+  os: 'Operating system',
+  boot: 'Boot configuration',
+  storage: 'Storage',
+  resources: 'Resources',
+  time: 'Time',
+  windows: 'Windows',
+};
+
+const LABEL: Record<Status, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP', error: 'ERROR' };
+const COLOR: Record<Status, string> = { pass: '32', warn: '33', fail: '31', skip: '90', error: '35' };
+
+/** Whether to use ANSI colours: only on a terminal, and never when NO_COLOR is set (no-color.org). */
+export function shouldUseColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+  return Boolean(stream.isTTY) && !('NO_COLOR' in env && env.NO_COLOR !== '') && env.TERM !== 'dumb';
+}
+
+export function renderText(report: Report, options: TextOptions): string {
+  const paint = (code: string, text: string) => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const out: string[] = [];
+  const h = report.host;
+  const hostBits = [h.distroName ?? h.distro, h.kernel && `kernel ${h.kernel}`, h.arch].filter(Boolean).join(', ');
+  out.push(`asr-ready ${report.agent.version}: Azure Site Recovery readiness of ${h.hostname ?? 'this guest'}${hostBits ? ` (${hostBits})` : ''}`);
+  if (h.fromRoot) out.push(`Files read from --root ${report.run.root}; facts that live only in the running system are not included.`);
+
+  for (const [group, findings] of groupFindings(report.findings)) {
+    out.push('', paint('1', GROUP_TITLES[group] ?? group));
+    for (const f of findings) out.push(...renderFinding(f, paint));
+  }
+
+  const s = report.summary;
+  out.push('', `Summary: ${s.pass} passed, ${s.warn} warnings, ${s.fail} failed, ${s.error} errors, ${s.skip} skipped in ${(report.durationMs / 1000).toFixed(1)} s (run ${report.runId}).`);
+  out.push(verdictLine(report, paint));
+  return `${out.join('\n')}\n`;
+}
+
+function renderFinding(f: Finding, paint: (code: string, text: string) => string): string[] {
+  const lines: string[] = [];
+  const label = paint(COLOR[f.status], LABEL[f.status].padEnd(5));
+  const codes = f.asrErrorCodes.length && f.status !== 'pass' ? ` [ASR ${f.asrErrorCodes.join(', ')}]` : '';
+  lines.push(`  ${label}  ${f.checkId}${f.subject ? ` (${f.subject})` : ''}: ${f.title}${codes}`);
+  lines.push(...indent(f.summary, 9));
+  const notes = Array.isArray(f.evidence.notes) ? (f.evidence.notes as unknown[]).filter((n): n is string => typeof n === 'string') : [];
+  for (const note of notes) lines.push(...indent(`Note: ${note}`, 9));
+  const problems = Array.isArray(f.evidence.problems) ? (f.evidence.problems as unknown[]).filter((p): p is string => typeof p === 'string') : [];
+  if (problems.length > 0) {
+    lines.push(...indent(`Could not use ${problems.length} file(s) or entries:`, 9));
+    for (const p of problems.slice(0, 10)) lines.push(...indent(`- ${p}`, 11));
+    if (problems.length > 10) lines.push(...indent(`- ... and ${problems.length - 10} more (see --json)`, 11));
+  }
+  if (f.remediation && (f.status === 'fail' || f.status === 'warn' || f.status === 'error')) {
+    lines.push(...indent('What to do:', 9));
+    lines.push(...indent(f.remediation, 11));
+  }
+  return lines;
+}
+
+export function verdictLine(report: Report, paint: (code: string, text: string) => string = (_c, t) => t): string {
+  const failing = report.findings.filter((f) => f.status === 'fail' || f.status === 'error');
+  const warning = report.findings.filter((f) => f.status === 'warn');
+  const name = (f: Finding) => `${f.checkId}${f.subject ? `(${f.subject})` : ''}${f.asrErrorCodes.length ? ` [${f.asrErrorCodes.join(',')}]` : ''}`;
+  switch (report.verdict) {
+    case 'not-ready':
+      return paint('1;31', `VERDICT: NOT READY for Azure Site Recovery: ${failing.length} check(s) failed: ${failing.map(name).join('; ')}`);
+    case 'ready-with-warnings':
+      return paint('1;33', `VERDICT: READY WITH WARNINGS: ${warning.length} warning(s): ${warning.map(name).join('; ')}`);
+    default:
+      return paint('1;32', `VERDICT: READY: all ${report.summary.total} check(s) passed or were skipped.`);
+  }
+}
+
+function groupFindings(findings: readonly Finding[]): Map<string, Finding[]> {
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const group = f.checkId.split('.')[0]!;
+    groups.set(group, [...(groups.get(group) ?? []), f]);
+  }
+  return groups;
+}
+
+function indent(text: string, spaces: number): string[] {
+  const pad = ' '.repeat(spaces);
+  return text.split('\n').map((line) => pad + line);
+}

@@ -1,0 +1,69 @@
+// The report: one JSON document per run, described by report.schema.json (schemaVersion below).
+import type { Finding, Status } from '../core/finding';
+import { countByStatus, verdictOf, type Verdict } from '../core/verdict';
+import type { HostFacts } from '../facts/host';
+
+export const REPORT_SCHEMA_VERSION = '1.0';
+
+export interface ReportHost {
+  os: string;
+  distro: string | null;
+  distroName: string | null;
+  version: string | null;
+  kernel: string | null;
+  arch: string | null;
+  hostname: string | null;
+  fromRoot: boolean;
+}
+
+export interface Report {
+  schemaVersion: string;
+  agent: { name: 'asr-ready'; version: string };
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  host: ReportHost;
+  run: { checks: string[]; skip: string[]; failOn: string; deadlineSeconds: number; root: string | null; trustStore: string[] };
+  verdict: Verdict;
+  summary: Record<Status, number> & { total: number };
+  findings: Finding[];
+}
+
+export interface ReportInput {
+  agentVersion: string;
+  runId: string;
+  startedAt: Date;
+  finishedAt: Date;
+  host: HostFacts | null;
+  platform: string;
+  run: Report['run'];
+  findings: Finding[];
+}
+
+export function buildReport(input: ReportInput): Report {
+  const counts = countByStatus(input.findings);
+  const h = input.host;
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    agent: { name: 'asr-ready', version: input.agentVersion },
+    runId: input.runId,
+    startedAt: input.startedAt.toISOString(),
+    finishedAt: input.finishedAt.toISOString(),
+    durationMs: input.finishedAt.getTime() - input.startedAt.getTime(),
+    host: {
+      os: h?.os ?? input.platform,
+      distro: h?.distro ?? null,
+      distroName: h?.distroName ?? null,
+      version: h?.version ?? null,
+      kernel: h?.kernel ?? null,
+      arch: h?.arch ?? null,
+      hostname: h?.hostname ?? null,
+      fromRoot: h?.fromRoot ?? false,
+    },
+    run: input.run,
+    verdict: verdictOf(input.findings),
+    summary: { ...counts, total: input.findings.length },
+    findings: input.findings,
+  };
+}

@@ -1,0 +1,7 @@
+// Builds dist/asr-ready.cjs once: the CLI tests spawn the same bundle that `npm start` and the
+// single binaries run.
+import { execFileSync } from 'node:child_process';
+
+export default function setup(): void {
+  execFileSync(process.execPath, ['scripts/build-bundle.mjs'], { stdio: 'inherit' });
+}

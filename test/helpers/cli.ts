@@ -1,0 +1,46 @@
+// Runs the built CLI as a child process, as a user or the Custom Script Extension would.
+import { spawn } from 'node:child_process';
+import { CLI_BUNDLE } from './paths';
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliRunOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Run as this uid/gid (tests that need an unreadable file while CI runs as root). */
+  uid?: number;
+  gid?: number;
+  timeoutMs?: number;
+}
+
+/** A clean environment: none of this machine's SSL_CERT_* or NODE_EXTRA_CA_CERTS leak into a test. */
+export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8' };
+  return { ...env, ...extra };
+}
+
+export function runCli(args: string[], options: CliRunOptions = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI_BUNDLE, ...args], {
+      env: options.env ?? cleanEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(options.uid !== undefined ? { uid: options.uid, gid: options.gid ?? options.uid } : {}),
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`CLI did not exit within ${options.timeoutMs ?? 20_000} ms: ${args.join(' ')}\n${stderr}`));
+    }, options.timeoutMs ?? 20_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
