@@ -1,11 +1,11 @@
 // The CLI as a child process: exit codes, stdout purity, schema validity, and bad input.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, runCli } from '../helpers/cli';
 import { FakeGuest } from '../helpers/fake-guest';
-import { DEBIAN_BUNDLE } from '../helpers/paths';
+import { CLI_BUNDLE, DEBIAN_BUNDLE } from '../helpers/paths';
 import { asTrustedCertificate, debianBundleText, debianBundleWithout, legacyOnlyBundle, rootPem, SERVER_AUTH } from '../helpers/roots';
 import { reportSchemaErrors } from '../helpers/schema';
 import type { Report } from '../../src/report/report';
@@ -140,11 +140,15 @@ describe('asr-ready CLI', () => {
   });
 
   it('rejects an unreadable --trust-store with exit 2 and "permission denied"', async () => {
-    // Root reads any file, so run as "nobody" when the tests run as root (as CI does).
+    // Root reads any file, so run as "nobody" when the tests run as root (as CI does), from a
+    // world-readable copy of the bundle: the repository may sit under a directory only root can enter.
     const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-    const result = await runCli(['--checks', 'trust.', '--trust-store', files.path('/unreadable.pem'), '--json'], asNobody);
-    expect(result.code).toBe(2);
+    const bundle = files.path('/asr-ready.cjs');
+    copyFileSync(CLI_BUNDLE, bundle);
+    chmodSync(bundle, 0o644);
+    const result = await runCli(['--checks', 'trust.', '--trust-store', files.path('/unreadable.pem'), '--json'], { ...asNobody, bundle, cwd: files.root });
     expect(result.stderr).toContain(`${files.path('/unreadable.pem')}: permission denied`);
+    expect(result.code).toBe(2);
   });
 
   it('keeps stdout pure JSON while debug logs go to stderr', async () => {

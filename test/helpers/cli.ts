@@ -14,6 +14,9 @@ export interface CliRunOptions {
   uid?: number;
   gid?: number;
   timeoutMs?: number;
+  /** Another copy of the bundle (a user other than root may not reach the repository's dist/). */
+  bundle?: string;
+  cwd?: string;
 }
 
 /** A clean environment: none of this machine's SSL_CERT_* or NODE_EXTRA_CA_CERTS leak into a test. */
@@ -24,8 +27,9 @@ export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 export function runCli(args: string[], options: CliRunOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_BUNDLE, ...args], {
+    const child = spawn(process.execPath, [options.bundle ?? CLI_BUNDLE, ...args], {
       env: options.env ?? cleanEnv(),
+      ...(options.cwd ? { cwd: options.cwd } : {}),
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(options.uid !== undefined ? { uid: options.uid, gid: options.gid ?? options.uid } : {}),
     });
