@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../src/core/finding';
+import { buildReport } from '../../src/report/report';
+import { renderText, shouldUseColor } from '../../src/report/render-text';
+
+function finding(checkId: string, status: Finding['status'], extra: Partial<Finding> = {}): Finding {
+  return { checkId, subject: null, status, title: `${checkId} title`, summary: `${checkId} summary`, remediation: null, asrErrorCodes: [], evidence: {}, durationMs: 1, ...extra };
+}
+
+function report(findings: Finding[]) {
+  return buildReport({
+    agentVersion: '9.9.9', runId: '00000000-0000-4000-8000-000000000000', startedAt: new Date(0), finishedAt: new Date(1500),
+    host: null, platform: 'linux',
+    run: { checks: [], skip: [], failOn: 'fail', deadlineSeconds: 120, root: null, trustStore: [] },
+    findings,
+  });
+}
+
+describe('shouldUseColor', () => {
+  it('colours only a terminal, and never with NO_COLOR set or TERM=dumb', () => {
+    expect(shouldUseColor({ isTTY: true }, {})).toBe(true);
+    expect(shouldUseColor({ isTTY: false }, {})).toBe(false);
+    expect(shouldUseColor({}, {})).toBe(false);
+    expect(shouldUseColor({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
+    expect(shouldUseColor({ isTTY: true }, { TERM: 'dumb' })).toBe(false);
+  });
+});
+
+describe('renderText', () => {
+  it('groups by family, shows remediation only for problems, and ends with the verdict line', () => {
+    const text = renderText(
+      report([
+        finding('trust.azure-roots', 'fail', { remediation: '1. do this\n2. then that', asrErrorCodes: [151066] }),
+        finding('network.endpoints', 'pass', { subject: 'login.microsoftonline.com', remediation: 'not shown for a pass' }),
+        finding('network.proxy', 'warn', { remediation: 'fix the proxy' }),
+      ]),
+      { color: false },
+    );
+    const lines = text.trimEnd().split('\n');
+    expect(lines.at(-1)).toBe('VERDICT: NOT READY for Azure Site Recovery: 1 check(s) failed: trust.azure-roots [151066]');
+    expect(lines.at(-2)).toBe('Summary: 1 passed, 1 warnings, 1 failed, 0 errors, 0 skipped in 1.5 s (run 00000000-0000-4000-8000-000000000000).');
+    expect(text.indexOf('Trusted root certificates')).toBeLessThan(text.indexOf('Network connectivity'));
+    expect(text).toContain('         What to do:\n           1. do this\n           2. then that');
+    expect(text).toContain('  PASS   network.endpoints (login.microsoftonline.com): network.endpoints title');
+    expect(text).not.toContain('not shown for a pass');
+    expect(text).toContain('fix the proxy');
+  });
+
+  it('uses ANSI colour only when asked', () => {
+    const r = report([finding('trust.azure-roots', 'pass')]);
+    expect(renderText(r, { color: false })).not.toContain('\u001b[');
+    expect(renderText(r, { color: true })).toContain('\u001b[32mPASS');
+  });
+
+  it('words each verdict', () => {
+    expect(renderText(report([finding('a.b', 'pass')]), { color: false }).trimEnd().split('\n').at(-1)).toBe('VERDICT: READY: all 1 check(s) passed or were skipped.');
+    expect(renderText(report([finding('a.b', 'warn')]), { color: false }).trimEnd().split('\n').at(-1)).toBe('VERDICT: READY WITH WARNINGS: 1 warning(s): a.b');
+    expect(renderText(report([finding('a.b', 'error')]), { color: false }).trimEnd().split('\n').at(-1)).toBe('VERDICT: NOT READY for Azure Site Recovery: 1 check(s) failed: a.b');
+  });
+});
