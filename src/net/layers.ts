@@ -1,0 +1,251 @@
+// One function per network layer. Each is bounded in time, records its evidence in the trace,
+// and throws a LayerError naming the layer when it fails.
+import dns from 'node:dns';
+import net from 'node:net';
+import tls from 'node:tls';
+import { Client } from 'undici';
+import type { CertificateSummary, DnsEvidence, Layer, ProxyEvidence, TcpEvidence, TlsEvidence } from './trace';
+import { addressScope, isLoopback } from './address-scope';
+import { describeError } from '../core/errors';
+
+export interface LayerTimeouts {
+  dnsMs: number;
+  tcpMs: number;
+  proxyMs: number;
+  tlsMs: number;
+  httpMs: number;
+}
+
+export const DEFAULT_LAYER_TIMEOUTS: LayerTimeouts = { dnsMs: 5_000, tcpMs: 5_000, proxyMs: 8_000, tlsMs: 8_000, httpMs: 10_000 };
+
+export class LayerError extends Error {
+  override readonly name = 'LayerError';
+  constructor(readonly layer: Layer, message: string, readonly code: string | null = null) {
+    super(message);
+  }
+}
+
+const elapsed = (started: number) => Math.round(performance.now() - started);
+
+function bounded<T>(ms: number, signal: AbortSignal | undefined, work: Promise<T>, onTimeout: () => Error): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(onTimeout()), ms);
+    const abort = () => reject(signal?.reason instanceof Error ? signal.reason : onTimeout());
+    signal?.addEventListener('abort', abort, { once: true });
+    work.then(resolve, reject).finally(() => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', abort);
+    });
+  });
+}
+
+/** Resolves a name with the system resolver (what the Mobility service's clients use). */
+export async function resolveName(host: string, timeoutMs: number, signal?: AbortSignal): Promise<DnsEvidence> {
+  const started = performance.now();
+  if (net.isIP(host)) {
+    return { host, ok: true, ms: 0, addresses: [{ address: host, family: net.isIP(host), scope: addressScope(host) }], code: null, error: null };
+  }
+  try {
+    const answers = await bounded(timeoutMs, signal, dns.promises.lookup(host, { all: true, verbatim: true }), () =>
+      Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEOUT' }),
+    );
+    return { host, ok: true, ms: elapsed(started), addresses: answers.map((a) => ({ address: a.address, family: a.family, scope: addressScope(a.address) })), code: null, error: null };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? null;
+    return { host, ok: false, ms: elapsed(started), addresses: [], code, error: describeDnsError(host, code, err) };
+  }
+}
+
+function describeDnsError(host: string, code: string | null, err: unknown): string {
+  switch (code) {
+    case 'ENOTFOUND': return `${host} does not resolve (no such name, or no DNS server answered)`;
+    case 'EAI_AGAIN': return `the DNS server did not answer for ${host} (temporary failure)`;
+    case 'ETIMEOUT': return `no DNS answer for ${host}: ${describeError(err)}`;
+    default: return describeError(err);
+  }
+}
+
+export interface TcpOptions {
+  timeoutMs: number;
+  /** Refuse anything but loopback (tests and labs: ASR_READY_LOOPBACK_ONLY=1). */
+  loopbackOnly: boolean;
+  signal?: AbortSignal;
+}
+
+export function connectTcp(address: string, port: number, options: TcpOptions): Promise<{ socket: net.Socket; evidence: TcpEvidence }> {
+  const started = performance.now();
+  const fail = (outcome: TcpEvidence['outcome'], code: string | null, error: string) => ({ address, port, ok: false, ms: elapsed(started), outcome, code, error });
+  if (options.loopbackOnly && !isLoopback(address)) {
+    const evidence = fail('blocked', 'ELOOPBACKONLY', `not connecting to ${address}: ASR_READY_LOOPBACK_ONLY is set`);
+    return Promise.reject(Object.assign(new LayerError('tcp', evidence.error!, evidence.code), { evidence }));
+  }
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: address, port });
+    const done = (evidence: TcpEvidence) => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      socket.removeAllListeners('error');
+      socket.removeAllListeners('connect');
+      if (evidence.ok) resolve({ socket, evidence });
+      else {
+        socket.destroy();
+        reject(Object.assign(new LayerError('tcp', evidence.error!, evidence.code), { evidence }));
+      }
+    };
+    const timer = setTimeout(() => done(fail('timeout', 'ETIMEDOUT', `no TCP answer from ${address}:${port} within ${options.timeoutMs} ms (dropped by a firewall, NSG or route)`)), options.timeoutMs);
+    const onAbort = () => done(fail('timeout', 'ABORTED', `stopped at the deadline while connecting to ${address}:${port}`));
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    socket.once('connect', () => done({ address, port, ok: true, ms: elapsed(started), outcome: 'connected', code: null, error: null }));
+    socket.once('error', (err: NodeJS.ErrnoException) => {
+      const code = err.code ?? null;
+      if (code === 'ECONNREFUSED') done(fail('refused', code, `${address}:${port} refused the connection (nothing listening, or actively rejected)`));
+      else if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') done(fail('unreachable', code, `no route to ${address}:${port}`));
+      else done(fail('error', code, describeError(err)));
+    });
+  });
+}
+
+/** HTTP CONNECT through a proxy with undici's Client over the already-open TCP socket. */
+export async function proxyTunnel(
+  proxySocket: net.Socket,
+  proxyShown: string,
+  proxyOrigin: string,
+  target: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<{ socket: net.Socket; evidence: ProxyEvidence }> {
+  const started = performance.now();
+  let handedOver = false;
+  const client = new Client(proxyOrigin, {
+    connect: (_opts, callback) => {
+      if (handedOver) return callback(new Error('the proxy connection was already used'), null);
+      handedOver = true;
+      // undici's Client must get the socket asynchronously: a synchronous callback re-enters its
+      // dispatch loop and the CONNECT is never written.
+      setImmediate(() => callback(null, proxySocket));
+    },
+  });
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+  try {
+    const { statusCode, socket } = await client.connect({ path: target, headers: { host: target }, signal: combined });
+    const evidence: ProxyEvidence = { proxy: proxyShown, ok: statusCode === 200, ms: elapsed(started), status: statusCode, error: null };
+    if (statusCode !== 200) {
+      socket.on('error', () => {}).destroy();
+      evidence.error =
+        statusCode === 407
+          ? `the proxy requires authentication (407); Azure Site Recovery supports only unauthenticated proxies`
+          : `the proxy refused to open a tunnel to ${target} (HTTP ${statusCode})`;
+      throw Object.assign(new LayerError('proxy', evidence.error, `HTTP_${statusCode}`), { evidence });
+    }
+    return { socket: socket as net.Socket, evidence };
+  } catch (err) {
+    if (err instanceof LayerError) throw err;
+    const timedOut = timeout.aborted;
+    const message = timedOut ? `the proxy did not answer CONNECT ${target} within ${timeoutMs} ms` : `the proxy closed or failed the CONNECT to ${target}: ${describeError(err)}`;
+    const evidence: ProxyEvidence = { proxy: proxyShown, ok: false, ms: elapsed(started), status: null, error: message };
+    proxySocket.destroy();
+    throw Object.assign(new LayerError('proxy', message, timedOut ? 'ETIMEDOUT' : ((err as NodeJS.ErrnoException).code ?? null)), { evidence });
+  } finally {
+    void client.close().catch(() => {});
+  }
+}
+
+export interface TlsOptions {
+  servername: string;
+  /** Root certificates (PEM) to verify with; null = Node's bundled roots. */
+  ca: string[] | null;
+  trustSource: TlsEvidence['trustSource'];
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/** TLS 1.2 or later over the socket, verified against the given roots, hostname included. */
+export function tlsHandshake(socket: net.Socket, options: TlsOptions): Promise<{ socket: tls.TLSSocket; evidence: TlsEvidence }> {
+  const started = performance.now();
+  const base = (): TlsEvidence => ({
+    ok: false, ms: elapsed(started), servername: options.servername, version: null, cipher: null, verified: false,
+    verifyError: null, hostnameError: null, chain: [], trustAnchor: null, trustSource: options.trustSource, code: null, error: null,
+  });
+  return new Promise((resolve, reject) => {
+    const secure = tls.connect({
+      socket,
+      servername: net.isIP(options.servername) ? undefined : options.servername,
+      ...(options.ca ? { ca: options.ca } : {}),
+      rejectUnauthorized: false, // verified below, so the evidence records why a chain fails
+      minVersion: 'TLSv1.2',
+      ALPNProtocols: ['http/1.1'],
+    });
+    const finish = (evidence: TlsEvidence) => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      secure.removeAllListeners('error');
+      if (evidence.ok) resolve({ socket: secure, evidence });
+      else {
+        secure.destroy();
+        reject(Object.assign(new LayerError('tls', evidence.error!, evidence.code), { evidence }));
+      }
+    };
+    const timer = setTimeout(() => finish({ ...base(), code: 'ETIMEDOUT', error: `no TLS handshake within ${options.timeoutMs} ms (the server or a middlebox accepted TCP but never answered)` }), options.timeoutMs);
+    const onAbort = () => finish({ ...base(), code: 'ABORTED', error: 'stopped at the deadline during the TLS handshake' });
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    secure.once('error', (err: NodeJS.ErrnoException) => finish({ ...base(), code: err.code ?? null, error: describeTlsError(err) }));
+    secure.once('secureConnect', () => {
+      const evidence = base();
+      evidence.version = secure.getProtocol() ?? null;
+      evidence.cipher = secure.getCipher()?.name ?? null;
+      const peer = secure.getPeerCertificate(true);
+      evidence.chain = chainOf(peer);
+      evidence.verifyError = secure.authorized ? null : String(secure.authorizationError ?? 'unverified');
+      const identityError = peer && Object.keys(peer).length > 0 ? tls.checkServerIdentity(options.servername, peer) : new Error('the server sent no certificate');
+      evidence.hostnameError = identityError ? identityError.message : null;
+      evidence.verified = secure.authorized && !identityError;
+      const top = evidence.chain.at(-1);
+      evidence.trustAnchor = evidence.verified && top ? { subject: top.subject, sha256: top.sha256 } : null;
+      evidence.ok = evidence.verified;
+      if (!evidence.verified) {
+        evidence.code = evidence.verifyError ?? 'ERR_TLS_CERT_ALTNAME_INVALID';
+        evidence.error = evidence.verifyError
+          ? `the certificate chain does not verify against the guest's trust store: ${evidence.verifyError}`
+          : `the certificate does not match ${options.servername}: ${evidence.hostnameError}`;
+      }
+      finish(evidence);
+    });
+  });
+}
+
+function describeTlsError(err: NodeJS.ErrnoException): string {
+  const code = err.code ?? '';
+  if (/PROTOCOL_VERSION|UNSUPPORTED_PROTOCOL|WRONG_VERSION_NUMBER|NO_PROTOCOLS_AVAILABLE/.test(code)) {
+    return `the server does not offer TLS 1.2 or later (${code}); Site Recovery requires TLS 1.2`;
+  }
+  if (code === 'ECONNRESET') return 'the connection was reset during the TLS handshake (often a firewall or proxy that filters TLS)';
+  return `TLS handshake failed: ${describeError(err)}`;
+}
+
+type PeerCert = tls.DetailedPeerCertificate;
+
+function chainOf(peer: PeerCert | undefined): CertificateSummary[] {
+  const chain: CertificateSummary[] = [];
+  const seen = new Set<string>();
+  for (let cert: PeerCert | undefined = peer; cert && Object.keys(cert).length > 0; cert = cert.issuerCertificate) {
+    const sha256 = (cert.fingerprint256 ?? '').replace(/:/g, '').toUpperCase();
+    if (seen.has(sha256)) break; // a self-signed root points at itself
+    seen.add(sha256);
+    chain.push({
+      subject: nameOf(cert.subject),
+      issuer: nameOf(cert.issuer),
+      sha256,
+      notBefore: new Date(cert.valid_from).toISOString(),
+      notAfter: new Date(cert.valid_to).toISOString(),
+    });
+  }
+  return chain;
+}
+
+function nameOf(name: tls.Certificate | undefined): string {
+  if (!name) return '';
+  return Object.entries(name)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : v}`)
+    .join(', ');
+}

@@ -1,0 +1,122 @@
+// Probes one endpoint: a harmless GET through the production dispatcher; any HTTP answer proves
+// the path. The result is the layered evidence of the connection, as an endpoints[] entry.
+import { request } from 'undici';
+import type { ConnectionTrace, Layer } from './trace';
+import { newTrace } from './trace';
+import { createDispatcher } from './dispatcher';
+import type { ConnectorOptions } from './connector';
+import { routeFor } from './connect-to';
+import { describeError } from '../core/errors';
+
+export type HostSource = 'catalog' | 'cache-storage-account' | 'mobility-config' | 'representative' | 'endpoint-option';
+
+export interface ProbeTarget {
+  id: string;
+  catalogId: string | null;
+  group: string;
+  purpose: string;
+  host: string;
+  port: number;
+  scheme: 'https' | 'http';
+  required: boolean;
+  source: HostSource;
+  /** The wildcard this host stands for, when it came from a pattern. */
+  pattern: string | null;
+  serviceTag: { source: string; target: string } | null;
+  asrErrorCodes: number[];
+}
+
+export type EndpointStatus = 'ok' | 'failed' | 'unconfirmed';
+
+export interface EndpointResult extends ProbeTarget {
+  status: EndpointStatus;
+  failedLayer: Layer | null;
+  error: string | null;
+  /** The address actually dialled (the proxy's when proxied) and whether it is public or private. */
+  address: string | null;
+  addressScope: string | null;
+  viaProxy: string | null;
+  connectTo: string | null;
+  timings: { dnsMs: number | null; tcpMs: number | null; proxyMs: number | null; tlsMs: number | null; httpMs: number | null; totalMs: number };
+  dns: ConnectionTrace['dns'] | null;
+  tcp: ConnectionTrace['tcp'] | null;
+  proxy: ConnectionTrace['proxy'] | null;
+  tls: ConnectionTrace['tls'] | null;
+  http: ConnectionTrace['http'] | null;
+}
+
+export async function probeEndpoint(target: ProbeTarget, options: ConnectorOptions, userAgent: string, signal?: AbortSignal): Promise<EndpointResult> {
+  const started = performance.now();
+  let trace: ConnectionTrace = newTrace();
+  const dispatcher = createDispatcher(options, (t) => (trace = t), signal);
+  try {
+    const response = await request(`${target.scheme}://${bracket(target.host)}:${target.port}/`, {
+      dispatcher,
+      method: 'GET',
+      headers: { 'user-agent': userAgent, connection: 'close' },
+      signal,
+    });
+    trace.http = {
+      ok: true,
+      ms: Math.round(performance.now() - (trace.connectedAt ?? started)),
+      status: response.statusCode,
+      date: typeof response.headers.date === 'string' ? response.headers.date : null,
+      code: null,
+      error: null,
+    };
+    await response.body.dump({ limit: 64 * 1024 }).catch(() => {});
+  } catch (err) {
+    if (trace.failedLayer === null) {
+      trace.failedLayer = 'http';
+      const code = (err as NodeJS.ErrnoException).code ?? null;
+      trace.http = {
+        ok: false,
+        ms: Math.round(performance.now() - (trace.connectedAt ?? started)),
+        status: null,
+        date: null,
+        code,
+        error: code === 'UND_ERR_HEADERS_TIMEOUT' ? `no HTTP answer within ${options.timeouts.httpMs} ms after the connection opened` : `no HTTP answer: ${describeError(err)}`,
+      };
+      trace.failure = trace.http.error ?? undefined;
+    }
+  } finally {
+    await dispatcher.destroy().catch(() => {});
+  }
+  return toResult(target, trace, options, Math.round(performance.now() - started));
+}
+
+function toResult(target: ProbeTarget, trace: ConnectionTrace, options: ConnectorOptions, totalMs: number): EndpointResult {
+  const failed = trace.failedLayer;
+  const layerError = failed ? (trace.failure ?? trace[failed]?.error ?? null) : null;
+  // A representative name (no concrete host known) that does not exist cannot confirm or deny the path.
+  const unconfirmed = failed === 'dns' && target.source === 'representative' && trace.dns?.code === 'ENOTFOUND';
+  const route = routeFor(target.host, target.port, options.connectTo);
+  const proxy = options.proxyFor(target.host);
+  return {
+    ...target,
+    status: failed === null ? 'ok' : unconfirmed ? 'unconfirmed' : 'failed',
+    failedLayer: failed,
+    error: layerError,
+    address: trace.tcp?.address ?? null,
+    addressScope: trace.dns?.addresses[0]?.scope ?? trace.proxyDns?.addresses[0]?.scope ?? null,
+    viaProxy: proxy?.origin ?? null,
+    connectTo: route.rule,
+    timings: {
+      dnsMs: trace.dns?.ms ?? trace.proxyDns?.ms ?? null,
+      tcpMs: trace.tcp?.ms ?? null,
+      proxyMs: trace.proxy?.ms ?? null,
+      tlsMs: trace.tls?.ms ?? null,
+      httpMs: trace.http?.ms ?? null,
+      totalMs,
+    },
+    dns: trace.dns ?? trace.proxyDns ?? null,
+    tcp: trace.tcp ?? null,
+    proxy: trace.proxy ?? null,
+    tls: trace.tls ?? null,
+    http: trace.http ?? null,
+  };
+}
+
+function bracket(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}

@@ -1,0 +1,85 @@
+// The layered evidence of one connection: DNS → TCP → (proxy CONNECT) → TLS → HTTP, each timed.
+
+export type Layer = 'dns' | 'tcp' | 'proxy' | 'tls' | 'http';
+
+export interface DnsEvidence {
+  host: string;
+  ok: boolean;
+  ms: number;
+  addresses: Array<{ address: string; family: number; scope: string }>;
+  code: string | null;
+  error: string | null;
+}
+
+export interface TcpEvidence {
+  address: string;
+  port: number;
+  ok: boolean;
+  ms: number;
+  outcome: 'connected' | 'refused' | 'timeout' | 'unreachable' | 'blocked' | 'error';
+  code: string | null;
+  error: string | null;
+}
+
+export interface ProxyEvidence {
+  /** The proxy URL without credentials. */
+  proxy: string;
+  ok: boolean;
+  ms: number;
+  status: number | null;
+  error: string | null;
+}
+
+export interface CertificateSummary {
+  subject: string;
+  issuer: string;
+  sha256: string;
+  notBefore: string;
+  notAfter: string;
+}
+
+export interface TlsEvidence {
+  ok: boolean;
+  ms: number;
+  servername: string;
+  version: string | null;
+  cipher: string | null;
+  /** Chain verified against the OS trust store (hostname and validity included). */
+  verified: boolean;
+  verifyError: string | null;
+  hostnameError: string | null;
+  chain: CertificateSummary[];
+  trustAnchor: { subject: string; sha256: string } | null;
+  /** Which roots judged the chain: the OS store, or (where the OS store is unreadable) Node's bundle. */
+  trustSource: 'os' | 'node-bundled' | 'supplied';
+  code: string | null;
+  error: string | null;
+}
+
+export interface HttpEvidence {
+  ok: boolean;
+  ms: number;
+  status: number | null;
+  date: string | null;
+  code: string | null;
+  error: string | null;
+}
+
+export interface ConnectionTrace {
+  dns?: DnsEvidence;
+  /** DNS of the proxy's own name, when a proxy is used (the proxy resolves the target). */
+  proxyDns?: DnsEvidence;
+  tcp?: TcpEvidence;
+  proxy?: ProxyEvidence;
+  tls?: TlsEvidence;
+  http?: HttpEvidence;
+  failedLayer: Layer | null;
+  /** The message of the failure at failedLayer, as the admin should read it. */
+  failure?: string;
+  /** performance.now() when the connection (TLS included) was ready: the HTTP layer is timed from here. */
+  connectedAt?: number;
+}
+
+export function newTrace(): ConnectionTrace {
+  return { failedLayer: null };
+}
