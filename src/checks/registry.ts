@@ -2,8 +2,13 @@
 import type { Check, Platform } from '../core/check';
 import { UsageError } from '../core/errors';
 import { trustAzureRoots } from './trust-azure-roots';
+import { azureMetadata } from './azure-metadata';
+import { networkProxy } from './network-proxy';
+import { networkEndpoints } from './network-endpoints';
+import { networkTlsInspection } from './network-tls-inspection';
+import { timeSkew } from './time-skew';
 
-export const ALL_CHECKS: readonly Check[] = [trustAzureRoots];
+export const ALL_CHECKS: readonly Check[] = [trustAzureRoots, azureMetadata, networkProxy, networkEndpoints, networkTlsInspection, timeSkew];
 
 /** An ID matches a selector equal to it, or a prefix ending in "." (`trust.`) or naming a family (`trust`). */
 export function matchesSelector(id: string, selector: string): boolean {

@@ -1,9 +1,13 @@
 // Command-line parsing with node:util parseArgs; every mistake is a UsageError naming the option.
 import { parseArgs } from 'node:util';
 import { existsSync, statSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { UsageError } from '../core/errors';
 import type { FailOn } from '../core/verdict';
+import { cloudFromImds, type Cloud } from '../catalog/azure-endpoints';
+import { parseConnectTo, type ConnectToRule } from '../net/connect-to';
+import { parseProxyValue } from '../facts/proxy/proxy-url';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -18,6 +22,14 @@ export interface CliOptions {
   logLevel: LogLevel;
   trustStore: string[];
   root: string | null;
+  proxy: string | null;
+  noProxy: boolean;
+  connectTo: ConnectToRule[];
+  endpoints: Array<{ host: string; port: number }>;
+  cacheStorageAccounts: string[];
+  imdsEndpoint: string | null;
+  region: string | null;
+  cloud: Cloud | null;
 }
 
 export const DEFAULT_DEADLINE_SECONDS = 120;
@@ -43,6 +55,14 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         'log-level': { type: 'string' },
         'trust-store': { type: 'string', multiple: true },
         root: { type: 'string' },
+        proxy: { type: 'string' },
+        'no-proxy': { type: 'boolean' },
+        'connect-to': { type: 'string', multiple: true },
+        endpoint: { type: 'string', multiple: true },
+        'cache-storage-account': { type: 'string', multiple: true },
+        'imds-endpoint': { type: 'string' },
+        region: { type: 'string' },
+        cloud: { type: 'string' },
       },
     });
   } catch (err) {
@@ -73,7 +93,65 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     logLevel: logLevel as LogLevel,
     trustStore: (values['trust-store'] ?? []).map(validateTrustStorePath),
     root: values.root === undefined ? null : validateRoot(values.root),
+    proxy: values.proxy === undefined ? null : validateProxy(values.proxy, Boolean(values['no-proxy'])),
+    noProxy: Boolean(values['no-proxy']),
+    connectTo: (values['connect-to'] ?? []).map(parseConnectTo),
+    endpoints: (values.endpoint ?? []).flatMap((v) => v.split(',')).map(parseEndpoint),
+    cacheStorageAccounts: (values['cache-storage-account'] ?? []).flatMap((v) => v.split(',')).map(validateStorageAccount),
+    imdsEndpoint: values['imds-endpoint'] === undefined ? null : validateImdsEndpoint(values['imds-endpoint']),
+    region: values.region === undefined ? null : validateRegion(values.region),
+    cloud: values.cloud === undefined ? null : validateCloud(values.cloud),
   };
+}
+
+function validateProxy(value: string, noProxy: boolean): string {
+  if (noProxy) throw new UsageError('--proxy and --no-proxy contradict each other; give one');
+  const parsed = parseProxyValue(value);
+  if ('problem' in parsed) throw new UsageError(`--proxy ${parsed.problem}`);
+  return value;
+}
+
+const HOST_NAME = /^(?=.{1,253}$)(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)*[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.?$/i;
+
+/** HOST, HOST:PORT, [IPv6]:PORT; the port defaults to 443. */
+function parseEndpoint(value: string): { host: string; port: number } {
+  const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(value.trim());
+  const host = match?.[1]?.replace(/^\[|\]$/g, '') ?? '';
+  const port = match?.[2] === undefined ? 443 : Number(match[2]);
+  if (!match || !(HOST_NAME.test(host) || net.isIP(host))) throw new UsageError(`--endpoint "${value}" must be HOST or HOST:PORT (e.g. pod01-rcm1.eus.hypervrecoverymanager.windowsazure.com)`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--endpoint "${value}": ${match[2]} is not a port number`);
+  return { host: host.toLowerCase(), port };
+}
+
+function validateStorageAccount(value: string): string {
+  const name = value.trim();
+  if (!/^[a-z0-9]{3,24}$/.test(name)) {
+    throw new UsageError(`--cache-storage-account "${value}" is not a storage account name (3-24 lower-case letters and digits; give the name, not the URL)`);
+  }
+  return name;
+}
+
+function validateImdsEndpoint(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--imds-endpoint "${value}" is not a URL (e.g. http://169.254.169.254)`);
+  }
+  if (url.protocol !== 'http:') throw new UsageError(`--imds-endpoint "${value}" must be an http:// URL, as IMDS is`);
+  return `${url.protocol}//${url.host}`;
+}
+
+function validateRegion(value: string): string {
+  const region = value.trim().toLowerCase().replace(/\s+/g, '');
+  if (!/^[a-z0-9]+$/.test(region)) throw new UsageError(`--region "${value}" is not an Azure region name (e.g. westeurope)`);
+  return region;
+}
+
+function validateCloud(value: string): Cloud {
+  const cloud = cloudFromImds(value);
+  if (!cloud) throw new UsageError(`--cloud "${value}" must be AzureCloud, AzureUSGovernment or AzureChinaCloud`);
+  return cloud;
 }
 
 function splitList(values: string[] | undefined, option: string): string[] {

@@ -20,6 +20,24 @@ Options:
       --root DIR            Read file-based facts (/etc, /proc, /sys, trust stores) under DIR,
                             e.g. a mounted disk image.
       --log-level LEVEL     fatal, error, warn (default), info, debug, trace or silent; logs go to stderr.
+
+Network options:
+      --proxy URL           Use this proxy (http://host:port) instead of the one the guest is
+                            configured with (ProxyInfo.conf, /etc/environment, WinINET).
+      --no-proxy            Connect directly, whatever the guest's proxy settings say.
+      --cache-storage-account NAME
+                            The cache storage account Site Recovery uses (repeatable); without
+                            it the storage path cannot be confirmed.
+      --endpoint HOST[:PORT]
+                            Also probe this host (repeatable): a concrete Site Recovery or
+                            Service Bus host, or any other name.
+      --connect-to HOST1:PORT1:HOST2:PORT2
+                            Connect to HOST2:PORT2 instead, keeping HOST1 for SNI, certificate
+                            checks and Host (curl's meaning; repeatable).
+      --region NAME         Source region (default: from IMDS).
+      --cloud NAME          AzureCloud, AzureUSGovernment or AzureChinaCloud (default: from IMDS).
+      --imds-endpoint URL   Read instance metadata here (default: http://169.254.169.254, only
+                            contacted on an Azure VM).
   -h, --help                Show this help.
   -V, --version             Show the version.
 

@@ -1,6 +1,7 @@
 // One run of the CLI, from arguments to exit code. Separate from main.ts so it has no process
 // side effects: output goes to the writers it is given.
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { Platform } from '../core/check';
 import { UsageError, TimeoutError } from '../core/errors';
 import { runChecks } from '../core/engine';
@@ -13,6 +14,8 @@ import { renderText, shouldUseColor } from '../report/render-text';
 import { parseCliArgs } from './args';
 import { helpText } from './help';
 import { createLogger } from './logger';
+import { DEFAULT_LAYER_TIMEOUTS } from '../net/layers';
+import type { Check } from '../core/check';
 import pkg from '../../package.json';
 
 export const AGENT_VERSION: string = pkg.version;
@@ -43,6 +46,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const runId = randomUUID();
   const deadlineMs = options.deadlineSeconds * 1000;
   const deadline = new AbortController();
+  setMaxListeners(256, deadline.signal); // every fact, check and probe listens for the deadline
   const deadlineTimer = setTimeout(() => deadline.abort(new TimeoutError('the run', deadlineMs)), deadlineMs);
   deadlineTimer.unref();
   logger.debug({ runId, options: { ...options } }, 'run started');
@@ -55,6 +59,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       trustStorePaths: options.trustStore,
       env: io.env,
       deadline: deadline.signal,
+      deadlineAt: startedAt.getTime() + deadlineMs,
+      proxy: { cliProxy: options.proxy, cliNoProxy: options.noProxy },
+      imdsEndpoint: options.imdsEndpoint,
+      network: {
+        cloud: options.cloud,
+        region: options.region,
+        cacheStorageAccounts: options.cacheStorageAccounts,
+        extraEndpoints: options.endpoints,
+        connectTo: options.connectTo,
+        timeouts: DEFAULT_LAYER_TIMEOUTS,
+        loopbackOnly: io.env.ASR_READY_LOOPBACK_ONLY === '1',
+        userAgent: `asr-ready/${AGENT_VERSION}`,
+      },
       logger,
     });
     if (options.trustStore.length > 0) await rejectUnusableTrustStore(facts);
@@ -64,6 +81,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       concurrency: CHECK_CONCURRENCY,
     });
     const host = await facts.host().catch(() => null);
+    // Memoized: resolves at once when a network check ran, and is not started otherwise.
+    const probes = checks.some(usesEndpointProbes) ? await facts.endpointProbes().catch(() => null) : null;
     const report = buildReport({
       agentVersion: AGENT_VERSION,
       runId,
@@ -80,6 +99,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         trustStore: options.trustStore,
       },
       findings,
+      probes,
     });
     io.stdout.write(options.output === 'json' ? renderJson(report) : renderText(report, { color: shouldUseColor(io.stdout, io.env) }));
     logger.debug({ runId, verdict: report.verdict, durationMs: report.durationMs }, 'run finished');
@@ -87,6 +107,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } finally {
     clearTimeout(deadlineTimer);
   }
+}
+
+function usesEndpointProbes(check: Check): boolean {
+  return check.id.startsWith('network.') || check.id === 'time.skew';
 }
 
 /** A --trust-store the user named that yields no certificate at all is bad input (exit 2), not a finding. */

@@ -3,6 +3,7 @@ import type { Check, CheckContext } from './check';
 import type { CheckOutcome, Finding } from './finding';
 import { describeError, formatSeconds, TimeoutError } from './errors';
 import { withTimeout } from './time-bound';
+import { mapBounded } from './bounded-map';
 
 export interface EngineOptions {
   /** Aborts when the whole run's deadline passes. */
@@ -17,16 +18,7 @@ export async function runChecks(
   makeContext: (signal: AbortSignal) => CheckContext,
   options: EngineOptions,
 ): Promise<Finding[]> {
-  const results: Finding[][] = new Array(checks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < checks.length) {
-      const index = next++;
-      results[index] = await runOne(checks[index]!, makeContext, options.deadline);
-    }
-  };
-  const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency, checks.length)) }, worker);
-  await Promise.all(workers);
+  const results = await mapBounded(checks, options.concurrency, (check) => runOne(check, makeContext, options.deadline));
   return results.flat();
 }
 

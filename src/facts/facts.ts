@@ -7,6 +7,10 @@ import { readHostFacts, type HostFacts } from './host';
 import type { TrustStoreFacts } from './trust-store';
 import { readLinuxTrustStore } from './linux/read-linux-trust-store';
 import { readWindowsTrustStore } from './windows/read-windows-trust-store';
+import { readProxySettings, type ProxySettings } from './proxy/read-proxy-settings';
+import { readAzureMetadata, type AzureMetadataFacts } from './azure-metadata';
+import { readMobilityConfig, type MobilityConfigFacts } from './mobility-config';
+import { probeEndpoints, type EndpointProbeFacts, type NetworkOptions } from './network';
 
 export interface FactsOptions {
   root: string;
@@ -15,8 +19,17 @@ export interface FactsOptions {
   env: NodeJS.ProcessEnv;
   /** Aborts when the run's deadline passes. */
   deadline: AbortSignal;
+  /** When the deadline passes (ms since epoch): probes stop shortly before it to report what they saw. */
+  deadlineAt: number;
+  proxy: { cliProxy: string | null; cliNoProxy: boolean };
+  imdsEndpoint: string | null;
+  network: NetworkOptions;
   logger?: Logger;
 }
+
+/** Probes stop this long before the run deadline, to leave time to judge and print. */
+const PROBE_DEADLINE_MARGIN_MS = 1_500;
+const PROBE_FACT_BOUND_MS = 60_000;
 
 export class Facts {
   private readonly cache = new Map<string, Promise<unknown>>();
@@ -38,6 +51,36 @@ export class Facts {
         env: this.options.env,
         signal,
       });
+    });
+  }
+
+  proxySettings(): Promise<ProxySettings> {
+    return this.memo('proxy', 20_000, (signal) =>
+      readProxySettings({ root: this.options.root, platform: this.options.platform, env: this.options.env, ...this.options.proxy, signal }),
+    );
+  }
+
+  azureMetadata(): Promise<AzureMetadataFacts> {
+    return this.memo('Azure metadata', 20_000, (signal) =>
+      readAzureMetadata({ root: this.options.root, platform: this.options.platform, imdsEndpoint: this.options.imdsEndpoint, loopbackOnly: this.options.network.loopbackOnly, signal }),
+    );
+  }
+
+  mobilityConfig(): Promise<MobilityConfigFacts> {
+    return this.memo('Mobility service configuration', 5_000, () => readMobilityConfig(this.options.root, this.options.platform, this.options.env));
+  }
+
+  endpointProbes(): Promise<EndpointProbeFacts> {
+    return this.memo('endpoint probe', PROBE_FACT_BOUND_MS, async (signal) => {
+      const [trustStore, proxy, metadata, mobility] = await Promise.all([
+        this.trustStore().catch(() => null),
+        this.proxySettings(),
+        this.azureMetadata(),
+        this.mobilityConfig(),
+      ]);
+      const stopAt = Math.min(this.options.deadlineAt - PROBE_DEADLINE_MARGIN_MS, Date.now() + PROBE_FACT_BOUND_MS - PROBE_DEADLINE_MARGIN_MS);
+      const probeSignal = AbortSignal.any([signal, AbortSignal.timeout(Math.max(0, stopAt - Date.now()))]);
+      return probeEndpoints({ platform: this.options.platform, trustStore, proxy, metadata, mobility }, this.options.network, probeSignal);
     });
   }
 

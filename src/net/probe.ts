@@ -61,6 +61,7 @@ export async function probeEndpoint(target: ProbeTarget, options: ConnectorOptio
       ms: Math.round(performance.now() - (trace.connectedAt ?? started)),
       status: response.statusCode,
       date: typeof response.headers.date === 'string' ? response.headers.date : null,
+      receivedAt: new Date().toISOString(),
       code: null,
       error: null,
     };
@@ -74,6 +75,7 @@ export async function probeEndpoint(target: ProbeTarget, options: ConnectorOptio
         ms: Math.round(performance.now() - (trace.connectedAt ?? started)),
         status: null,
         date: null,
+        receivedAt: null,
         code,
         error: code === 'UND_ERR_HEADERS_TIMEOUT' ? `no HTTP answer within ${options.timeouts.httpMs} ms after the connection opened` : `no HTTP answer: ${describeError(err)}`,
       };

@@ -61,6 +61,8 @@ export interface HttpEvidence {
   ms: number;
   status: number | null;
   date: string | null;
+  /** Local clock when the response headers arrived (for clock-skew checks against `date`). */
+  receivedAt: string | null;
   code: string | null;
   error: string | null;
 }

@@ -35,9 +35,12 @@ export function renderText(report: Report, options: TextOptions): string {
   out.push(`asr-ready ${report.agent.version}: Azure Site Recovery readiness of ${h.hostname ?? 'this guest'}${hostBits ? ` (${hostBits})` : ''}`);
   if (h.fromRoot) out.push(`Files read from --root ${report.run.root}; facts that live only in the running system are not included.`);
 
+  if (report.endpoints.length > 0) out.push('', ...renderEndpointTable(report, paint));
+
+  const shown = { lastRemediation: null as string | null };
   for (const [group, findings] of groupFindings(report.findings)) {
     out.push('', paint('1', GROUP_TITLES[group] ?? group));
-    for (const f of findings) out.push(...renderFinding(f, paint));
+    for (const f of findings) out.push(...renderFinding(f, paint, shown));
   }
 
   const s = report.summary;
@@ -46,7 +49,7 @@ export function renderText(report: Report, options: TextOptions): string {
   return `${out.join('\n')}\n`;
 }
 
-function renderFinding(f: Finding, paint: (code: string, text: string) => string): string[] {
+function renderFinding(f: Finding, paint: (code: string, text: string) => string, shown: { lastRemediation: string | null }): string[] {
   const lines: string[] = [];
   const label = paint(COLOR[f.status], LABEL[f.status].padEnd(5));
   const codes = f.asrErrorCodes.length && f.status !== 'pass' ? ` [ASR ${f.asrErrorCodes.join(', ')}]` : '';
@@ -61,10 +64,47 @@ function renderFinding(f: Finding, paint: (code: string, text: string) => string
     if (problems.length > 10) lines.push(...indent(`- ... and ${problems.length - 10} more (see --json)`, 11));
   }
   if (f.remediation && (f.status === 'fail' || f.status === 'warn' || f.status === 'error')) {
-    lines.push(...indent('What to do:', 9));
-    lines.push(...indent(f.remediation, 11));
+    // Many endpoints failing the same way share advice: print it once (the JSON keeps each in full).
+    const generic = f.subject ? f.remediation.split(f.subject.replace(/:\d+$/, '')).join('<host>') : f.remediation;
+    if (generic === shown.lastRemediation) lines.push(...indent('What to do: the same as above.', 9));
+    else {
+      lines.push(...indent('What to do:', 9));
+      lines.push(...indent(f.remediation, 11));
+    }
+    shown.lastRemediation = generic;
   }
   return lines;
+}
+
+/** One row per endpoint: group, host, address, public/private, result naming the failed layer, latency. */
+export function renderEndpointTable(report: Report, paint: (code: string, text: string) => string): string[] {
+  const n = report.network;
+  const lines = [paint('1', 'Endpoints') + (n ? ` (${n.cloud} from ${n.cloudSource}; region ${n.region ?? 'unknown'}${n.region ? ` from ${n.regionSource}` : ''})` : '')];
+  const rows = report.endpoints.map((e) => [
+    e.group,
+    `${e.host}:${e.port}${e.required ? '' : ' (optional)'}`,
+    e.viaProxy ? `via ${e.viaProxy.replace(/^https?:\/\//, '')}` : (e.address ?? '-'),
+    e.addressScope ?? '-',
+    resultWord(e),
+    e.status === 'ok' || e.failedLayer ? `${e.timings.totalMs} ms` : '-',
+  ]);
+  const header = ['Group', 'Host', 'Address', 'Scope', 'Result', 'Time'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const format = (cells: string[]) => `  ${cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')}`.trimEnd();
+  lines.push(format(header));
+  for (const row of rows) {
+    const word = row[4]!;
+    const colored = word === 'OK' ? paint(COLOR.pass, word) : word.startsWith('FAIL') ? paint(COLOR.fail, word) : paint(COLOR.warn, word);
+    lines.push(format(row).replace(word, colored));
+  }
+  if (n?.trustNote) lines.push(`  Note: ${n.trustNote}`);
+  return lines;
+}
+
+function resultWord(e: Report['endpoints'][number]): string {
+  if (e.status === 'ok') return 'OK';
+  if (e.status === 'unconfirmed') return 'CANNOT CONFIRM';
+  return `FAIL(${(e.failedLayer ?? 'tcp').toUpperCase()})`;
 }
 
 export function verdictLine(report: Report, paint: (code: string, text: string) => string = (_c, t) => t): string {

@@ -2,6 +2,8 @@
 import type { Finding, Status } from '../core/finding';
 import { countByStatus, verdictOf, type Verdict } from '../core/verdict';
 import type { HostFacts } from '../facts/host';
+import type { EndpointProbeFacts } from '../facts/network';
+import type { EndpointResult } from '../net/probe';
 
 export const REPORT_SCHEMA_VERSION = '1.0';
 
@@ -27,6 +29,9 @@ export interface Report {
   run: { checks: string[]; skip: string[]; failOn: string; deadlineSeconds: number; root: string | null; trustStore: string[] };
   verdict: Verdict;
   summary: Record<Status, number> & { total: number };
+  /** Where endpoints were judged from; null when no network check ran. */
+  network: { cloud: string; cloudSource: string; region: string | null; regionSource: string; trustSource: string; trustNote: string | null } | null;
+  endpoints: EndpointResult[];
   findings: Finding[];
 }
 
@@ -39,6 +44,7 @@ export interface ReportInput {
   platform: string;
   run: Report['run'];
   findings: Finding[];
+  probes?: EndpointProbeFacts | null;
 }
 
 export function buildReport(input: ReportInput): Report {
@@ -64,6 +70,10 @@ export function buildReport(input: ReportInput): Report {
     run: input.run,
     verdict: verdictOf(input.findings),
     summary: { ...counts, total: input.findings.length },
+    network: input.probes
+      ? { cloud: input.probes.cloud, cloudSource: input.probes.cloudSource, region: input.probes.region, regionSource: input.probes.regionSource, trustSource: input.probes.trustSource, trustNote: input.probes.trustNote }
+      : null,
+    endpoints: input.probes?.results ?? [],
     findings: input.findings,
   };
 }

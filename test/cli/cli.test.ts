@@ -180,7 +180,7 @@ describe('asr-ready CLI on fake guests (--root)', () => {
       .write('/etc/ca-certificates.conf', '!mozilla/DigiCert_Global_Root_G2.crt\n')
       .write('/usr/share/ca-certificates/mozilla/DigiCert_Global_Root_G2.crt', rootPem(G2));
     try {
-      const result = await runCli(['--root', guest.root, '--json']);
+      const result = await runCli(['--root', guest.root, '--checks', 'trust.', '--json']);
       expect(result.code).toBe(1);
       const report = parseReport(result.stdout);
       expect(report.host).toMatchObject({ os: 'linux', distro: 'debian', version: '12', hostname: 'guest-debian', fromRoot: true, arch: null });
@@ -197,13 +197,13 @@ describe('asr-ready CLI on fake guests (--root)', () => {
     }
     guest.write('/etc/ssl/certs/DigiCert_Global_Root_G2.pem', rootPem(G2));
     try {
-      const unlinked = await runCli(['--root', guest.root, '--json']);
+      const unlinked = await runCli(['--root', guest.root, '--checks', 'trust.', '--json']);
       expect(unlinked.code).toBe(1);
       const report = parseReport(unlinked.stdout);
       expect(report.host).toMatchObject({ distro: 'sles', version: '11.4' });
       expect(report.findings[0]!.remediation).toContain('sudo c_rehash /etc/ssl/certs');
       guest.symlink('/etc/ssl/certs/607986c7.0', 'DigiCert_Global_Root_G2.pem');
-      const linked = await runCli(['--root', guest.root, '--json']);
+      const linked = await runCli(['--root', guest.root, '--checks', 'trust.', '--json']);
       // G2 is now reachable; the secondary roots are plain files without hash links: a warning, not a failure.
       expect(linked.code).toBe(0);
       expect(parseReport(linked.stdout).findings[0]!.status).toBe('warn');

@@ -1,0 +1,46 @@
+// Check azure.metadata: is this an Azure VM, and what does IMDS say (region, cloud, VM id, size)?
+// Not on Azure is a skip, not a failure: the rest of the run goes on.
+import type { Check } from '../core/check';
+import type { CheckOutcome } from '../core/finding';
+import { AZURE_CHASSIS_ASSET_TAG, type AzureMetadataFacts } from '../facts/azure-metadata';
+import { cloudFromImds } from '../catalog/azure-endpoints';
+
+export const azureMetadata: Check = {
+  id: 'azure.metadata',
+  title: 'Azure VM metadata (IMDS)',
+  description: 'Decides from the SMBIOS chassis asset tag whether this is an Azure VM, then reads region, cloud, VM id, size and disks from the Instance Metadata Service.',
+  platforms: ['linux', 'windows'],
+  timeoutMs: 25_000,
+  async run(ctx) {
+    return [evaluateMetadata(await ctx.facts.azureMetadata())];
+  },
+};
+
+export function evaluateMetadata(m: AzureMetadataFacts): CheckOutcome {
+  const evidence = { onAzure: m.onAzure, assetTag: m.assetTag, assetTagSource: m.assetTagSource, contacted: m.contacted, endpoint: m.endpoint, status: m.status, attempts: m.attempts, compute: m.compute };
+  if (!m.contacted) {
+    if (m.error) return { status: 'warn', summary: `IMDS was not contacted: ${m.error}.`, evidence };
+    return {
+      status: 'skip',
+      summary: m.onAzure === false
+        ? `Not an Azure VM: the chassis asset tag (${m.assetTagSource}) is "${m.assetTag}", not Azure's ${AZURE_CHASSIS_ASSET_TAG}. IMDS was not contacted; region and cloud come from --region and --cloud.`
+        : `Could not read the chassis asset tag (${m.assetTagSource}), so IMDS was not contacted. On an Azure VM, give --imds-endpoint http://169.254.169.254 to read it anyway.`,
+      evidence,
+    };
+  }
+  if (!m.ok || !m.compute) {
+    return {
+      status: 'warn',
+      summary: `The Instance Metadata Service at ${m.endpoint} did not answer after ${m.attempts} attempt(s): ${m.error}. Region and cloud are unknown, so region-specific endpoints cannot be chosen.`,
+      remediation: 'IMDS must be reached directly, never through a proxy: exclude 169.254.169.254 from any proxy, and make sure the route to it goes out of the primary NIC (on multi-NIC or cluster VMs: route add 169.254.169.254/32 <primary IP>). Give --region and --cloud meanwhile.',
+      evidence,
+    };
+  }
+  const c = m.compute;
+  const cloud = cloudFromImds(c.azEnvironment);
+  return {
+    status: 'pass',
+    summary: `Azure VM ${c.vmId || '(no vmId)'}: ${c.vmSize || 'unknown size'}, ${c.osType || 'unknown OS'}, region ${c.location || 'unknown'}, ${cloud ?? (c.azEnvironment || 'unknown cloud')}${c.zone ? `, zone ${c.zone}` : ''}.`,
+    evidence,
+  };
+}

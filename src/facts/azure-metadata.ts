@@ -1,0 +1,173 @@
+// Is this an Azure VM, and what does IMDS say about it? The SMBIOS chassis asset tag decides first;
+// IMDS is contacted only on Azure (or when --imds-endpoint names one), never through a proxy, with
+// short bounded attempts. IMDS returns every value as a string.
+import http from 'node:http';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { Platform } from '../core/check';
+import { describeError } from '../core/errors';
+import { guestPath } from './guest-paths';
+import { readTextIfExists } from './read-text';
+import { isLoopback } from '../net/address-scope';
+
+const execFileAsync = promisify(execFile);
+
+export const AZURE_CHASSIS_ASSET_TAG = '7783-7084-3265-9085-8269-3286-77';
+export const DEFAULT_IMDS_ENDPOINT = 'http://169.254.169.254';
+export const IMDS_API_VERSION = '2021-12-13';
+const ATTEMPT_TIMEOUT_MS = 2_000;
+const RETRY_DELAYS_MS = [500, 1_500];
+
+export interface AzureCompute {
+  azEnvironment: string;
+  location: string;
+  vmId: string;
+  vmSize: string;
+  osType: string;
+  resourceId: string;
+  zone: string;
+  securityType: string;
+  encryptionAtHost: string;
+  osDisk: { name: string; diskSizeGB: string; ephemeral: boolean; unmanaged: boolean; writeAcceleratorEnabled: string };
+  dataDisks: Array<{ lun: string; name: string; diskSizeGB: string; isUltraDisk: string; isSharedDisk: string; writeAcceleratorEnabled: string; storageAccountType: string }>;
+}
+
+export interface AzureMetadataFacts {
+  /** From the asset tag: true on Azure, false elsewhere, null when it cannot be read. */
+  onAzure: boolean | null;
+  assetTag: string | null;
+  assetTagSource: string;
+  contacted: boolean;
+  endpoint: string | null;
+  ok: boolean;
+  status: number | null;
+  attempts: number;
+  error: string | null;
+  compute: AzureCompute | null;
+}
+
+export interface MetadataOptions {
+  root: string;
+  platform: Platform;
+  imdsEndpoint: string | null;
+  loopbackOnly: boolean;
+  signal?: AbortSignal;
+}
+
+export async function readAzureMetadata(options: MetadataOptions): Promise<AzureMetadataFacts> {
+  const tag = await readAssetTag(options);
+  const onAzure = tag.value === null ? null : tag.value.trim() === AZURE_CHASSIS_ASSET_TAG;
+  const base = { onAzure, assetTag: tag.value?.trim() ?? null, assetTagSource: tag.source };
+  if (!onAzure && !options.imdsEndpoint) {
+    return { ...base, contacted: false, endpoint: null, ok: false, status: null, attempts: 0, error: null, compute: null };
+  }
+  const endpoint = (options.imdsEndpoint ?? DEFAULT_IMDS_ENDPOINT).replace(/\/+$/, '');
+  const host = new URL(endpoint).hostname.replace(/^\[|\]$/g, '');
+  if (options.loopbackOnly && !isLoopback(host)) {
+    return { ...base, contacted: false, endpoint, ok: false, status: null, attempts: 0, error: `not contacting ${endpoint}: ASR_READY_LOOPBACK_ONLY is set`, compute: null };
+  }
+  const url = `${endpoint}/metadata/instance?api-version=${IMDS_API_VERSION}`;
+  let attempts = 0;
+  let last: { status: number | null; error: string } = { status: null, error: 'not tried' };
+  for (let i = 0; i <= RETRY_DELAYS_MS.length; i++) {
+    attempts++;
+    try {
+      const { status, body } = await getJson(url, options.signal);
+      if (status === 200) {
+        return { ...base, contacted: true, endpoint, ok: true, status, attempts, error: null, compute: computeFrom(body) };
+      }
+      last = { status, error: `IMDS answered HTTP ${status}${imdsErrorText(body)}` };
+      // 400 (bad header/version) and 404 will not change on retry; 410, 429 and 5xx may.
+      if (status !== 410 && status !== 429 && status < 500) break;
+    } catch (err) {
+      last = { status: null, error: describeError(err) };
+    }
+    const delay = RETRY_DELAYS_MS[i];
+    if (delay === undefined || options.signal?.aborted) break;
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+  return { ...base, contacted: true, endpoint, ok: false, status: last.status, attempts, error: last.error, compute: null };
+}
+
+async function readAssetTag(options: MetadataOptions): Promise<{ value: string | null; source: string }> {
+  if (options.platform === 'linux') {
+    const file = '/sys/class/dmi/id/chassis_asset_tag';
+    return { value: await readTextIfExists(guestPath(options.root, file)), source: file };
+  }
+  try {
+    const { stdout } = await execFileAsync(
+      'powershell.exe',
+      ['-NoProfile', '-NonInteractive', '-Command', '(Get-CimInstance -ClassName Win32_SystemEnclosure).SMBIOSAssetTag'],
+      { timeout: 15_000, signal: options.signal, windowsHide: true },
+    );
+    return { value: stdout.trim() || null, source: 'Win32_SystemEnclosure.SMBIOSAssetTag' };
+  } catch {
+    return { value: null, source: 'Win32_SystemEnclosure.SMBIOSAssetTag (could not be read)' };
+  }
+}
+
+/** A plain HTTP GET with its own socket: no proxy, no keep-alive (IMDS must never go through a proxy). */
+function getJson(url: string, signal?: AbortSignal): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { headers: { Metadata: 'true' }, agent: false, timeout: ATTEMPT_TIMEOUT_MS, signal }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+        if (text.length > 1024 * 1024) req.destroy(new Error('IMDS answer larger than 1 MiB'));
+      });
+      res.on('end', () => {
+        try {
+          resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null });
+        } catch {
+          resolve({ status: res.statusCode ?? 0, body: null });
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${ATTEMPT_TIMEOUT_MS} ms (a missing route to 169.254.169.254 shows as a time-out)`), { code: 'ETIMEDOUT' })));
+    req.on('error', reject);
+  });
+}
+
+function imdsErrorText(body: unknown): string {
+  const error = (body as { error?: unknown } | null)?.error;
+  return typeof error === 'string' ? `: ${error}` : '';
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
+
+function computeFrom(body: unknown): AzureCompute {
+  const compute = ((body as { compute?: Record<string, unknown> } | null)?.compute ?? {}) as Record<string, unknown>;
+  const storage = (compute.storageProfile ?? {}) as Record<string, unknown>;
+  const osDisk = (storage.osDisk ?? {}) as Record<string, unknown>;
+  const security = (compute.securityProfile ?? {}) as Record<string, unknown>;
+  const dataDisks = Array.isArray(storage.dataDisks) ? (storage.dataDisks as Array<Record<string, unknown>>) : [];
+  const managed = (d: Record<string, unknown>) => (d.managedDisk ?? {}) as Record<string, unknown>;
+  return {
+    azEnvironment: str(compute.azEnvironment),
+    location: str(compute.location),
+    vmId: str(compute.vmId),
+    vmSize: str(compute.vmSize),
+    osType: str(compute.osType),
+    resourceId: str(compute.resourceId),
+    zone: str(compute.zone),
+    securityType: str(security.securityType),
+    encryptionAtHost: str(security.encryptionAtHost),
+    osDisk: {
+      name: str(osDisk.name),
+      diskSizeGB: str(osDisk.diskSizeGB),
+      ephemeral: str(((osDisk.diffDiskSettings ?? {}) as Record<string, unknown>).option).toLowerCase() === 'local',
+      unmanaged: str(((osDisk.vhd ?? {}) as Record<string, unknown>).uri) !== '',
+      writeAcceleratorEnabled: str(osDisk.writeAcceleratorEnabled),
+    },
+    dataDisks: dataDisks.map((d) => ({
+      lun: str(d.lun),
+      name: str(d.name),
+      diskSizeGB: str(d.diskSizeGB),
+      isUltraDisk: str(d.isUltraDisk),
+      isSharedDisk: str(d.isSharedDisk),
+      writeAcceleratorEnabled: str(d.writeAcceleratorEnabled),
+      storageAccountType: str(managed(d).storageAccountType),
+    })),
+  };
+}

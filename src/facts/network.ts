@@ -1,0 +1,83 @@
+// The endpoint-probe fact: plan the hosts, then probe them all concurrently through the guest's
+// proxy and trust store. Probes stop a little before the run deadline, so their partial evidence
+// ("stopped at the deadline while ...") reaches the report instead of a bare time-out.
+import { setMaxListeners } from 'node:events';
+import type { Platform } from '../core/check';
+import { mapBounded } from '../core/bounded-map';
+import { AZURE_ENDPOINTS, cloudFromImds, type Cloud } from '../catalog/azure-endpoints';
+import { probeEndpoint, type EndpointResult } from '../net/probe';
+import type { ConnectorOptions, ProxyRoute } from '../net/connector';
+import type { ConnectToRule } from '../net/connect-to';
+import type { LayerTimeouts } from '../net/layers';
+import type { TrustStoreFacts } from './trust-store';
+import type { AzureMetadataFacts } from './azure-metadata';
+import type { ProxySettings } from './proxy/read-proxy-settings';
+import type { MobilityConfigFacts } from './mobility-config';
+import { bypassesProxy } from './proxy/bypass';
+import { planEndpoints } from './endpoint-plan';
+import { trustAnchorsFor } from './trust-anchors';
+
+export const PROBE_CONCURRENCY = 16;
+
+export interface NetworkOptions {
+  cloud: Cloud | null;
+  region: string | null;
+  cacheStorageAccounts: string[];
+  extraEndpoints: Array<{ host: string; port: number }>;
+  connectTo: ConnectToRule[];
+  timeouts: LayerTimeouts;
+  loopbackOnly: boolean;
+  userAgent: string;
+}
+
+export interface EndpointProbeFacts {
+  cloud: Cloud;
+  cloudSource: string;
+  region: string | null;
+  regionSource: string;
+  trustSource: ConnectorOptions['trustSource'];
+  trustNote: string | null;
+  results: EndpointResult[];
+}
+
+export interface ProbeInputs {
+  platform: Platform;
+  trustStore: TrustStoreFacts | null;
+  proxy: ProxySettings;
+  metadata: AzureMetadataFacts;
+  mobility: MobilityConfigFacts;
+}
+
+export async function probeEndpoints(inputs: ProbeInputs, options: NetworkOptions, signal: AbortSignal): Promise<EndpointProbeFacts> {
+  const imdsCloud = cloudFromImds(inputs.metadata.compute?.azEnvironment);
+  const cloud = options.cloud ?? imdsCloud ?? 'AzureCloud';
+  const cloudSource = options.cloud ? '--cloud' : imdsCloud ? 'IMDS compute.azEnvironment' : 'default (not known from IMDS)';
+  const imdsRegion = inputs.metadata.compute?.location || null;
+  const region = options.region ?? imdsRegion;
+  const regionSource = options.region ? '--region' : imdsRegion ? 'IMDS compute.location' : 'unknown';
+
+  const plan = planEndpoints(AZURE_ENDPOINTS, {
+    cloud, region, platform: inputs.platform, cacheStorageAccounts: options.cacheStorageAccounts,
+    extraEndpoints: options.extraEndpoints, mobilityHosts: inputs.mobility.hosts,
+  });
+  const anchors = trustAnchorsFor(inputs.trustStore);
+  const effective = inputs.proxy.effective;
+  const route: ProxyRoute | null = effective ? { origin: effective.origin, hostname: effective.hostname, port: effective.port } : null;
+  const connector: ConnectorOptions = {
+    ca: anchors.ca,
+    trustSource: anchors.source,
+    proxyFor: (host) => (route && !bypassesProxy(host, inputs.proxy.bypass) ? route : null),
+    connectTo: options.connectTo,
+    timeouts: options.timeouts,
+    loopbackOnly: options.loopbackOnly,
+  };
+  // Every probe and layer listens on this one signal; that is by design, not a leak.
+  setMaxListeners(PROBE_CONCURRENCY * 16, signal);
+  const probed = await mapBounded(plan.targets, PROBE_CONCURRENCY, (t) => probeEndpoint(t, connector, options.userAgent, signal));
+  const unresolved: EndpointResult[] = plan.unresolved.map(({ reason, ...t }) => ({
+    ...t, status: 'unconfirmed', failedLayer: null, error: reason, address: null, addressScope: null, viaProxy: null, connectTo: null,
+    timings: { dnsMs: null, tcpMs: null, proxyMs: null, tlsMs: null, httpMs: null, totalMs: 0 },
+    dns: null, tcp: null, proxy: null, tls: null, http: null,
+  }));
+  return { cloud, cloudSource, region, regionSource, trustSource: anchors.source, trustNote: anchors.note, results: [...probed, ...unresolved] };
+}

@@ -1,0 +1,166 @@
+// Finds the proxy the way the Mobility service does and reports every source it looked at:
+// --no-proxy/--proxy, then ProxyInfo.conf, then (Linux) /etc/environment, /etc/profile and this
+// process's environment; (Windows) LocalSystem's WinINET settings, the environment, and WinHTTP.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Platform } from '../../core/check';
+import { describeError } from '../../core/errors';
+import { guestPath } from '../guest-paths';
+import { readTextIfExists } from '../read-text';
+import { parseProxyInfoConf, type ProxyInfoConf } from './proxy-info-conf';
+import { parseProxyValue, type ParsedProxy } from './proxy-url';
+import { parseProxyAssignments, type ProxyVariable } from './shell-env-files';
+import { splitBypassList } from './bypass';
+import { parseNetshWinHttpProxy, parseWinInetSettings, proxyForHttps } from '../windows/proxy-settings-parsers';
+
+const execFileAsync = promisify(execFile);
+
+export const LINUX_PROXY_INFO_CONF = '/usr/local/InMage/config/ProxyInfo.conf';
+export const WINDOWS_ASR_CONFIG_DIR = 'Microsoft Azure Site Recovery\\Config';
+const LOCAL_SYSTEM_INTERNET_SETTINGS = 'HKU\\S-1-5-18\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings';
+
+export interface ProxyCandidate {
+  source: string;
+  /** As configured, credentials replaced by ***. */
+  value: string;
+  bypass: string[];
+  problem: string | null;
+}
+
+export interface ProxySettings {
+  effective: (ParsedProxy & { source: string }) | null;
+  /** Where "no proxy" came from when effective is null. */
+  directBecause: string;
+  bypass: string[];
+  bypassSource: string | null;
+  candidates: ProxyCandidate[];
+  proxyInfoConf: { path: string; exists: boolean; parsed: ProxyInfoConf | null };
+  problems: string[];
+  notes: string[];
+}
+
+export interface ProxyOptions {
+  root: string;
+  platform: Platform;
+  env: NodeJS.ProcessEnv;
+  cliProxy: string | null;
+  cliNoProxy: boolean;
+  signal?: AbortSignal;
+}
+
+export async function readProxySettings(options: ProxyOptions): Promise<ProxySettings> {
+  const candidates: ProxyCandidate[] = [];
+  const notes: string[] = [];
+  const problems: string[] = [];
+
+  const confPath = options.platform === 'windows'
+    ? path.win32.join(options.env.ProgramData ?? 'C:\\ProgramData', WINDOWS_ASR_CONFIG_DIR, 'ProxyInfo.conf')
+    : LINUX_PROXY_INFO_CONF;
+  const confText = options.platform === 'windows' ? await readTextIfExists(confPath) : await readTextIfExists(guestPath(options.root, confPath));
+  const conf = confText === null ? null : parseProxyInfoConf(confText);
+  if (conf) {
+    problems.push(...conf.problems.map((p) => `${confPath} ${p}`));
+    notes.push(...conf.notes.map((n) => `${confPath}: ${n}`));
+    candidates.push({ source: confPath, value: conf.proxy?.shown ?? conf.address ?? '', bypass: conf.bypassList, problem: conf.problems[0] ?? null });
+  }
+
+  const envSources = options.platform === 'windows' ? await windowsSources(options, notes, problems) : await linuxSources(options);
+  candidates.push(...envSources);
+
+  const chosen = chooseProxy(options, conf, confPath, candidates);
+  if (chosen.effective?.hadCredentials) {
+    notes.push(`The proxy setting from ${chosen.effective.source} carries credentials; they were not used. Azure Site Recovery supports only unauthenticated proxies, so the probes go as the Mobility service would.`);
+  }
+  return { ...chosen, candidates, proxyInfoConf: { path: confPath, exists: conf !== null, parsed: conf }, problems, notes };
+}
+
+function chooseProxy(
+  options: ProxyOptions,
+  conf: ProxyInfoConf | null,
+  confPath: string,
+  candidates: ProxyCandidate[],
+): Pick<ProxySettings, 'effective' | 'directBecause' | 'bypass' | 'bypassSource'> {
+  if (options.cliNoProxy) return { effective: null, directBecause: '--no-proxy', bypass: [], bypassSource: null };
+  if (options.cliProxy !== null) {
+    const parsed = parseProxyValue(options.cliProxy);
+    if ('problem' in parsed) throw new Error(`--proxy ${parsed.problem}`); // validated by the CLI first
+    const noProxy = options.env.no_proxy ?? options.env.NO_PROXY ?? '';
+    return { effective: { ...parsed, source: '--proxy' }, directBecause: '', bypass: splitBypassList(noProxy), bypassSource: noProxy ? 'NO_PROXY (environment)' : null };
+  }
+  if (conf) {
+    // A ProxyInfo.conf overrides everything for the Mobility service, even when it is broken.
+    if (!conf.proxy || conf.problems.some((p) => !p.startsWith('Address carries credentials'))) {
+      return { effective: null, directBecause: `${confPath} is invalid (see network.proxy)`, bypass: [], bypassSource: null };
+    }
+    return { effective: { ...conf.proxy, source: confPath }, directBecause: '', bypass: conf.bypassList, bypassSource: conf.bypassList.length ? `${confPath} BypassList` : null };
+  }
+  for (const c of candidates) {
+    if (!c.value || c.problem) continue;
+    // c.value is already redacted: the password is gone, and "user:***@" still tells that there was one.
+    const parsed = parseProxyValue(c.value);
+    if ('problem' in parsed) continue;
+    return { effective: { ...parsed, source: c.source }, directBecause: '', bypass: c.bypass, bypassSource: c.bypass.length ? `${c.source} (bypass list)` : null };
+  }
+  return { effective: null, directBecause: 'no proxy is configured', bypass: [], bypassSource: null };
+}
+
+/** /etc/environment, /etc/profile, then this process's environment; each as one candidate. */
+async function linuxSources(options: ProxyOptions): Promise<ProxyCandidate[]> {
+  const out: ProxyCandidate[] = [];
+  for (const file of ['/etc/environment', '/etc/profile']) {
+    const text = await readTextIfExists(guestPath(options.root, file));
+    if (text === null) continue;
+    const candidate = candidateFrom(file, parseProxyAssignments(text));
+    if (candidate) out.push(candidate);
+  }
+  const fromEnv = candidateFrom('environment of this process', pickProxyVariables(options.env));
+  if (fromEnv) out.push(fromEnv);
+  return out;
+}
+
+async function windowsSources(options: ProxyOptions, notes: string[], problems: string[]): Promise<ProxyCandidate[]> {
+  const out: ProxyCandidate[] = [];
+  const run = async (file: string, args: string[]) => (await execFileAsync(file, args, { timeout: 10_000, signal: options.signal, windowsHide: true })).stdout;
+  try {
+    const wininet = parseWinInetSettings(await run('reg', ['query', LOCAL_SYSTEM_INTERNET_SETTINGS]));
+    if (wininet.autoConfigUrl) notes.push(`LocalSystem's Internet settings use a PAC file (${wininet.autoConfigUrl}); asr-ready does not evaluate PAC scripts, so the proxy it chooses cannot be confirmed.`);
+    if (wininet.enabled && wininet.server) {
+      out.push({ source: 'WinINET settings of LocalSystem (HKU\\S-1-5-18)', value: proxyForHttps(wininet.server) ?? wininet.server, bypass: wininet.override, problem: null });
+    }
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 1) problems.push(`could not read LocalSystem's Internet settings: ${describeError(err)}`);
+  }
+  const fromEnv = candidateFrom('environment of this process', pickProxyVariables(options.env));
+  if (fromEnv) out.push(fromEnv);
+  try {
+    const winhttp = parseNetshWinHttpProxy(await run('netsh', ['winhttp', 'show', 'proxy']));
+    if (!winhttp.direct && winhttp.server) {
+      out.push({ source: 'WinHTTP (netsh winhttp show proxy)', value: proxyForHttps(winhttp.server) ?? winhttp.server, bypass: winhttp.bypass, problem: null });
+    }
+  } catch (err) {
+    problems.push(`could not read the WinHTTP proxy: ${describeError(err)}`);
+  }
+  return out;
+}
+
+function pickProxyVariables(env: NodeJS.ProcessEnv): Partial<Record<ProxyVariable, string>> {
+  const out: Partial<Record<ProxyVariable, string>> = {};
+  for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'no_proxy', 'NO_PROXY'] as const) {
+    if (env[name]) out[name] = env[name];
+  }
+  return out;
+}
+
+function candidateFrom(source: string, vars: Partial<Record<ProxyVariable, string>>): ProxyCandidate | null {
+  const name = (['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'] as const).find((n) => vars[n]);
+  if (!name) return null;
+  const parsed = parseProxyValue(vars[name]!);
+  const noProxy = vars.no_proxy ?? vars.NO_PROXY ?? '';
+  return {
+    source: `${source} (${name})`,
+    value: 'problem' in parsed ? vars[name]!.replace(/\/\/[^@/]*@/, '//***@') : parsed.shown,
+    bypass: splitBypassList(noProxy),
+    problem: 'problem' in parsed ? `${name} ${parsed.problem}` : null,
+  };
+}
