@@ -196,10 +196,13 @@ export function tlsHandshake(socket: net.Socket, options: TlsOptions): Promise<{
       evidence.cipher = secure.getCipher()?.name ?? null;
       const peer = secure.getPeerCertificate(true);
       evidence.chain = chainOf(peer);
-      evidence.verifyError = secure.authorized ? null : String(secure.authorizationError ?? 'unverified');
+      // Node reports a name mismatch as authorizationError ERR_TLS_CERT_ALTNAME_INVALID, and only
+      // once the chain itself verified: that is a hostname error, not a chain error.
+      const authError = secure.authorized ? null : String(secure.authorizationError ?? 'unverified');
+      evidence.verifyError = authError === 'ERR_TLS_CERT_ALTNAME_INVALID' ? null : authError;
       const identityError = peer && Object.keys(peer).length > 0 ? tls.checkServerIdentity(options.servername, peer) : new Error('the server sent no certificate');
       evidence.hostnameError = identityError ? identityError.message : null;
-      evidence.verified = secure.authorized && !identityError;
+      evidence.verified = evidence.verifyError === null && !identityError;
       const top = evidence.chain.at(-1);
       evidence.trustAnchor = evidence.verified && top ? { subject: top.subject, sha256: top.sha256 } : null;
       evidence.ok = evidence.verified;

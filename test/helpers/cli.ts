@@ -19,9 +19,13 @@ export interface CliRunOptions {
   cwd?: string;
 }
 
-/** A clean environment: none of this machine's SSL_CERT_* or NODE_EXTRA_CA_CERTS leak into a test. */
+/**
+ * A clean environment: none of this machine's SSL_CERT_*, NODE_EXTRA_CA_CERTS or proxy variables
+ * leak into a test, and ASR_READY_LOOPBACK_ONLY=1 makes the agent refuse any address beyond
+ * loopback, so a test can never send traffic off this machine (IMDS included).
+ */
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8' };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', ASR_READY_LOOPBACK_ONLY: '1' };
   return { ...env, ...extra };
 }
 

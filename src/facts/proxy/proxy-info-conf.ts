@@ -2,6 +2,7 @@
 // Its problems are ASR's 151072 ("custom proxy settings are invalid").
 import { parseProxyValue, type ParsedProxy } from './proxy-url';
 import { splitBypassList } from './bypass';
+import { redactUrl } from '../../core/redact';
 
 export interface ProxyInfoConf {
   address: string | null;
@@ -50,9 +51,8 @@ export function parseProxyInfoConf(text: string): ProxyInfoConf {
         } else if (/:\d+$/.test(new URL(parsed.origin).host) && new URL(parsed.origin).port !== port) {
           problems.push(`Address already names port ${new URL(parsed.origin).port} but Port=${port}`);
         } else {
-          const origin = new URL(parsed.origin);
-          origin.port = port;
-          proxy = { ...parsed, origin: `${origin.protocol}//${origin.host}`, port: n };
+          const combined = parseProxyValue(`${address.replace(/\/+$/, '')}:${port}`);
+          proxy = 'problem' in combined ? { ...parsed, port: n } : combined;
         }
       }
       if (proxy?.hadCredentials) problems.push('Address carries credentials; Azure Site Recovery supports only unauthenticated proxies');
@@ -62,5 +62,6 @@ export function parseProxyInfoConf(text: string): ProxyInfoConf {
     if (entry.includes('*')) problems.push(`BypassList entry "${entry}" uses a wildcard, which the Mobility service does not support; write "${entry.replace(/^\*\.?/, '')}" to bypass a domain and its subdomains`);
     else if (entry.endsWith('.')) notes.push(`BypassList entry "${entry}" ends with a dot (as in the documentation's sample sentence); write "${entry.replace(/\.$/, '')}"`);
   }
-  return { address, port, bypassList, proxy, problems, notes };
+  // Only the redacted form leaves this function: the raw Address may hold a password.
+  return { address: address === null ? null : redactUrl(address), port, bypassList, proxy, problems, notes };
 }

@@ -1,0 +1,43 @@
+// A strict fake of the Azure Instance Metadata Service on 127.0.0.1. It enforces the real contract:
+// the Metadata: true header, an api-version, and no proxy (X-Forwarded-For is refused), and it
+// can answer 429 a number of times or never answer at all.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { fixture } from './paths';
+
+export interface FakeImds {
+  url: string;
+  requests: Array<{ path: string; headers: http.IncomingHttpHeaders }>;
+  close: () => Promise<void>;
+}
+
+export async function startFakeImds(options: { throttleFirst?: number; hang?: boolean; document?: string } = {}): Promise<FakeImds> {
+  const body = options.document ?? readFileSync(fixture('linux', 'imds', 'instance-msdocs-linux-sample.json'), 'utf8');
+  const versionError = readFileSync(fixture('linux', 'imds', 'error-400-api-version-missing.json'), 'utf8');
+  const requests: FakeImds['requests'] = [];
+  let throttled = 0;
+  const sockets = new Set<import('node:net').Socket>();
+  const server = http.createServer((req, res) => {
+    requests.push({ path: req.url ?? '', headers: req.headers });
+    if (options.hang) return; // never answer
+    const url = new URL(req.url ?? '/', 'http://imds');
+    const send = (status: number, json: string) => res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(json);
+    if (req.headers.metadata !== 'true') return send(400, '{"error":"Bad request. Required metadata header not specified"}');
+    if (req.headers['x-forwarded-for']) return send(400, '{"error":"Bad request. Request must not contain X-Forwarded-For header"}');
+    if (!url.searchParams.get('api-version')) return send(400, versionError);
+    if (url.pathname !== '/metadata/instance') return send(404, '{"error":"Not found"}');
+    if (throttled < (options.throttleFirst ?? 0)) {
+      throttled++;
+      return send(429, '{"error":"Too many requests"}');
+    }
+    send(200, body);
+  });
+  server.on('connection', (s) => (sockets.add(s), s.on('close', () => sockets.delete(s))));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    close: () => new Promise((resolve) => (sockets.forEach((s) => s.destroy()), server.close(() => resolve()))),
+  };
+}
