@@ -96,6 +96,21 @@ describe('connectivity through --connect-to to loopback servers', () => {
     expect(finding(report, 'network.proxy').summary).toBe('No proxy: the guest connects directly (no proxy is configured).');
   });
 
+  it('verifies with the guest\'s own store when no --trust-store is given (Node\'s bundle could not verify this chain)', async () => {
+    const guest = new FakeGuest().osRelease('debian', '12', 'Debian GNU/Linux 12 (bookworm)').write('/etc/ssl/certs/ca-certificates.crt', pki.root.certPem);
+    try {
+      const args = lab(good.port, '--root', guest.root).filter((a, i, all) => a !== '--trust-store' && all[i - 1] !== '--trust-store');
+      const { report } = await run(args);
+      expect(report.network!.trustSource).toBe('os');
+      expect(endpoint(report, ENTRA)).toMatchObject({ status: 'ok', tls: { verified: true, trustSource: 'os' } });
+      guest.write('/etc/ssl/certs/ca-certificates.crt', makePki('Unrelated Root').root.certPem);
+      const untrusted = await run(args);
+      expect(endpoint(untrusted.report, ENTRA)).toMatchObject({ failedLayer: 'tls', tls: { verified: false, trustSource: 'os' } });
+    } finally {
+      guest.remove();
+    }
+  });
+
   it('fails TLS with 151066 when the store does not hold the chain\'s root, and sends no HTTP request', async () => {
     const before = good.hits();
     const { code, report } = await run(lab(good.port).map((a) => (a === files.path('/store.pem') ? files.path('/other-store.pem') : a)));
