@@ -15,6 +15,7 @@ import { parseCliArgs } from './args';
 import { helpText } from './help';
 import { createLogger } from './logger';
 import { DEFAULT_LAYER_TIMEOUTS } from '../net/layers';
+import { redactUrl } from '../core/redact';
 import type { Check } from '../core/check';
 import pkg from '../../package.json';
 
@@ -49,7 +50,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   setMaxListeners(256, deadline.signal); // every fact, check and probe listens for the deadline
   const deadlineTimer = setTimeout(() => deadline.abort(new TimeoutError('the run', deadlineMs)), deadlineMs);
   deadlineTimer.unref();
-  logger.debug({ runId, options: { ...options } }, 'run started');
+  logger.debug({ runId, options: { ...options, proxy: options.proxy && redactUrl(options.proxy) } }, 'run started');
 
   try {
     const checks = selectChecks(io.platform, options.checks, options.skip);

@@ -206,7 +206,8 @@ describe('proxies (Debian tinyproxy on loopback)', () => {
   });
 
   it('reports an authenticating proxy (407) as unsupported by ASR, and never prints the password it was given', async () => {
-    const { code, report, stdout, stderr } = await run(lab(good.port, '--proxy', `http://asr:Pr0xy-S3cret@127.0.0.1:${authProxy.port}`));
+    const { code, report, stdout, stderr } = await run(lab(good.port, '--proxy', `http://asr:Pr0xy-S3cret@127.0.0.1:${authProxy.port}`, '--log-level', 'debug'));
+    expect(stderr).toContain('"proxy":"http://asr:***@127.0.0.1');
     expect(code).toBe(1);
     expect(endpoint(report, ENTRA)).toMatchObject({ failedLayer: 'proxy', proxy: { status: 407 } });
     const f = finding(report, 'network.proxy');
