@@ -7,8 +7,38 @@ import { networkProxy } from './network-proxy';
 import { networkEndpoints } from './network-endpoints';
 import { networkTlsInspection } from './network-tls-inspection';
 import { timeSkew } from './time-skew';
+import { osSupported } from './os-supported';
+import { osKernel } from './os-kernel';
+import { bootGrubDeviceNames } from './boot-grub-device-names';
+import { bootLvmReferences } from './boot-lvm-references';
+import { storageFilesystems } from './storage-filesystems';
+import { storageDisks } from './storage-disks';
+import { storageChurn } from './storage-churn';
+import { resourcesSize, resourcesFreeSpace } from './resources';
+import { timeSync } from './time-sync';
+import { windowsServices, windowsUpdates, windowsPendingReboot } from './windows-guest';
 
-export const ALL_CHECKS: readonly Check[] = [trustAzureRoots, azureMetadata, networkProxy, networkEndpoints, networkTlsInspection, timeSkew];
+export const ALL_CHECKS: readonly Check[] = [
+  trustAzureRoots,
+  azureMetadata,
+  networkProxy,
+  networkEndpoints,
+  networkTlsInspection,
+  timeSkew,
+  timeSync,
+  osSupported,
+  osKernel,
+  bootGrubDeviceNames,
+  bootLvmReferences,
+  storageFilesystems,
+  storageDisks,
+  storageChurn,
+  resourcesSize,
+  resourcesFreeSpace,
+  windowsServices,
+  windowsUpdates,
+  windowsPendingReboot,
+];
 
 /** An ID matches a selector equal to it, or a prefix ending in "." (`trust.`) or naming a family (`trust`). */
 export function matchesSelector(id: string, selector: string): boolean {

@@ -30,6 +30,7 @@ export interface CliOptions {
   imdsEndpoint: string | null;
   region: string | null;
   cloud: Cloud | null;
+  churnSeconds: number | null;
 }
 
 export const DEFAULT_DEADLINE_SECONDS = 120;
@@ -63,6 +64,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         'imds-endpoint': { type: 'string' },
         region: { type: 'string' },
         cloud: { type: 'string' },
+        'churn-sample': { type: 'string' },
       },
     });
   } catch (err) {
@@ -101,7 +103,18 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     imdsEndpoint: values['imds-endpoint'] === undefined ? null : validateImdsEndpoint(values['imds-endpoint']),
     region: values.region === undefined ? null : validateRegion(values.region),
     cloud: values.cloud === undefined ? null : validateCloud(values.cloud),
+    churnSeconds: values['churn-sample'] === undefined ? null : validateChurnSeconds(values['churn-sample'], parseDeadline(values.deadline), values.deadline !== undefined),
   };
+}
+
+/** The sample must fit inside the run deadline with room to judge and print. */
+function validateChurnSeconds(raw: string, deadlineSeconds: number, deadlineGiven: boolean): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || n < 1 || n > 3000) throw new UsageError(`--churn-sample must be a whole number of seconds from 1 to 3000, not "${raw}"`);
+  if (n + 15 > deadlineSeconds) {
+    throw new UsageError(`--churn-sample ${n} does not fit in ${deadlineGiven ? '' : 'the default '}--deadline ${deadlineSeconds}: give --deadline ${n + 30} or more`);
+  }
+  return n;
 }
 
 function validateProxy(value: string, noProxy: boolean): string {

@@ -20,6 +20,9 @@ Options:
       --root DIR            Read file-based facts (/etc, /proc, /sys, trust stores) under DIR,
                             e.g. a mounted disk image.
       --log-level LEVEL     fatal, error, warn (default), info, debug, trace or silent; logs go to stderr.
+      --churn-sample SECONDS
+                            Measure disk write churn for this long (storage.churn; off by default).
+                            Needs a --deadline at least 30 s longer.
 
 Network options:
       --proxy URL           Use this proxy (http://host:port) instead of the one the guest is

@@ -63,6 +63,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       deadlineAt: startedAt.getTime() + deadlineMs,
       proxy: { cliProxy: options.proxy, cliNoProxy: options.noProxy },
       imdsEndpoint: options.imdsEndpoint,
+      churnSeconds: options.churnSeconds,
       network: {
         cloud: options.cloud,
         region: options.region,

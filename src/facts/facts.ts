@@ -11,6 +11,17 @@ import { readProxySettings, type ProxySettings } from './proxy/read-proxy-settin
 import { readAzureMetadata, type AzureMetadataFacts } from './azure-metadata';
 import { readMobilityConfig, type MobilityConfigFacts } from './mobility-config';
 import { probeEndpoints, type EndpointProbeFacts, type NetworkOptions } from './network';
+import { readKernelFacts, type KernelFacts } from './linux/kernel';
+import { readGrubFacts, type GrubFacts } from './linux/grub';
+import { readMounts, type MountFacts } from './linux/mounts';
+import { readBlockDevices, type BlockDevice } from './linux/block-devices';
+import { readStorageStack, type StorageStackFacts } from './linux/storage-stack';
+import { readLinuxResources, type ResourceFacts } from './linux/resources';
+import { readTimeSync, type TimeSyncFacts } from './time-sync';
+import { sampleChurn, type ChurnFacts } from './churn';
+import { readWindowsGuest, type WindowsGuestFacts } from './windows/read-windows-guest';
+import { readFreeSpace, type FreeSpaceEntry } from './free-space';
+import { SUPPORT_MATRIX } from '../catalog/support-matrix';
 
 export interface FactsOptions {
   root: string;
@@ -24,7 +35,18 @@ export interface FactsOptions {
   proxy: { cliProxy: string | null; cliNoProxy: boolean };
   imdsEndpoint: string | null;
   network: NetworkOptions;
+  /** --churn-sample SECONDS, or null when churn is not sampled. */
+  churnSeconds?: number | null;
   logger?: Logger;
+}
+
+export interface LinuxGuestFacts {
+  kernel: KernelFacts;
+  grub: GrubFacts;
+  mounts: MountFacts;
+  disks: BlockDevice[];
+  storage: StorageStackFacts;
+  resources: ResourceFacts;
 }
 
 /** Probes stop this long before the run deadline, to leave time to judge and print. */
@@ -81,6 +103,47 @@ export class Facts {
       const stopAt = Math.min(this.options.deadlineAt - PROBE_DEADLINE_MARGIN_MS, Date.now() + PROBE_FACT_BOUND_MS - PROBE_DEADLINE_MARGIN_MS);
       const probeSignal = AbortSignal.any([signal, AbortSignal.timeout(Math.max(0, stopAt - Date.now()))]);
       return probeEndpoints({ platform: this.options.platform, trustStore, proxy, metadata, mobility }, this.options.network, probeSignal);
+    });
+  }
+
+  linuxGuest(): Promise<LinuxGuestFacts> {
+    return this.memo('Linux guest', 20_000, async () => {
+      const root = this.options.root;
+      const host = await this.host();
+      const [kernel, grub, mounts, disks, storage, resources] = await Promise.all([
+        readKernelFacts(root, host.kernel),
+        readGrubFacts(root),
+        readMounts(root),
+        readBlockDevices(root),
+        readStorageStack(root),
+        readLinuxResources(root),
+      ]);
+      return { kernel, grub, mounts, disks, storage, resources };
+    });
+  }
+
+  windowsGuest(): Promise<WindowsGuestFacts> {
+    return this.memo('Windows guest', 60_000, (signal) => readWindowsGuest(signal));
+  }
+
+  freeSpace(): Promise<FreeSpaceEntry[]> {
+    const windows = this.options.platform === 'windows';
+    const paths = windows
+      ? { root: `${this.options.env.SystemDrive ?? 'C:'}\\`, install: SUPPORT_MATRIX.freeSpace.windowsInstallPath }
+      : { root: '/', install: SUPPORT_MATRIX.freeSpace.linuxInstallPath };
+    return this.memo('free space', 10_000, () => readFreeSpace(this.options.root, this.options.platform, paths));
+  }
+
+  timeSync(): Promise<TimeSyncFacts> {
+    return this.memo('time synchronisation', 30_000, (signal) => readTimeSync(this.options.root, this.options.platform, signal));
+  }
+
+  churn(): Promise<ChurnFacts | null> {
+    const seconds = this.options.churnSeconds ?? null;
+    if (seconds === null) return Promise.resolve(null);
+    return this.memo('disk churn', seconds * 1000 + 30_000, async (signal) => {
+      const resource = this.options.platform === 'linux' ? (await this.linuxGuest()).disks.filter((d) => d.role === 'resource').map((d) => d.name) : [];
+      return sampleChurn(this.options.root, this.options.platform, seconds, resource, signal);
     });
   }
 

@@ -1,0 +1,57 @@
+// Check boot.grub-device-names (151126): root= and resume= must name file systems by UUID, not by
+// kernel device names, which change when the VM fails over to other hardware.
+import type { Check } from '../core/check';
+import type { CheckOutcome } from '../core/finding';
+import { isDeviceName, type GrubFacts, type KernelParam } from '../facts/linux/grub';
+import type { DistroFamily } from '../facts/linux/distro-family';
+
+export const bootGrubDeviceNames: Check = {
+  id: 'boot.grub-device-names',
+  title: 'GRUB uses UUIDs, not device names',
+  description: 'A root= or resume= naming /dev/sdX in the GRUB configuration makes the failed-over VM unbootable; Site Recovery refuses it with 151126.',
+  platforms: ['linux'],
+  timeoutMs: 30_000,
+  async run(ctx) {
+    const [host, guest] = await Promise.all([ctx.facts.host(), ctx.facts.linuxGuest()]);
+    return [evaluateGrubDeviceNames(guest.grub, host.family)];
+  },
+};
+
+export function evaluateGrubDeviceNames(grub: GrubFacts, family: DistroFamily): CheckOutcome {
+  const found = grub.files.filter((f) => f.exists).map((f) => f.path);
+  if (found.length === 0) {
+    return { status: 'skip', summary: `No GRUB configuration found (looked at ${grub.files.map((f) => f.path).join(', ')}).`, evidence: { files: grub.files } };
+  }
+  const offending = grub.params.filter((p) => (p.key === 'root' || p.key === 'resume') && isDeviceName(p.value));
+  const evidence = { files: found, offending: offending.map(({ path, lineNumber, line, key, value }) => ({ path, lineNumber, line, key, value })) };
+  if (offending.length === 0) {
+    return { status: 'pass', summary: `root= and resume= use UUIDs or volume names in ${found.join(', ')}.`, evidence };
+  }
+  const places = [...new Set(offending.map((p) => `${p.path}:${p.lineNumber}: ${p.line}`))];
+  return {
+    status: 'fail',
+    summary: `${offending.map((p) => `${p.key}=${p.value}`).join(', ')} by device name in ${[...new Set(offending.map((p) => p.path))].join(', ')}; Site Recovery fails with 151126. Line(s): ${places.join(' | ')}`,
+    remediation: [
+      ...offending.map((p, i) => `${i + 1}. In ${p.path} line ${p.lineNumber}, replace ${p.key}=${p.value} with ${p.key}=${replacement(p, grub)}.`),
+      `${offending.length + 1}. ${regenerate(family, offending)}`,
+      `${offending.length + 2}. Reboot once to confirm the VM still starts, then enable replication.`,
+    ].join('\n'),
+    asrErrorCodes: [151126],
+    evidence,
+  };
+}
+
+function replacement(p: KernelParam, grub: GrubFacts): string {
+  const device = p.value.replace(/^\/dev\//, '');
+  const uuid = grub.uuidByDevice[device];
+  return uuid ? `UUID=${uuid}` : `UUID=<the UUID that "blkid ${p.value}" prints>`;
+}
+
+function regenerate(family: DistroFamily, offending: KernelParam[]): string {
+  if (offending.every((p) => p.path.endsWith('menu.lst'))) return 'GRUB legacy reads menu.lst directly: no regeneration needed.';
+  switch (family) {
+    case 'debian': return 'Regenerate the configuration: sudo update-grub';
+    case 'suse': return 'Regenerate the configuration: sudo grub2-mkconfig -o /boot/grub2/grub.cfg';
+    default: return 'Regenerate the configuration: sudo grub2-mkconfig -o /boot/grub2/grub.cfg (on UEFI VMs also -o /boot/efi/EFI/<vendor>/grub.cfg; with BLS entries use grubby --update-kernel=ALL --args=...).';
+  }
+}

@@ -1,0 +1,40 @@
+// Check boot.lvm-references (151124): every rd.lvm.lv= / rd_LVM_LV= in the boot configuration
+// must name a logical volume that exists, or the failed-over VM drops to an emergency shell.
+import type { Check } from '../core/check';
+import type { CheckOutcome } from '../core/finding';
+import type { GrubFacts } from '../facts/linux/grub';
+import type { StorageStackFacts } from '../facts/linux/storage-stack';
+
+export const bootLvmReferences: Check = {
+  id: 'boot.lvm-references',
+  title: 'LVM volumes named at boot exist',
+  description: 'rd.lvm.lv= or rd_LVM_LV= naming a logical volume that does not exist fails enablement with 151124.',
+  platforms: ['linux'],
+  timeoutMs: 30_000,
+  async run(ctx) {
+    const guest = await ctx.facts.linuxGuest();
+    return [evaluateLvmReferences(guest.grub, guest.storage)];
+  },
+};
+
+export function evaluateLvmReferences(grub: GrubFacts, storage: StorageStackFacts): CheckOutcome {
+  const refs = grub.params.filter((p) => p.key === 'rd.lvm.lv' || p.key === 'rd_LVM_LV');
+  const evidence = { references: refs.map(({ path, lineNumber, key, value }) => ({ path, lineNumber, key, value })), logicalVolumes: storage.logicalVolumes, sources: storage.lvmSources };
+  if (refs.length === 0) return { status: 'pass', summary: 'The boot configuration names no LVM volumes (no rd.lvm.lv= or rd_LVM_LV=).', evidence };
+  if (storage.lvmSources.length === 0) {
+    return { status: 'warn', summary: `The boot configuration names ${unique(refs.map((r) => r.value)).join(', ')}, but no LVM information was found (/dev/mapper, /etc/lvm/backup) to confirm they exist.`, remediation: 'Check with: sudo lvs', evidence };
+  }
+  const missing = refs.filter((r) => !storage.logicalVolumes.includes(r.value));
+  if (missing.length === 0) return { status: 'pass', summary: `Every volume named at boot exists: ${unique(refs.map((r) => r.value)).join(', ')}.`, evidence };
+  return {
+    status: 'fail',
+    summary: `${missing.map((m) => `${m.key}=${m.value} (${m.path}:${m.lineNumber})`).join(', ')} name logical volumes that do not exist; Site Recovery fails with 151124. Existing volumes: ${storage.logicalVolumes.join(', ') || 'none'}.`,
+    remediation: `Remove or correct those parameters (for example in GRUB_CMDLINE_LINUX of /etc/default/grub), regenerate the GRUB configuration (grub2-mkconfig -o /boot/grub2/grub.cfg, or grubby --update-kernel=ALL --remove-args="${missing.map((m) => `${m.key}=${m.value}`).join(' ')}"), and reboot once.`,
+    asrErrorCodes: [151124],
+    evidence,
+  };
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}

@@ -1,0 +1,58 @@
+// Gathers the Windows guest facts with reg, sc, wmic/PowerShell (argument arrays, no shell).
+// Runs only on Windows; the parsers are tested with recorded real outputs.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describeError } from '../../core/errors';
+import { parseCurrentVersion, parseDotNetTls, parseHotfixIds, parseScQcStartType, parseTlsClientKey, type StartType, type TlsClientSettings, type WindowsVersion } from './guest-parsers';
+
+const execFileAsync = promisify(execFile);
+
+export interface WindowsGuestFacts {
+  version: WindowsVersion | null;
+  hotfixes: string[] | null;
+  hotfixSource: string | null;
+  services: Record<'COMSysApp' | 'VSS', StartType | null>;
+  tls12Client: TlsClientSettings | null;
+  dotnet: ReturnType<typeof parseDotNetTls> | null;
+  pendingReboot: string[] | null;
+  problems: string[];
+}
+
+const PENDING_REBOOT_KEYS: Array<[string, string[]]> = [
+  ['Component Based Servicing has RebootPending', ['query', 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing\\RebootPending']],
+  ['Windows Update has RebootRequired', ['query', 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WindowsUpdate\\Auto Update\\RebootRequired']],
+  ['Session Manager has PendingFileRenameOperations', ['query', 'HKLM\\SYSTEM\\CurrentControlSet\\Control\\Session Manager', '/v', 'PendingFileRenameOperations']],
+];
+
+export async function readWindowsGuest(signal?: AbortSignal): Promise<WindowsGuestFacts> {
+  const problems: string[] = [];
+  const run = async (file: string, args: string[]) => (await execFileAsync(file, args, { timeout: 20_000, signal, windowsHide: true, maxBuffer: 16 * 1024 * 1024 })).stdout;
+  const attempt = async <T>(what: string, fn: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await fn();
+    } catch (err) {
+      problems.push(`${what}: ${describeError(err)}`);
+      return null;
+    }
+  };
+  const version = await attempt('reading the Windows version', async () => parseCurrentVersion(await run('reg', ['query', 'HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion'])));
+  let hotfixSource: string | null = 'wmic qfe get HotFixID';
+  let hotfixes = await run('wmic', ['qfe', 'get', 'HotFixID']).then(parseHotfixIds, () => null);
+  if (hotfixes === null) {
+    hotfixSource = 'Get-HotFix';
+    hotfixes = await attempt('listing installed updates', async () => parseHotfixIds(await run('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', 'Get-HotFix | Select-Object -ExpandProperty HotFixID'])));
+    if (hotfixes === null) hotfixSource = null;
+  }
+  const service = async (name: string) => attempt(`sc qc ${name}`, async () => parseScQcStartType(await run('sc', ['qc', name])));
+  const [COMSysApp, VSS] = [await service('COMSysApp'), await service('VSS')];
+  const regOptional = async (args: string[]) => run('reg', args).catch((err: { code?: unknown }) => (err.code === 1 ? '' : Promise.reject(err)));
+  const tls12Client = await attempt('reading SChannel TLS 1.2 settings', async () =>
+    parseTlsClientKey(await regOptional(['query', 'HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Client'])),
+  );
+  const dotnet = await attempt('reading .NET TLS settings', async () => parseDotNetTls(await regOptional(['query', 'HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319'])));
+  const pendingReboot: string[] = [];
+  for (const [reason, args] of PENDING_REBOOT_KEYS) {
+    if (await run('reg', args).then(() => true, () => false)) pendingReboot.push(reason);
+  }
+  return { version, hotfixes, hotfixSource, services: { COMSysApp: COMSysApp ?? null, VSS: VSS ?? null }, tls12Client, dotnet, pendingReboot, problems };
+}

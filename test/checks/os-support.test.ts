@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { evaluateLinuxSupport, evaluateWindowsSupport } from '../../src/checks/os-supported';
+import { evaluateKernel } from '../../src/checks/os-kernel';
+import { SUPPORT_MATRIX, validateSupportMatrix, versionInRanges } from '../../src/catalog/support-matrix';
+import { readHostFacts, type HostFacts } from '../../src/facts/host';
+import type { KernelFacts } from '../../src/facts/linux/kernel';
+import { parseCurrentVersion } from '../../src/facts/windows/guest-parsers';
+import { FakeGuest } from '../helpers/fake-guest';
+import { fixture } from '../helpers/paths';
+
+const NOW = new Date('2026-11-27T12:00:00Z');
+const kernel = (release: string | null, extra: Partial<KernelFacts> = {}): KernelFacts => ({ release, source: 'running', installed: [], debianVersion: null, ...extra });
+
+async function hostFrom(files: Record<string, string>): Promise<HostFacts> {
+  const guest = new FakeGuest();
+  try {
+    for (const [p, name] of Object.entries(files)) guest.write(p, readFileSync(fixture('linux', 'os-release', name)));
+    return await readHostFacts(guest.root, 'linux');
+  } finally {
+    guest.remove();
+  }
+}
+
+describe('os.supported on real os-release files', () => {
+  // Expected verdicts from the reference's matrix (2026-01-01) and vendor end-of-life dates.
+  it.each([
+    ['almalinux-8.10', 'pass'], ['almalinux-9.4', 'pass'], ['rocky-8.10', 'pass'], ['rocky-9.4', 'pass'],
+    ['rhel-8.10', 'pass'], ['rhel-9.4', 'pass'], ['rhel-9.6', 'pass'], ['rhel-10.0', 'pass'], ['rhel-7.5', 'warn'],
+    ['ol-7.9', 'warn'], ['ol-8.9', 'pass'], ['ol-9.4', 'pass'],
+    ['centos-7', 'warn'], ['centos-8', 'warn'], ['centos-stream-9', 'fail'],
+    ['debian-9', 'warn'], ['debian-10', 'warn'], ['debian-11', 'pass'], ['debian-12', 'pass'], ['debian-13', 'fail'],
+    ['ubuntu-12.04', 'fail'], ['ubuntu-14.04', 'warn'], ['ubuntu-18.04', 'warn'], ['ubuntu-20.04', 'warn'], ['ubuntu-22.04', 'pass'], ['ubuntu-24.04', 'pass'], ['ubuntu-25.04', 'fail'],
+    ['sles-11-sp4', 'warn'], ['sles-12-sp5', 'warn'], ['sles_sap-12-sp2', 'warn'], ['sles-15-sp5', 'pass'], ['sles-15-sp6', 'pass'],
+    ['opensuse-leap-15.5', 'fail'], ['fedora-40', 'fail'], ['alpine-3.19.0', 'fail'], ['amzn-2', 'fail'], ['amzn-2023', 'fail'], ['azurelinux-3.0', 'fail'], ['mariner-2.0', 'fail'],
+  ])('%s is %s', async (name, status) => {
+    const host = await hostFrom({ '/etc/os-release': name });
+    expect(evaluateLinuxSupport({ ...host, arch: 'x86_64' }, kernel(null), SUPPORT_MATRIX, NOW).status).toBe(status);
+  });
+
+  it('names the unsupported version and what is supported', async () => {
+    const outcome = evaluateLinuxSupport(await hostFrom({ '/etc/os-release': 'debian-13' }), kernel(null), SUPPORT_MATRIX, NOW);
+    expect(outcome.summary).toBe('Debian 13 is not a supported version of Debian; the matrix lists 7, 8, 9.1-9.13, 10, 11, 12.');
+    const eol = evaluateLinuxSupport(await hostFrom({ '/etc/os-release': 'ubuntu-20.04' }), kernel(null), SUPPORT_MATRIX, NOW);
+    expect(eol.summary).toBe('Ubuntu 20.04 is in the support matrix but reached end of life on 2025-05-31: no new kernels or fixes, and Site Recovery may drop it.');
+  });
+
+  it('uses /etc/debian_version to tell the unsupported Debian 9.0 from 9.13', async () => {
+    const host = await hostFrom({ '/etc/os-release': 'debian-9' });
+    expect(evaluateLinuxSupport(host, kernel(null, { debianVersion: '9.0' }), SUPPORT_MATRIX, NOW).status).toBe('fail');
+    expect(evaluateLinuxSupport(host, kernel(null, { debianVersion: '9.13' }), SUPPORT_MATRIX, NOW).summary).toContain('Debian 9.13 is in the support matrix but reached end of life');
+  });
+
+  it('reads the pre-os-release files of CentOS 6.7, RHEL 6.7 and SLES 11 SP4', async () => {
+    const centos = await hostFrom({ '/etc/redhat-release': 'centos-6.7.redhat-release' });
+    expect([centos.distro, centos.version, centos.family]).toEqual(['centos', '6.7', 'rhel']);
+    expect(evaluateLinuxSupport(centos, kernel(null), SUPPORT_MATRIX, NOW).status).toBe('warn');
+    const rhel = await hostFrom({ '/etc/redhat-release': 'rhel-6.7.redhat-release' });
+    expect(evaluateLinuxSupport(rhel, kernel(null), SUPPORT_MATRIX, NOW)).toMatchObject({ status: 'warn', summary: expect.stringContaining('Red Hat Enterprise Linux 6.7 is in the support matrix but reached end of life on 2020-11-30') });
+    const sles = await hostFrom({ '/etc/SuSE-release': 'sles-11-sp4.SuSE-release' });
+    expect([sles.distro, sles.version, sles.family]).toEqual(['sles', '11.4', 'suse']);
+  });
+
+  it('fails ARM64 whatever the distribution', async () => {
+    const host = await hostFrom({ '/etc/os-release': 'ubuntu-24.04' });
+    expect(evaluateLinuxSupport({ ...host, arch: 'aarch64' }, kernel(null), SUPPORT_MATRIX, NOW)).toMatchObject({ status: 'fail', summary: expect.stringContaining('Site Recovery does not support ARM64 VMs') });
+  });
+
+  it('keeps the catalog well-formed', () => {
+    expect(() => validateSupportMatrix({ ...SUPPORT_MATRIX, linux: [{ ...SUPPORT_MATRIX.linux[0]!, versions: ['8.x'] }] })).toThrow(/version range "8.x" is malformed/);
+    expect(versionInRanges('9.13', ['9.1-9.13'])).toBe(true);
+    expect(versionInRanges('9.0', ['9.1-9.13'])).toBe(false);
+    expect(versionInRanges('15.7', ['15-15.7'])).toBe(true);
+    expect(versionInRanges('12.6', ['12.1-12.5'])).toBe(false);
+  });
+});
+
+describe('os.supported on Windows', () => {
+  it('reads the recorded Windows 10 22H2 registry output as Windows 10, past end of support', () => {
+    const version = parseCurrentVersion(readFileSync(fixture('windows', 'reg-query-hklm-windows-nt-currentversion.t-reg_sz.win10-enterprise-22h2.txt'), 'utf8'));
+    expect(version).toMatchObject({ productName: 'Windows 10 Enterprise', build: 19045, installationType: 'Client', displayVersion: '22H2', isServer: false });
+    expect(evaluateWindowsSupport(version, 'x86_64', SUPPORT_MATRIX, NOW)).toMatchObject({ status: 'warn', summary: expect.stringContaining('listed as Windows 10 but reached end of support on 2025-10-14') });
+  });
+
+  it.each([
+    [{ productName: 'Windows Server 2022 Datacenter Azure Edition', build: 20348, isServer: true }, 'pass', 'Windows Server 2022'],
+    [{ productName: 'Windows Server 2025 Datacenter', build: 26100, isServer: true }, 'pass', 'Windows Server 2025'],
+    [{ productName: 'Windows 10 Enterprise', build: 22631, isServer: false }, 'pass', 'Windows 11'],
+    [{ productName: 'Windows Server 2008 R2 Standard', build: 7601, isServer: true }, 'warn', 'Windows Server 2008 R2 SP1'],
+    [{ productName: 'Windows Server 2008 Standard', build: 6002, isServer: true }, 'fail', null],
+  ])('%j is %s', (v, status, matched) => {
+    const outcome = evaluateWindowsSupport({ installationType: null, displayVersion: null, servicePack: null, ...v }, 'x86_64', SUPPORT_MATRIX, NOW);
+    expect(outcome.status).toBe(status);
+    if (matched) expect(outcome.summary).toContain(matched);
+  });
+});
+
+describe('os.kernel', () => {
+  const host = (id: string, version: string): HostFacts => ({ os: 'linux', distro: id, distroName: id, version, kernel: null, arch: 'x86_64', hostname: 'h', family: 'unknown', osRelease: { ID: id, VERSION_ID: version }, fromRoot: false });
+  it.each([
+    ['ubuntu', '18.04', '4.15.0-1023-azure', 'pass'],
+    ['sles', '11.4', '3.0.101-108.74-default', 'pass'],
+    ['rhel', '7.7', '3.10.0-1062.el7.x86_64', 'pass'],
+    ['ol', '8.9', '5.15.0-200.131.27.el8uek.x86_64', 'pass'],
+    ['debian', '12', '6.1.0-28-cloud-amd64', 'pass'],
+    ['debian', '12', '6.18.44-fc-v669', 'fail'],
+    ['ubuntu', '22.04', '6.9.3-custom', 'fail'],
+    ['rhel', '8.4', '4.18.0-305.el8.x86_64', 'fail'],
+    ['rhel', '8.4', '4.18.0-305.30.1.el8_4.x86_64', 'pass'],
+  ])('%s %s with %s is %s', (id, version, release, status) => {
+    expect(evaluateKernel(host(id, version), kernel(release), SUPPORT_MATRIX).status).toBe(status);
+  });
+
+  it('names the minimum kernel for RHEL 8.4, and says where a --root kernel came from', () => {
+    expect(evaluateKernel(host('rhel', '8.4'), kernel('4.18.0-305.el8.x86_64'), SUPPORT_MATRIX).summary).toBe('The running kernel 4.18.0-305.el8.x86_64 is older than 4.18.0-305.30.1, the first kernel Site Recovery supports on Red Hat Enterprise Linux 8.4.');
+    const fromImage = evaluateKernel(host('debian', '12'), kernel('6.1.0-28-cloud-amd64', { source: '--root /boot (installed, newest)' }), SUPPORT_MATRIX);
+    expect(fromImage.summary).toMatch(/^The kernel \(--root \/boot \(installed, newest\)\) 6\.1\.0-28-cloud-amd64 is a stock Debian kernel/);
+    expect(evaluateKernel(host('debian', '12'), kernel(null, { source: 'unknown' }), SUPPORT_MATRIX).status).toBe('skip');
+  });
+});
