@@ -8,6 +8,7 @@ import type { FailOn } from '../core/verdict';
 import { cloudFromImds, type Cloud } from '../catalog/azure-endpoints';
 import { parseConnectTo, type ConnectToRule } from '../net/connect-to';
 import { parseProxyValue } from '../facts/proxy/proxy-url';
+import { DELIVERY_OPTION_SPECS, parseDeliveryOptions, type DeliveryOptions } from './delivery-args';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -31,13 +32,14 @@ export interface CliOptions {
   region: string | null;
   cloud: Cloud | null;
   churnSeconds: number | null;
+  delivery: DeliveryOptions;
 }
 
 export const DEFAULT_DEADLINE_SECONDS = 120;
 const MAX_DEADLINE_SECONDS = 3600;
 const COMMANDS = ['check', 'help'] as const;
 
-export function parseCliArgs(argv: readonly string[]): CliOptions {
+export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): CliOptions {
   let parsed;
   try {
     parsed = parseArgs({
@@ -65,6 +67,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         region: { type: 'string' },
         cloud: { type: 'string' },
         'churn-sample': { type: 'string' },
+        ...DELIVERY_OPTION_SPECS,
       },
     });
   } catch (err) {
@@ -104,6 +107,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     region: values.region === undefined ? null : validateRegion(values.region),
     cloud: values.cloud === undefined ? null : validateCloud(values.cloud),
     churnSeconds: values['churn-sample'] === undefined ? null : validateChurnSeconds(values['churn-sample'], parseDeadline(values.deadline), values.deadline !== undefined),
+    delivery: parseDeliveryOptions(values, env),
   };
 }
 

@@ -16,6 +16,7 @@ import { helpText } from './help';
 import { createLogger } from './logger';
 import { DEFAULT_LAYER_TIMEOUTS } from '../net/layers';
 import { redactUrl } from '../core/redact';
+import { deliverReport, deliveryConfigured } from './deliver-report';
 import type { Check } from '../core/check';
 import pkg from '../../package.json';
 
@@ -26,10 +27,11 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   platform: Platform;
   stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr?: { write(text: string): unknown };
 }
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const options = parseCliArgs(argv);
+  const options = parseCliArgs(argv, io.env);
   if (options.command === 'help') {
     io.stdout.write(helpText(AGENT_VERSION));
     return 0;
@@ -50,7 +52,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   setMaxListeners(256, deadline.signal); // every fact, check and probe listens for the deadline
   const deadlineTimer = setTimeout(() => deadline.abort(new TimeoutError('the run', deadlineMs)), deadlineMs);
   deadlineTimer.unref();
-  logger.debug({ runId, options: { ...options, proxy: options.proxy && redactUrl(options.proxy) } }, 'run started');
+  logger.debug({ runId, options: { ...options, proxy: options.proxy && redactUrl(options.proxy), delivery: undefined } }, 'run started');
 
   try {
     const checks = selectChecks(io.platform, options.checks, options.skip);
@@ -103,6 +105,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       findings,
       probes,
     });
+    if (deliveryConfigured(options.delivery)) {
+      report.delivery = await deliverReport(report, options.delivery, facts, {
+        platform: io.platform,
+        env: io.env,
+        imdsEndpoint: options.imdsEndpoint,
+        userAgent: `asr-ready/${AGENT_VERSION}`,
+        stderr: (line) => (io.stderr ?? process.stderr).write(`${line}\n`),
+      });
+    }
     io.stdout.write(options.output === 'json' ? renderJson(report) : renderText(report, { color: shouldUseColor(io.stdout, io.env) }));
     logger.debug({ runId, verdict: report.verdict, durationMs: report.durationMs }, 'run finished');
     return exitCodeFor(findings, options.failOn);

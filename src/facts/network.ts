@@ -2,6 +2,7 @@
 // proxy and trust store. Probes stop a little before the run deadline, so their partial evidence
 // ("stopped at the deadline while ...") reaches the report instead of a bare time-out.
 import { setMaxListeners } from 'node:events';
+import tls from 'node:tls';
 import type { Platform } from '../core/check';
 import { mapBounded } from '../core/bounded-map';
 import { AZURE_ENDPOINTS, cloudFromImds, type Cloud } from '../catalog/azure-endpoints';
@@ -60,17 +61,7 @@ export async function probeEndpoints(inputs: ProbeInputs, options: NetworkOption
     cloud, region, platform: inputs.platform, cacheStorageAccounts: options.cacheStorageAccounts,
     extraEndpoints: options.extraEndpoints, mobilityHosts: inputs.mobility.hosts,
   });
-  const anchors = trustAnchorsFor(inputs.trustStore);
-  const effective = inputs.proxy.effective;
-  const route: ProxyRoute | null = effective ? { origin: effective.origin, hostname: effective.hostname, port: effective.port } : null;
-  const connector: ConnectorOptions = {
-    ca: anchors.ca,
-    trustSource: anchors.source,
-    proxyFor: (host) => (route && !bypassesProxy(host, inputs.proxy.bypass) ? route : null),
-    connectTo: options.connectTo,
-    timeouts: options.timeouts,
-    loopbackOnly: options.loopbackOnly,
-  };
+  const connector = connectorOptionsFor(inputs.trustStore, inputs.proxy, options);
   // Every probe and layer listens on this one signal; that is by design, not a leak.
   setMaxListeners(PROBE_CONCURRENCY * 16, signal);
   const probed = await mapBounded(plan.targets, PROBE_CONCURRENCY, (t) => probeEndpoint(t, connector, options.userAgent, signal));
@@ -79,5 +70,28 @@ export async function probeEndpoints(inputs: ProbeInputs, options: NetworkOption
     timings: { dnsMs: null, tcpMs: null, proxyMs: null, tlsMs: null, httpMs: null, totalMs: 0 },
     dns: null, tcp: null, proxy: null, tls: null, http: null,
   }));
-  return { cloud, cloudSource, region, regionSource, trustSource: anchors.source, trustNote: anchors.note, results: [...probed, ...unresolved] };
+  return { cloud, cloudSource, region, regionSource, trustSource: connector.trustSource, trustNote: trustAnchorsFor(inputs.trustStore).note, results: [...probed, ...unresolved] };
+}
+
+/**
+ * The connector every outbound HTTPS call uses, probes and report uploads alike: the guest's OS
+ * roots (plus any extra CA the caller trusts), the guest's proxy and its bypass list, --connect-to.
+ */
+export function connectorOptionsFor(
+  trustStore: TrustStoreFacts | null,
+  proxy: ProxySettings,
+  options: Pick<NetworkOptions, 'connectTo' | 'timeouts' | 'loopbackOnly'>,
+  extraCa: string[] = [],
+): ConnectorOptions {
+  const anchors = trustAnchorsFor(trustStore);
+  const effective = proxy.effective;
+  const route: ProxyRoute | null = effective ? { origin: effective.origin, hostname: effective.hostname, port: effective.port } : null;
+  return {
+    ca: anchors.ca === null ? (extraCa.length ? [...tls.rootCertificates, ...extraCa] : null) : [...anchors.ca, ...extraCa],
+    trustSource: anchors.source,
+    proxyFor: (host) => (route && !bypassesProxy(host, proxy.bypass) ? route : null),
+    connectTo: options.connectTo,
+    timeouts: options.timeouts,
+    loopbackOnly: options.loopbackOnly,
+  };
 }

@@ -45,6 +45,7 @@ export function renderText(report: Report, options: TextOptions): string {
 
   const s = report.summary;
   out.push('', `Summary: ${s.pass} passed, ${s.warn} warnings, ${s.fail} failed, ${s.error} errors, ${s.skip} skipped in ${(report.durationMs / 1000).toFixed(1)} s (run ${report.runId}).`);
+  if (report.delivery) out.push(deliveryLine(report.delivery));
   out.push(verdictLine(report, paint));
   return `${out.join('\n')}\n`;
 }
@@ -74,6 +75,12 @@ function renderFinding(f: Finding, paint: (code: string, text: string) => string
     shown.lastRemediation = generic;
   }
   return lines;
+}
+
+function deliveryLine(d: NonNullable<Report['delivery']>): string {
+  const mine = d.results.filter((r) => !r.fromSpool).map((r) => `${r.destination} ${r.status}`);
+  const backlog = d.results.filter((r) => r.fromSpool && r.status === 'delivered').length;
+  return `Delivery: ${mine.join(', ') || 'nothing sent'}${backlog ? `; ${backlog} spooled report(s) sent` : ''}${d.spool.pending ? `; ${d.spool.pending} report(s) waiting in ${d.spool.dir}` : ''}.`;
 }
 
 /** One row per endpoint: group, host, address, public/private, result naming the failed layer, latency. */

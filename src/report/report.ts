@@ -4,6 +4,7 @@ import { countByStatus, verdictOf, type Verdict } from '../core/verdict';
 import type { HostFacts } from '../facts/host';
 import type { EndpointProbeFacts } from '../facts/network';
 import type { EndpointResult } from '../net/probe';
+import type { DeliveryReport } from '../sinks/deliver';
 
 export const REPORT_SCHEMA_VERSION = '1.0';
 
@@ -33,6 +34,8 @@ export interface Report {
   network: { cloud: string; cloudSource: string; region: string | null; regionSource: string; trustSource: string; trustNote: string | null } | null;
   endpoints: EndpointResult[];
   findings: Finding[];
+  /** What happened to this report's delivery (collector, Log Analytics, spool); null when none is configured. */
+  delivery: DeliveryReport | null;
 }
 
 export interface ReportInput {
@@ -75,5 +78,6 @@ export function buildReport(input: ReportInput): Report {
       : null,
     endpoints: input.probes?.results ?? [],
     findings: input.findings,
+    delivery: null,
   };
 }

@@ -12,7 +12,7 @@ export interface FakeImds {
   close: () => Promise<void>;
 }
 
-export async function startFakeImds(options: { throttleFirst?: number; hang?: boolean; document?: string } = {}): Promise<FakeImds> {
+export async function startFakeImds(options: { throttleFirst?: number; hang?: boolean; document?: string; identityClientId?: string } = {}): Promise<FakeImds> {
   const body = options.document ?? readFileSync(fixture('linux', 'imds', 'instance-msdocs-linux-sample.json'), 'utf8');
   const versionError = readFileSync(fixture('linux', 'imds', 'error-400-api-version-missing.json'), 'utf8');
   const requests: FakeImds['requests'] = [];
@@ -26,6 +26,17 @@ export async function startFakeImds(options: { throttleFirst?: number; hang?: bo
     if (req.headers.metadata !== 'true') return send(400, '{"error":"Bad request. Required metadata header not specified"}');
     if (req.headers['x-forwarded-for']) return send(400, '{"error":"Bad request. Request must not contain X-Forwarded-For header"}');
     if (!url.searchParams.get('api-version')) return send(400, versionError);
+    if (url.pathname === '/metadata/identity/oauth2/token') {
+      const resource = url.searchParams.get('resource');
+      if (!resource) return send(400, '{"error":"invalid_request","error_description":"Required query variable resource is missing"}');
+      if (options.identityClientId !== undefined && url.searchParams.get('client_id') !== options.identityClientId) {
+        return send(400, '{"error":"invalid_request","error_description":"Identity not found"}');
+      }
+      const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+      const exp = Math.floor(Date.now() / 1000) + 3600;
+      const token = `${b64({ alg: 'none' })}.${b64({ aud: resource, exp })}.sig`;
+      return send(200, JSON.stringify({ access_token: token, expires_in: '3599', expires_on: String(exp), resource, token_type: 'Bearer' }));
+    }
     if (url.pathname !== '/metadata/instance') return send(404, '{"error":"Not found"}');
     if (throttled < (options.throttleFirst ?? 0)) {
       throttled++;

@@ -1,0 +1,148 @@
+// Delivery options: the collector, Log Analytics and the spool. Secrets come only from files or the
+// environment (never the command line, which other users can read in the process list).
+import { readFileSync, statSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { UsageError } from '../core/errors';
+
+export type IngestionAuth =
+  | { kind: 'managed-identity'; clientId: string | null }
+  | { kind: 'service-principal'; tenantId: string; clientId: string; secret: string };
+
+export interface DeliveryOptions {
+  reportUrl: string | null;
+  reportToken: string | null;
+  reportCa: string[];
+  logAnalytics: { endpoint: string; dcrId: string; stream: string } | null;
+  auth: IngestionAuth;
+  spoolDir: string | null;
+  spoolMaxFiles: number;
+  spoolMaxBytes: number;
+  timeoutSeconds: number;
+  attempts: number;
+}
+
+export const DELIVERY_OPTION_SPECS = {
+  'report-url': { type: 'string' },
+  'report-token-file': { type: 'string' },
+  'allow-insecure-report-url': { type: 'boolean' },
+  'report-ca-file': { type: 'string', multiple: true },
+  'log-analytics-endpoint': { type: 'string' },
+  'dcr-id': { type: 'string' },
+  stream: { type: 'string' },
+  'identity-client-id': { type: 'string' },
+  'tenant-id': { type: 'string' },
+  'client-id': { type: 'string' },
+  'client-secret-file': { type: 'string' },
+  'spool-dir': { type: 'string' },
+  'spool-max-files': { type: 'string' },
+  'spool-max-mb': { type: 'string' },
+  'delivery-timeout': { type: 'string' },
+  'delivery-attempts': { type: 'string' },
+} as const;
+
+type Values = Partial<Record<keyof typeof DELIVERY_OPTION_SPECS, string | boolean | string[] | undefined>>;
+
+export function parseDeliveryOptions(values: Values, env: NodeJS.ProcessEnv): DeliveryOptions {
+  const str = (k: keyof typeof DELIVERY_OPTION_SPECS) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const reportUrl = str('report-url') === undefined ? null : validateReportUrl(str('report-url')!, Boolean(values['allow-insecure-report-url']));
+  const reportToken = str('report-token-file') === undefined ? null : readSecretFile(str('report-token-file')!, '--report-token-file');
+  if (reportToken && !reportUrl) throw new UsageError('--report-token-file needs --report-url');
+  const reportCa = ((values['report-ca-file'] as string[] | undefined) ?? []).flatMap(readCaFile);
+
+  const la = [str('log-analytics-endpoint'), str('dcr-id'), str('stream')];
+  let logAnalytics: DeliveryOptions['logAnalytics'] = null;
+  if (la.some((v) => v !== undefined)) {
+    if (la.some((v) => v === undefined)) throw new UsageError('Log Analytics needs all three of --log-analytics-endpoint, --dcr-id and --stream');
+    logAnalytics = { endpoint: validateHttpsUrl(la[0]!, '--log-analytics-endpoint'), dcrId: validateDcrId(la[1]!), stream: validateStream(la[2]!) };
+  }
+
+  const tenantId = str('tenant-id');
+  const clientId = str('client-id');
+  const secretFile = str('client-secret-file');
+  const secret = secretFile !== undefined ? readSecretFile(secretFile, '--client-secret-file') : env.ASR_READY_CLIENT_SECRET || null;
+  let auth: IngestionAuth = { kind: 'managed-identity', clientId: str('identity-client-id') ?? null };
+  if (tenantId !== undefined || clientId !== undefined || secretFile !== undefined) {
+    if (!tenantId || !clientId || !secret) throw new UsageError('a service principal needs --tenant-id, --client-id and its secret (--client-secret-file FILE or ASR_READY_CLIENT_SECRET)');
+    if (str('identity-client-id')) throw new UsageError('--identity-client-id (managed identity) and --client-id (service principal) exclude each other');
+    auth = { kind: 'service-principal', tenantId, clientId, secret };
+  }
+  return {
+    reportUrl, reportToken, reportCa, logAnalytics, auth,
+    spoolDir: str('spool-dir') ?? null,
+    spoolMaxFiles: wholeNumber(str('spool-max-files'), '--spool-max-files', 100, 1, 100_000),
+    spoolMaxBytes: wholeNumber(str('spool-max-mb'), '--spool-max-mb', 50, 1, 10_000) * 1024 * 1024,
+    timeoutSeconds: wholeNumber(str('delivery-timeout'), '--delivery-timeout', 60, 1, 3600),
+    attempts: wholeNumber(str('delivery-attempts'), '--delivery-attempts', 4, 1, 10),
+  };
+}
+
+function validateReportUrl(value: string, allowInsecure: boolean): string {
+  const url = parseUrl(value, '--report-url');
+  if (url.username || url.password) throw new UsageError('--report-url must not carry credentials; put the token in a file and give --report-token-file');
+  if (url.protocol === 'http:' && !allowInsecure) throw new UsageError('--report-url must be https:// (reports describe the guest\'s security); add --allow-insecure-report-url to send over plain http');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`--report-url must be an https:// URL, not ${url.protocol}`);
+  return url.toString();
+}
+
+function validateHttpsUrl(value: string, option: string): string {
+  const url = parseUrl(value, option);
+  if (url.protocol !== 'https:') throw new UsageError(`${option} must be an https:// URL`);
+  return url.toString().replace(/\/+$/, '');
+}
+
+function parseUrl(value: string, option: string): URL {
+  try {
+    return new URL(value);
+  } catch {
+    throw new UsageError(`${option} "${value.replace(/\/\/[^@/]*@/, '//***@')}" is not a URL`);
+  }
+}
+
+function validateDcrId(value: string): string {
+  if (!/^dcr-[0-9a-f]{32}$/i.test(value.trim())) throw new UsageError(`--dcr-id "${value}" is not a data collection rule immutable id (dcr- followed by 32 hex digits; see the DCR's JSON view)`);
+  return value.trim();
+}
+
+function validateStream(value: string): string {
+  if (!/^Custom-[A-Za-z][A-Za-z0-9_]*$/.test(value.trim())) throw new UsageError(`--stream "${value}" must be the DCR's input stream, Custom-<name> (not the table name)`);
+  return value.trim();
+}
+
+function readSecretFile(file: string, option: string): string {
+  let text: string;
+  try {
+    if (statSync(file).size > 16 * 1024) throw new UsageError(`${option} ${file} is larger than 16 KiB; it should hold only the secret`);
+    text = readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`${option} ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  if (!text) throw new UsageError(`${option} ${file} is empty`);
+  return text;
+}
+
+function readCaFile(file: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--report-ca-file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  for (const block of blocks) {
+    try {
+      new X509Certificate(block);
+    } catch {
+      throw new UsageError(`--report-ca-file ${file} holds a certificate that does not parse`);
+    }
+  }
+  if (blocks.length === 0) throw new UsageError(`--report-ca-file ${file} holds no PEM certificate`);
+  return blocks;
+}
+
+function wholeNumber(raw: string | undefined, option: string, fallback: number, min: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || n < min || n > max) throw new UsageError(`${option} must be a whole number from ${min} to ${max}, not "${raw}"`);
+  return n;
+}

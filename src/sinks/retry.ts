@@ -1,0 +1,68 @@
+// Bounded retries with exponential backoff and jitter, honouring Retry-After. One policy for every
+// sink, so a fleet backs off the same way whatever it reports to.
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 1_000, maxDelayMs: 30_000 };
+
+export type Attempt<T> =
+  | { ok: true; value: T; status?: number }
+  | { ok: false; retryable: boolean; error: string; status?: number; retryAfterMs?: number; keepForLater?: boolean };
+
+export interface RetryOutcome<T> {
+  ok: boolean;
+  value?: T;
+  attempts: number;
+  status: number | null;
+  error: string | null;
+  /** The last failure may clear later (network, throttling, a token or role not yet valid): spool it. */
+  transient: boolean;
+}
+
+export async function withRetries<T>(attempt: (n: number) => Promise<Attempt<T>>, policy: RetryPolicy, signal: AbortSignal): Promise<RetryOutcome<T>> {
+  let last: Extract<Attempt<T>, { ok: false }> = { ok: false, retryable: true, error: 'not attempted' };
+  let attempts = 0;
+  for (let n = 1; n <= policy.maxAttempts; n++) {
+    if (signal.aborted) return { ok: false, attempts, status: last.status ?? null, error: `${last.error} (the delivery time bound ran out)`, transient: true };
+    attempts = n;
+    const result = await attempt(n);
+    if (result.ok) return { ok: true, value: result.value, attempts: n, status: result.status ?? null, error: null, transient: false };
+    last = result;
+    if (!result.retryable || n === policy.maxAttempts) break;
+    const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (n - 1)) * (0.5 + Math.random());
+    const wait = result.retryAfterMs !== undefined ? Math.min(result.retryAfterMs, policy.maxDelayMs * 4) : backoff;
+    if (!(await sleep(wait, signal))) break;
+  }
+  return { ok: false, attempts, status: last.status ?? null, error: last.error, transient: last.retryable || Boolean(last.keepForLater) };
+}
+
+/** retry-after-ms, x-ms-retry-after-ms, then Retry-After in seconds or as an HTTP date (as the Azure SDK reads them). */
+export function retryAfterMs(headers: Record<string, string | string[] | undefined>, now = Date.now()): number | undefined {
+  const first = (name: string) => {
+    const v = headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  for (const name of ['retry-after-ms', 'x-ms-retry-after-ms']) {
+    const v = Number(first(name));
+    if (Number.isFinite(v) && v >= 0) return v;
+  }
+  const raw = first('retry-after');
+  if (raw === undefined) return undefined;
+  const seconds = Number(raw);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(raw);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Resolves true after ms, or false at once when the signal aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(false);
+    const timer = setTimeout(() => (signal.removeEventListener('abort', onAbort), resolve(true)), ms);
+    const onAbort = () => (clearTimeout(timer), resolve(false));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
