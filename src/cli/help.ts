@@ -44,6 +44,24 @@ Network options:
   -h, --help                Show this help.
   -V, --version             Show the version.
 
+Delivery options (the verdict and exit code never depend on delivery):
+      --report-url URL      POST the JSON report to this https:// collector.
+      --report-token-file FILE
+                            Bearer token for the collector, read from a file.
+      --report-ca-file FILE Also trust this CA (PEM) for uploads (repeatable).
+      --allow-insecure-report-url
+                            Allow an http:// --report-url.
+      --log-analytics-endpoint URL --dcr-id ID --stream NAME
+                            Send rows to Azure Monitor through the Logs Ingestion API.
+      --identity-client-id ID
+                            User-assigned managed identity to use (default: system-assigned).
+      --tenant-id ID --client-id ID --client-secret-file FILE
+                            Use a service principal (secret also from ASR_READY_CLIENT_SECRET).
+      --spool-dir DIR       Where undelivered reports wait (default /var/lib/asr-ready/spool).
+      --spool-max-files N   At most N spooled reports (default 100); --spool-max-mb N (default 50).
+      --delivery-timeout SECONDS
+                            Time bound for delivery (default 60); --delivery-attempts N (default 4).
+
 Exit codes:
   0  ready (nothing failed, or only findings below --fail-on)
   1  not ready (a finding at or above --fail-on; a check that could not run counts as failed)

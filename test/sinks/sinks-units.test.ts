@@ -1,0 +1,76 @@
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { retryAfterMs, withRetries } from '../../src/sinks/retry';
+import { batchRows, MAX_BATCH_BYTES, type ReadinessRow } from '../../src/sinks/log-analytics';
+import { Spool, type SpoolEntry } from '../../src/sinks/spool';
+
+describe('retryAfterMs', () => {
+  it('reads retry-after-ms, x-ms-retry-after-ms, Retry-After seconds and dates, in that order', () => {
+    expect(retryAfterMs({ 'retry-after-ms': '250', 'retry-after': '9' })).toBe(250);
+    expect(retryAfterMs({ 'x-ms-retry-after-ms': '1200' })).toBe(1200);
+    expect(retryAfterMs({ 'retry-after': '3' })).toBe(3000);
+    expect(retryAfterMs({ 'retry-after': 'Fri, 27 Nov 2026 10:00:05 GMT' }, Date.parse('2026-11-27T10:00:00Z'))).toBe(5000);
+    expect(retryAfterMs({})).toBeUndefined();
+  });
+});
+
+describe('withRetries', () => {
+  it('stops at the first success, gives up on a permanent failure, and keeps "keep for later" failures as transient', async () => {
+    const signal = new AbortController().signal;
+    const policy = { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 2 };
+    let calls = 0;
+    const ok = await withRetries(async () => (++calls < 3 ? { ok: false, retryable: true, error: 'busy' } : { ok: true, value: 'v', status: 201 }), policy, signal);
+    expect([ok.ok, ok.attempts, ok.status]).toEqual([true, 3, 201]);
+    const permanent = await withRetries(async () => ({ ok: false, retryable: false, error: 'bad request', status: 400 }), policy, signal);
+    expect([permanent.attempts, permanent.transient]).toEqual([1, false]);
+    const auth = await withRetries(async () => ({ ok: false, retryable: false, keepForLater: true, error: 'token refused', status: 401 }), policy, signal);
+    expect([auth.attempts, auth.transient]).toEqual([1, true]);
+  });
+});
+
+describe('batchRows', () => {
+  const row = (i: number, size: number): ReadinessRow => ({
+    TimeGenerated: 't', RunId: 'r', RowType: 'finding', Computer: 'c', VmId: '', VmResourceId: '', Region: '', CheckId: `c${i}`, Subject: '',
+    Status: 'pass', Summary: 'x'.repeat(size), Remediation: '', AsrErrorCodes: [], AgentVersion: '1', Verdict: 'ready', Counts: null,
+  });
+  it('keeps every batch under 1,000,000 bytes of JSON and loses no row', () => {
+    const rows = Array.from({ length: 120 }, (_, i) => row(i, 30_000));
+    const batches = batchRows(rows);
+    expect(batches.length).toBeGreaterThan(3);
+    for (const b of batches) expect(Buffer.byteLength(JSON.stringify(b))).toBeLessThan(MAX_BATCH_BYTES);
+    expect(batches.flat()).toEqual(rows);
+  });
+});
+
+describe('Spool', () => {
+  let dir: string;
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const entry = (runId: string, createdAt: string): SpoolEntry => ({ version: 1, createdAt, runId, pending: [{ name: 'collector' }], report: { runId } as never });
+
+  it('writes owner-only files in order, sets aside corrupt ones, and ignores a fresh temporary file', async () => {
+    dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'asr-ready-spool-unit-')), 'spool');
+    const spool = new Spool(dir, { maxFiles: 10, maxBytes: 1e9 });
+    await spool.ensure();
+    await spool.write(entry('b', '2026-11-27T10:00:02.000Z'));
+    await spool.write(entry('a', '2026-11-27T10:00:01.000Z'));
+    writeFileSync(path.join(dir, '20261127T000000000Z-broken.json'), '{"version":1,"runId":');
+    writeFileSync(path.join(dir, '.tmp-in-progress'), '{"half');
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    const listed = await spool.list();
+    expect(listed.map((f) => f.entry.runId)).toEqual(['a', 'b']);
+    expect(spool.warnings).toEqual([expect.stringMatching(/^spool entry 20261127T000000000Z-broken\.json is unreadable .*moved aside as 20261127T000000000Z-broken\.json\.corrupt$/)]);
+    expect(readdirSync(dir).sort()).toEqual(['.tmp-in-progress', '20261127T000000000Z-broken.json.corrupt', '20261127T100001000Z-a.json', '20261127T100002000Z-b.json']);
+    expect(statSync(path.join(dir, '20261127T100001000Z-a.json')).mode & 0o777).toBe(0o600);
+  });
+
+  it('drops the oldest entries beyond the byte limit', async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'asr-ready-spool-unit-'));
+    const spool = new Spool(dir, { maxFiles: 10, maxBytes: 250 });
+    for (const [id, t] of [['a', '1'], ['b', '2'], ['c', '3']] as const) await spool.write(entry(id, `2026-11-27T10:00:0${t}.000Z`));
+    const dropped = await spool.enforceLimits();
+    expect(dropped.map((d) => d.runId)).toEqual(['a']);
+    expect((await spool.list()).map((f) => f.entry.runId)).toEqual(['b', 'c']);
+  });
+});
