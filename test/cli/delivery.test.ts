@@ -221,6 +221,34 @@ describe('Log Analytics (Logs Ingestion API)', () => {
     }
   });
 
+  it('retries a 500, and keeps the report when the endpoint hangs, within --delivery-timeout', async () => {
+    const flaky = await startFakeIngestion(pki.leafFor(['ingest.test']), [pki.intermediate], { dcrId: DCR, stream: STREAM, errorFirst: 1 });
+    const hanging = await startFakeIngestion(pki.leafFor(['ingest.test']), [pki.intermediate], { dcrId: DCR, stream: STREAM, hang: true });
+    const imds = await startFakeImds();
+    const guest = new FakeGuest().write('/sys/class/dmi/id/chassis_asset_tag', `${AZURE_TAG}\n`);
+    const spool = spoolDir();
+    const args = (port: number) => [
+      '--checks', 'trust.', '--trust-store', DEBIAN_BUNDLE, '--json', '--root', guest.root, '--imds-endpoint', imds.url,
+      '--log-analytics-endpoint', 'https://ingest.test', '--dcr-id', DCR, '--stream', STREAM, '--delivery-timeout', '3',
+      '--connect-to', `ingest.test:443:127.0.0.1:${port}`, '--report-ca-file', files.path('/ca.pem'), '--spool-dir', spool,
+    ];
+    try {
+      const ok = JSON.parse((await runCli(args(flaky.port))).stdout) as Report;
+      expect(ok.delivery!.results[0]).toMatchObject({ status: 'delivered', attempts: 2 });
+      expect(flaky.calls.map((c) => c.status)).toEqual([500, 204]);
+      const started = Date.now();
+      const hung = await runCli(args(hanging.port));
+      expect(Date.now() - started).toBeLessThan(3_000 + 2_500);
+      expect(hung.code).toBe(0);
+      expect((JSON.parse(hung.stdout) as Report).delivery!.results[0]).toMatchObject({ status: 'spooled' });
+      expect(readdirSync(spool).filter((n) => n.endsWith('.json'))).toHaveLength(1);
+    } finally {
+      await Promise.all([flaky.close(), hanging.close(), imds.close()]);
+      guest.remove();
+      rmSync(spool, { recursive: true, force: true });
+    }
+  });
+
   it('splits a report over 1 MB into accepted batches, and halves a batch the endpoint refuses with 413', async () => {
     // A trust store with one huge distrust note is not realistic; a big report comes from many findings instead:
     // --endpoint adds one network finding each, all failing fast at DNS (.invalid).

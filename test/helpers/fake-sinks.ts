@@ -109,14 +109,16 @@ export function fakeJwt(aud: string, expiresInSeconds = 3600): string {
 
 export const ROW_COLUMNS = ['TimeGenerated', 'RunId', 'RowType', 'Computer', 'VmId', 'VmResourceId', 'Region', 'CheckId', 'Subject', 'Status', 'Summary', 'Remediation', 'AsrErrorCodes', 'AgentVersion', 'Verdict', 'Counts'];
 
-export async function startFakeIngestion(cert: TestCa, chain: TestCa[], options: { dcrId: string; stream: string; audience?: string; maxBytes?: number; forbiddenFirst?: number; throttleFirst?: number }): Promise<FakeIngestion> {
+export async function startFakeIngestion(cert: TestCa, chain: TestCa[], options: { dcrId: string; stream: string; audience?: string; maxBytes?: number; forbiddenFirst?: number; throttleFirst?: number; errorFirst?: number; hang?: boolean }): Promise<FakeIngestion> {
   const rows: FakeIngestion['rows'] = [];
   const calls: FakeIngestion['calls'] = [];
   let forbidden = 0;
   let throttled = 0;
+  let errored = 0;
   const audience = options.audience ?? 'https://monitor.azure.com';
   const server = https.createServer({ key: cert.keyPem, cert: [cert.certPem, ...chain.map((c) => c.certPem)].join('') }, async (req, res) => {
     const raw = await readBody(req);
+    if (options.hang) return; // accept the request and never answer
     const send = (status: number, body = '') => {
       calls.push({ status, bytes: raw.length, gzip: req.headers['content-encoding'] === 'gzip' });
       res.writeHead(status, status === 429 ? { 'retry-after': '1' } : { 'content-type': 'application/json' }).end(body);
@@ -138,6 +140,10 @@ export async function startFakeIngestion(cert: TestCa, chain: TestCa[], options:
     if (throttled < (options.throttleFirst ?? 0)) {
       throttled++;
       return send(429);
+    }
+    if (errored < (options.errorFirst ?? 0)) {
+      errored++;
+      return send(500, '{"error":{"code":"InternalServerError"}}');
     }
     const max = options.maxBytes ?? 1_000_000;
     if (raw.length > max) return send(413, '{"error":{"code":"ContentLengthLimitExceeded"}}');
