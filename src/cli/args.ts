@@ -9,6 +9,7 @@ import { cloudFromImds, type Cloud } from '../catalog/azure-endpoints';
 import { parseConnectTo, type ConnectToRule } from '../net/connect-to';
 import { parseProxyValue } from '../facts/proxy/proxy-url';
 import { DELIVERY_OPTION_SPECS, parseDeliveryOptions, type DeliveryOptions } from './delivery-args';
+import { defaultConfigPath, mergeLayers, readConfigFile, readEnvironment, type OptionSpec, type RawValues } from './config-layers';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -33,47 +34,53 @@ export interface CliOptions {
   cloud: Cloud | null;
   churnSeconds: number | null;
   delivery: DeliveryOptions;
+  /** The configuration file that was read, if any. */
+  configFile: string | null;
 }
 
 export const DEFAULT_DEADLINE_SECONDS = 120;
 const MAX_DEADLINE_SECONDS = 3600;
 const COMMANDS = ['check', 'help'] as const;
 
-export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): CliOptions {
+const OPTION_SPECS = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+  config: { type: 'string' },
+  output: { type: 'string', short: 'o' },
+  json: { type: 'boolean' },
+  checks: { type: 'string', multiple: true },
+  skip: { type: 'string', multiple: true },
+  'fail-on': { type: 'string' },
+  deadline: { type: 'string' },
+  'log-level': { type: 'string' },
+  'trust-store': { type: 'string', multiple: true },
+  root: { type: 'string' },
+  proxy: { type: 'string' },
+  'no-proxy': { type: 'boolean' },
+  'connect-to': { type: 'string', multiple: true },
+  endpoint: { type: 'string', multiple: true },
+  'cache-storage-account': { type: 'string', multiple: true },
+  'imds-endpoint': { type: 'string' },
+  region: { type: 'string' },
+  cloud: { type: 'string' },
+  'churn-sample': { type: 'string' },
+  ...DELIVERY_OPTION_SPECS,
+} as const;
+
+export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}, platform: 'linux' | 'windows' = 'linux'): CliOptions {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'V' },
-        output: { type: 'string', short: 'o' },
-        json: { type: 'boolean' },
-        checks: { type: 'string', multiple: true },
-        skip: { type: 'string', multiple: true },
-        'fail-on': { type: 'string' },
-        deadline: { type: 'string' },
-        'log-level': { type: 'string' },
-        'trust-store': { type: 'string', multiple: true },
-        root: { type: 'string' },
-        proxy: { type: 'string' },
-        'no-proxy': { type: 'boolean' },
-        'connect-to': { type: 'string', multiple: true },
-        endpoint: { type: 'string', multiple: true },
-        'cache-storage-account': { type: 'string', multiple: true },
-        'imds-endpoint': { type: 'string' },
-        region: { type: 'string' },
-        cloud: { type: 'string' },
-        'churn-sample': { type: 'string' },
-        ...DELIVERY_OPTION_SPECS,
-      },
-    });
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: OPTION_SPECS });
   } catch (err) {
     throw new UsageError((err as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
   }
-  const { values, positionals } = parsed;
+  const specs = OPTION_SPECS as Record<string, OptionSpec>;
+  const cliValues = parsed.values as RawValues;
+  const explicitConfig = typeof cliValues.config === 'string' ? path.resolve(cliValues.config) : null;
+  const file = readConfigFile(explicitConfig ?? defaultConfigPath(platform, env), explicitConfig !== null, specs);
+  const values = mergeLayers(cliValues, readEnvironment(env, specs), file?.values ?? {}) as typeof parsed.values;
+  const positionals = parsed.positionals;
+  const configFile = file?.path ?? null;
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
   const command = positionals[0] ?? 'check';
   if (!(COMMANDS as readonly string[]).includes(command)) throw new UsageError(`unknown command "${command}": the commands are ${COMMANDS.join(', ')}`);
@@ -108,6 +115,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
     cloud: values.cloud === undefined ? null : validateCloud(values.cloud),
     churnSeconds: values['churn-sample'] === undefined ? null : validateChurnSeconds(values['churn-sample'], parseDeadline(values.deadline), values.deadline !== undefined),
     delivery: parseDeliveryOptions(values, env),
+    configFile,
   };
 }
 

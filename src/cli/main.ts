@@ -1,18 +1,31 @@
 // Process entry point: maps errors to exit codes (2 usage/input, 3 internal), never a stack
-// trace unless ASR_READY_DEBUG is set, and exits only after stdout is flushed.
+// trace unless ASR_READY_DEBUG is set, and exits only after stdout is flushed. --version and
+// --help are answered before the heavy modules (undici, pino, node-forge) are loaded, so the
+// single binary starts fast for them.
 import { UsageError, describeError } from '../core/errors';
 import { EXIT } from '../core/verdict';
-import { runCli } from './run';
+import pkg from '../../package.json';
 
-async function main(): Promise<number> {
+async function main(argv: string[]): Promise<number> {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0); // a reader such as `head` went away
   });
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    process.stdout.write(`asr-ready ${pkg.version}\n`);
+    return EXIT.ready;
+  }
+  if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help')) {
+    const { helpText } = await import('./help');
+    process.stdout.write(helpText(pkg.version));
+    return EXIT.ready;
+  }
   try {
-    return await runCli(process.argv.slice(2), {
+    const { runCli } = await import('./run');
+    return await runCli(argv, {
       env: process.env,
       platform: process.platform === 'win32' ? 'windows' : 'linux',
       stdout: process.stdout,
+      stderr: process.stderr,
     });
   } catch (err) {
     if (err instanceof UsageError) {
@@ -25,7 +38,7 @@ async function main(): Promise<number> {
   }
 }
 
-void main().then((code) => {
+void main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
   // Exit once stdout has drained: a hung socket or child must not keep a finished run alive.
   process.stdout.write('', () => process.exit(code));

@@ -31,7 +31,7 @@ export interface CliIo {
 }
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const options = parseCliArgs(argv, io.env);
+  const options = parseCliArgs(argv, io.env, io.platform);
   if (options.command === 'help') {
     io.stdout.write(helpText(AGENT_VERSION));
     return 0;
@@ -101,6 +101,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         deadlineSeconds: options.deadlineSeconds,
         root: options.root,
         trustStore: options.trustStore,
+        configFile: options.configFile,
       },
       findings,
       probes,

@@ -27,7 +27,7 @@ export interface Report {
   finishedAt: string;
   durationMs: number;
   host: ReportHost;
-  run: { checks: string[]; skip: string[]; failOn: string; deadlineSeconds: number; root: string | null; trustStore: string[] };
+  run: { checks: string[]; skip: string[]; failOn: string; deadlineSeconds: number; root: string | null; trustStore: string[]; configFile: string | null };
   verdict: Verdict;
   summary: Record<Status, number> & { total: number };
   /** Where endpoints were judged from; null when no network check ran. */

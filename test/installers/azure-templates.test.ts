@@ -21,7 +21,7 @@ const streamColumns = (dcr.properties.streamDeclarations as Record<string, { col
 const report = {
   schemaVersion: '1.0', agent: { name: 'asr-ready', version: '0.1.0' }, runId: '00000000-0000-4000-8000-000000000001', startedAt: '2026-11-27T10:00:00.000Z', finishedAt: '2026-11-27T10:00:01.000Z',
   durationMs: 1000, host: { os: 'linux', distro: 'ubuntu', distroName: 'Ubuntu', version: '22.04', kernel: 'k', arch: 'x86_64', hostname: 'vm1', fromRoot: false },
-  run: { checks: [], skip: [], failOn: 'fail', deadlineSeconds: 120, root: null, trustStore: [] }, verdict: 'not-ready',
+  run: { checks: [], skip: [], failOn: 'fail', deadlineSeconds: 120, root: null, trustStore: [], configFile: null }, verdict: 'not-ready',
   summary: { pass: 0, warn: 0, fail: 1, skip: 0, error: 0, total: 1 }, network: null, endpoints: [], delivery: null,
   findings: [{ checkId: 'trust.azure-roots', subject: null, status: 'fail', title: 't', summary: 's', remediation: 'r', asrErrorCodes: [151066], evidence: {}, durationMs: 1 }],
 } as unknown as Report;

@@ -11,7 +11,7 @@ function report(findings: Finding[]) {
   return buildReport({
     agentVersion: '9.9.9', runId: '00000000-0000-4000-8000-000000000000', startedAt: new Date(0), finishedAt: new Date(1500),
     host: null, platform: 'linux',
-    run: { checks: [], skip: [], failOn: 'fail', deadlineSeconds: 120, root: null, trustStore: [] },
+    run: { checks: [], skip: [], failOn: 'fail', deadlineSeconds: 120, root: null, trustStore: [], configFile: null },
     findings,
   });
 }
