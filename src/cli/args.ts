@@ -16,7 +16,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface CliOptions {
   command: 'check' | 'help' | 'version';
-  output: 'text' | 'json';
+  output: 'text' | 'json' | 'compact';
   checks: string[];
   skip: string[];
   failOn: FailOn;
@@ -87,7 +87,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
 
   if (values.json && values.output && values.output !== 'json') throw new UsageError(`--json contradicts --output ${values.output}`);
   const output = values.json ? 'json' : (values.output ?? 'text');
-  if (output !== 'text' && output !== 'json') throw new UsageError(`--output must be text or json, not "${output}"`);
+  if (output !== 'text' && output !== 'json' && output !== 'compact') throw new UsageError(`--output must be text, json or compact, not "${output}"`);
 
   const failOn = values['fail-on'] ?? 'fail';
   if (failOn !== 'fail' && failOn !== 'warn' && failOn !== 'never') throw new UsageError(`--fail-on must be fail, warn or never, not "${failOn}"`);

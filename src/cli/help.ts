@@ -8,7 +8,11 @@ export function helpText(version: string): string {
 Usage: asr-ready [check] [options]
 
 Options:
-  -o, --output text|json    Output format (default: text). The verdict line is printed last.
+  -o, --output text|json|compact
+                            Output format (default: text). compact fits the 4,096 bytes the Custom
+                            Script Extension keeps. The verdict line is always printed last.
+      --config FILE         Read options from this JSON file (default /etc/asr-ready/config.json
+                            when present); ASR_READY_<OPTION> variables override it, flags both.
       --json                Same as --output json: stdout is exactly one JSON report.
       --checks ID,...       Run only these checks; an ID or a prefix such as "trust." (repeatable).
       --skip ID,...         Skip these checks or prefixes (repeatable).

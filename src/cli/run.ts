@@ -11,6 +11,7 @@ import { Facts } from '../facts/facts';
 import { buildReport } from '../report/report';
 import { renderJson } from '../report/render-json';
 import { renderText, shouldUseColor } from '../report/render-text';
+import { renderCompact } from '../report/render-compact';
 import { parseCliArgs } from './args';
 import { helpText } from './help';
 import { createLogger } from './logger';
@@ -115,7 +116,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         stderr: (line) => (io.stderr ?? process.stderr).write(`${line}\n`),
       });
     }
-    io.stdout.write(options.output === 'json' ? renderJson(report) : renderText(report, { color: shouldUseColor(io.stdout, io.env) }));
+    io.stdout.write(
+      options.output === 'json' ? renderJson(report) : options.output === 'compact' ? renderCompact(report) : renderText(report, { color: shouldUseColor(io.stdout, io.env) }),
+    );
     logger.debug({ runId, verdict: report.verdict, durationMs: report.durationMs }, 'run finished');
     return exitCodeFor(findings, options.failOn);
   } finally {

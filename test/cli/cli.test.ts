@@ -52,7 +52,7 @@ describe('asr-ready CLI', () => {
 
   it.each([
     [['--frobnicate'], /Unknown option '--frobnicate'/],
-    [['--output', 'yaml'], /--output must be text or json, not "yaml"/],
+    [['--output', 'yaml'], /--output must be text, json or compact, not "yaml"/],
     [['--fail-on', 'sometimes'], /--fail-on must be fail, warn or never/],
     [['--deadline', '0'], /--deadline must be a number of seconds between 0 and 3600, not "0"/],
     [['--deadline', '5m'], /--deadline must be a number of seconds/],

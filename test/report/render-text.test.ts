@@ -58,3 +58,30 @@ describe('renderText', () => {
     expect(renderText(report([finding('a.b', 'error')]), { color: false }).trimEnd().split('\n').at(-1)).toBe('VERDICT: NOT READY for Azure Site Recovery: 1 check(s) failed: a.b');
   });
 });
+
+describe('renderCompact', () => {
+  it('fits 4,096 bytes however many findings there are, puts failures first and the verdict last', async () => {
+    const { renderCompact, COMPACT_LIMIT_BYTES } = await import('../../src/report/render-compact');
+    const many = Array.from({ length: 200 }, (_, i) => finding(`network.endpoints`, i % 3 === 0 ? 'fail' : 'warn', { subject: `host${i}.example:443`, summary: 'x'.repeat(400), asrErrorCodes: [151037] }));
+    const text = renderCompact(report([finding('trust.azure-roots', 'pass'), ...many]));
+    const lines = text.trimEnd().split('\n');
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(COMPACT_LIMIT_BYTES);
+    expect(lines.at(-1)).toMatch(/^VERDICT: NOT READY for Azure Site Recovery: 67 check\(s\) failed: /);
+    expect(lines.at(-1)!.length).toBeLessThanOrEqual(700);
+    expect(lines[1]).toMatch(/^FAIL network\.endpoints \(host0\.example:443\) \[151037\]: x+…$/);
+    expect(lines.find((l) => l.startsWith('... '))).toMatch(/^\.\.\. \d+ more \(full report: asr-ready --json\)$/);
+    expect(lines.at(-2)).toBe('67 failed, 0 errors, 133 warnings, 1 passed, 0 skipped.');
+  });
+
+  it('lists everything when it fits', async () => {
+    const { renderCompact } = await import('../../src/report/render-compact');
+    const text = renderCompact(report([finding('trust.azure-roots', 'pass'), finding('os.kernel', 'fail', { summary: 'custom kernel' })]));
+    expect(text).toBe([
+      'asr-ready 9.9.9 on this guest, run 00000000-0000-4000-8000-000000000000',
+      'FAIL os.kernel: custom kernel',
+      '1 failed, 0 errors, 0 warnings, 1 passed, 0 skipped.',
+      'VERDICT: NOT READY for Azure Site Recovery: 1 check(s) failed: os.kernel',
+      '',
+    ].join('\n'));
+  });
+});
