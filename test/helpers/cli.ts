@@ -30,8 +30,16 @@ export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 }
 
 export function runCli(args: string[], options: CliRunOptions = {}): Promise<CliResult> {
+  return runProgram(process.execPath, [options.bundle ?? CLI_BUNDLE, ...args], options);
+}
+
+/**
+ * Runs any program asynchronously. Never spawnSync here: it would block this process's event
+ * loop, and with it the loopback servers the program under test is talking to.
+ */
+export function runProgram(file: string, args: string[], options: CliRunOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [options.bundle ?? CLI_BUNDLE, ...args], {
+    const child = spawn(file, args, {
       env: options.env ?? cleanEnv(),
       ...(options.cwd ? { cwd: options.cwd } : {}),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -43,7 +51,7 @@ export function runCli(args: string[], options: CliRunOptions = {}): Promise<Cli
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`CLI did not exit within ${options.timeoutMs ?? 20_000} ms: ${args.join(' ')}\n${stderr}`));
+      reject(new Error(`${file} did not exit within ${options.timeoutMs ?? 20_000} ms: ${args.join(' ')}\n${stderr}`));
     }, options.timeoutMs ?? 20_000);
     child.on('error', reject);
     child.on('close', (code) => {
