@@ -85,7 +85,9 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
   const command = positionals[0] ?? 'check';
   if (!(COMMANDS as readonly string[]).includes(command)) throw new UsageError(`unknown command "${command}": the commands are ${COMMANDS.join(', ')}`);
 
-  if (values.json && values.output && values.output !== 'json') throw new UsageError(`--json contradicts --output ${values.output}`);
+  // --json is a flag: it beats an output from the environment or file, and only conflicts with an
+  // --output given on the same command line.
+  if (cliValues.json && cliValues.output && cliValues.output !== 'json') throw new UsageError(`--json contradicts --output ${String(cliValues.output)}`);
   const output = values.json ? 'json' : (values.output ?? 'text');
   if (output !== 'text' && output !== 'json' && output !== 'compact') throw new UsageError(`--output must be text, json or compact, not "${output}"`);
 

@@ -34,6 +34,14 @@ describe('configuration file and environment', () => {
     expect(lists.run.checks).toEqual(['trust.azure-roots']);
   });
 
+  it('lets the --json flag beat an output from the file', async () => {
+    files.write('/compact.json', JSON.stringify({ output: 'compact', checks: ['trust.'], trustStore: [DEBIAN_BUNDLE] }));
+    const compact = await run(['--config', files.path('/compact.json')]);
+    expect(compact.stdout.trimEnd().split('\n').at(-1)).toMatch(/^VERDICT: READY/);
+    const json = await run(['--config', files.path('/compact.json'), '--json']);
+    expect((JSON.parse(json.stdout) as Report).run.configFile).toBe(files.path('/compact.json'));
+  });
+
   it.each([
     ['/unknown-key.json', /config .*unknown-key\.json: unknown key "reportToken" \(secrets are never kept in the config: use reportTokenFile, clientSecretFile or ASR_READY_CLIENT_SECRET\); known keys are /],
     ['/wrong-type.json', /config .*wrong-type\.json: "deadline" must be a single value, not a list/],

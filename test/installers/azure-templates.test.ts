@@ -61,3 +61,32 @@ describe('installers/azure queries and workbook', () => {
     expect(identifiers.filter((id) => !known.has(id) && id !== 'AsrReadiness_CL')).toEqual([]);
   });
 });
+
+describe('installers/azure Custom Script Extension templates', () => {
+  it.each([
+    ['cse-linux.json', 'Microsoft.Azure.Extensions', 'CustomScript', '2.1', 'sh cse-run.sh'],
+    ['cse-windows.json', 'Microsoft.Compute', 'CustomScriptExtension', '1.10', '-File cse-run.ps1'],
+  ])('%s: the right extension, the command in protectedSettings, a changing forceUpdateTag', (file, publisher, type, version, command) => {
+    const t = JSON.parse(read(file)) as { parameters: Record<string, { type: string; defaultValue?: unknown }>; variables: { command: string }; resources: Array<{ properties: Record<string, unknown> }> };
+    const props = t.resources[0]!.properties;
+    expect([props.publisher, props.type, props.typeHandlerVersion]).toEqual([publisher, type, version]);
+    expect(props.settings).toEqual({});
+    expect(String(props.protectedSettings)).toContain("'commandToExecute', variables('command')");
+    expect(t.variables.command).toContain(command);
+    expect(t.parameters.agentArguments!.type).toBe('securestring');
+    expect(t.parameters.forceUpdateTag!.defaultValue).toBe('[utcNow()]');
+  });
+});
+
+describe('installers/windows', () => {
+  it('checks the SHA-256 before copying anything, and schedules a daily SYSTEM task with a random delay', () => {
+    const script = readFileSync(path.join(REPO, 'installers', 'windows', 'install.ps1'), 'utf8');
+    expect(script.indexOf('Get-FileHash')).toBeGreaterThan(0);
+    expect(script.indexOf('Get-FileHash')).toBeLessThan(script.indexOf('Copy-Item'));
+    expect(script).toMatch(/New-ScheduledTaskTrigger -Daily -At \$At -RandomDelay \$RandomDelay/);
+    expect(script).toMatch(/New-ScheduledTaskPrincipal -UserId 'SYSTEM'/);
+    expect(script).toMatch(/-StartWhenAvailable -MultipleInstances IgnoreNew/);
+    const cse = readFileSync(path.join(REPO, 'installers', 'windows', 'cse-run.ps1'), 'utf8');
+    expect(cse).toMatch(/& \$binary check --output compact --fail-on \$failOn @AgentArgs/);
+  });
+});
