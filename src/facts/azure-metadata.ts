@@ -1,7 +1,6 @@
 // Is this an Azure VM, and what does IMDS say about it? The SMBIOS chassis asset tag decides first;
 // IMDS is contacted only on Azure (or when --imds-endpoint names one), never through a proxy, with
 // short bounded attempts. IMDS returns every value as a string.
-import http from 'node:http';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Platform } from '../core/check';
@@ -9,6 +8,7 @@ import { describeError } from '../core/errors';
 import { guestPath } from './guest-paths';
 import { readTextIfExists } from './read-text';
 import { isLoopback } from '../net/address-scope';
+import { imdsGet } from '../net/imds-get';
 
 const execFileAsync = promisify(execFile);
 
@@ -72,7 +72,7 @@ export async function readAzureMetadata(options: MetadataOptions): Promise<Azure
   for (let i = 0; i <= RETRY_DELAYS_MS.length; i++) {
     attempts++;
     try {
-      const { status, body } = await getJson(url, options.signal);
+      const { status, body } = await imdsGet(url, ATTEMPT_TIMEOUT_MS, options.signal);
       if (status === 200) {
         return { ...base, contacted: true, endpoint, ok: true, status, attempts, error: null, compute: computeFrom(body) };
       }
@@ -104,29 +104,6 @@ async function readAssetTag(options: MetadataOptions): Promise<{ value: string |
   } catch {
     return { value: null, source: 'Win32_SystemEnclosure.SMBIOSAssetTag (could not be read)' };
   }
-}
-
-/** A plain HTTP GET with its own socket: no proxy, no keep-alive (IMDS must never go through a proxy). */
-function getJson(url: string, signal?: AbortSignal): Promise<{ status: number; body: unknown }> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { headers: { Metadata: 'true' }, agent: false, timeout: ATTEMPT_TIMEOUT_MS, signal }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        text += chunk;
-        if (text.length > 1024 * 1024) req.destroy(new Error('IMDS answer larger than 1 MiB'));
-      });
-      res.on('end', () => {
-        try {
-          resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null });
-        } catch {
-          resolve({ status: res.statusCode ?? 0, body: null });
-        }
-      });
-    });
-    req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${ATTEMPT_TIMEOUT_MS} ms (a missing route to 169.254.169.254 shows as a time-out)`), { code: 'ETIMEDOUT' })));
-    req.on('error', reject);
-  });
 }
 
 function imdsErrorText(body: unknown): string {

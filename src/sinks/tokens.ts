@@ -1,11 +1,11 @@
 // Access tokens for the Logs Ingestion API: the VM's managed identity through IMDS (plain HTTP,
 // never a proxy; system-assigned or a user-assigned one by client id), or a service principal's
 // client-credentials grant through the shared dispatcher. Tokens are cached and never logged.
-import http from 'node:http';
 import { request, type Dispatcher } from 'undici';
 import { describeError } from '../core/errors';
 import { scrubSecrets } from '../core/redact';
 import { isLoopback } from '../net/address-scope';
+import { imdsGet } from '../net/imds-get';
 
 export interface TokenProvider {
   readonly kind: string;
@@ -52,7 +52,7 @@ export class ManagedIdentityTokens extends CachingProvider {
     url.searchParams.set('resource', this.resource);
     if (this.clientId) url.searchParams.set('client_id', this.clientId);
     if (this.loopbackOnly && !isLoopback(url.hostname.replace(/^\[|\]$/g, ''))) throw new TokenError(`not contacting ${url.origin}: ASR_READY_LOOPBACK_ONLY is set`, false);
-    const { status, body } = await getJson(url, signal).catch((err: unknown) => {
+    const { status, body } = await imdsGet(url, 5_000, signal).catch((err: unknown) => {
       throw new TokenError(`the managed identity endpoint (IMDS) did not answer: ${describeError(err)}`, true);
     });
     const payload = body as { access_token?: unknown; expires_on?: unknown; error?: unknown; error_description?: unknown } | null;
@@ -103,26 +103,4 @@ export class ServicePrincipalTokens extends CachingProvider {
     const code = typeof payload?.error === 'string' ? payload.error : `HTTP ${response.statusCode}`;
     throw new TokenError(`Entra ID refused the service principal's credentials (${code})`, response.statusCode >= 500 || response.statusCode === 429);
   }
-}
-
-/** Plain HTTP GET with its own socket: IMDS must never be reached through a proxy. */
-function getJson(url: URL, signal: AbortSignal): Promise<{ status: number; body: unknown }> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { headers: { Metadata: 'true' }, agent: false, timeout: 5_000, signal }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => {
-        let body: unknown = null;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          /* not JSON */
-        }
-        resolve({ status: res.statusCode ?? 0, body });
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error('no answer within 5000 ms')));
-    req.on('error', reject);
-  });
 }
