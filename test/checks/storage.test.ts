@@ -10,7 +10,7 @@ import { parseDiskstats, parseTypeperfCsv, sampleChurn, type ChurnFacts } from '
 import { SUPPORT_MATRIX } from '../../src/catalog/support-matrix';
 import type { LinuxGuestFacts } from '../../src/facts/facts';
 import type { AzureCompute } from '../../src/facts/azure-metadata';
-import { FakeGuest } from '../helpers/fake-guest';
+import { FakeGuest, withGuest } from '../helpers/fake-guest';
 import { fixture } from '../helpers/paths';
 
 const GiB = 1024 ** 3;
@@ -35,15 +35,6 @@ async function guestFacts(g: FakeGuest): Promise<LinuxGuestFacts> {
   };
 }
 
-async function withGuest<T>(build: (g: FakeGuest) => void, fn: (g: FakeGuest) => Promise<T>): Promise<T> {
-  const guest = new FakeGuest();
-  try {
-    build(guest);
-    return await fn(guest);
-  } finally {
-    guest.remove();
-  }
-}
 
 describe('mount tables', () => {
   it('reads the recorded Ubuntu mountinfo: ext4 root on LVM among the virtual file systems', () => {

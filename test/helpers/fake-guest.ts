@@ -47,3 +47,14 @@ export class FakeGuest {
     rmSync(this.root, { recursive: true, force: true });
   }
 }
+
+/** Builds a fake guest, hands it to fn, and removes it afterwards whatever happens. */
+export async function withGuest<T>(build: (g: FakeGuest) => void, fn: (g: FakeGuest) => Promise<T>): Promise<T> {
+  const guest = new FakeGuest();
+  try {
+    build(guest);
+    return await fn(guest);
+  } finally {
+    guest.remove();
+  }
+}

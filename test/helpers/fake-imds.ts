@@ -2,9 +2,9 @@
 // the Metadata: true header, an api-version, and no proxy (X-Forwarded-For is refused), and it
 // can answer 429 a number of times or never answer at all.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { fixture } from './paths';
+import { serveOnLoopback } from './servers';
 
 export interface FakeImds {
   url: string;
@@ -17,7 +17,6 @@ export async function startFakeImds(options: { throttleFirst?: number; hang?: bo
   const versionError = readFileSync(fixture('linux', 'imds', 'error-400-api-version-missing.json'), 'utf8');
   const requests: FakeImds['requests'] = [];
   let throttled = 0;
-  const sockets = new Set<import('node:net').Socket>();
   const server = http.createServer((req, res) => {
     requests.push({ path: req.url ?? '', headers: req.headers });
     if (options.hang) return; // never answer
@@ -44,11 +43,6 @@ export async function startFakeImds(options: { throttleFirst?: number; hang?: bo
     }
     send(200, body);
   });
-  server.on('connection', (s) => (sockets.add(s), s.on('close', () => sockets.delete(s))));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    close: () => new Promise((resolve) => (sockets.forEach((s) => s.destroy()), server.close(() => resolve()))),
-  };
+  const { port, close } = await serveOnLoopback(server);
+  return { url: `http://127.0.0.1:${port}`, requests, close };
 }

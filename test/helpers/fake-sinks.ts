@@ -5,7 +5,8 @@
 //   array of rows with the declared columns, the size limit (413), and can answer 403 or 429 first.
 import https from 'node:https';
 import { gunzipSync } from 'node:zlib';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { serveOnLoopback } from './servers';
 import type { TestCa } from './certs';
 
 export interface FakeServer {
@@ -13,15 +14,7 @@ export interface FakeServer {
   close: () => Promise<void>;
 }
 
-async function listen(server: https.Server): Promise<FakeServer> {
-  const sockets = new Set<Socket>();
-  server.on('connection', (s: Socket) => (sockets.add(s), s.on('close', () => sockets.delete(s))));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () => new Promise((resolve) => (sockets.forEach((s) => s.destroy()), server.close(() => resolve()))),
-  };
-}
+const listen = (server: https.Server): Promise<FakeServer> => serveOnLoopback(server);
 
 function readBody(req: import('node:http').IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {

@@ -37,47 +37,49 @@ function closer(server: net.Server, sockets: Set<{ destroy(): void }>): () => Pr
     });
 }
 
+/**
+ * Listens on 127.0.0.1 (a free port) and returns the port and a close() that also ends open
+ * connections, so a test's server never outlives it. Every loopback fake goes through here.
+ */
+export async function serveOnLoopback(server: net.Server): Promise<{ port: number; close: () => Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  server.on('connection', (s: net.Socket) => (sockets.add(s), s.on('close', () => sockets.delete(s))));
+  const port = await listen(server);
+  return { port, close: closer(server, sockets) };
+}
+
 /** An HTTPS server presenting leaf + intermediate; `date` overrides the Date header (clock-skew tests). */
 export async function startHttpsServer(leaf: TestCa, chain: TestCa[], options: { date?: () => string; status?: number } = {}): Promise<RunningServer> {
   let hits = 0;
-  const sockets = new Set<net.Socket>();
   const server = https.createServer({ key: leaf.keyPem, cert: [leaf.certPem, ...chain.map((c) => c.certPem)].join('') }, (req, res) => {
     hits++;
     res.sendDate = false;
     res.writeHead(options.status ?? 404, { date: options.date ? options.date() : new Date().toUTCString(), 'content-type': 'text/plain' });
     res.end('asr-ready test server\n');
   });
-  server.on('connection', (s: net.Socket) => (sockets.add(s), s.on('close', () => sockets.delete(s))));
-  const port = await listen(server);
-  return { port, hits: () => hits, close: closer(server, sockets) };
+  return { ...(await serveOnLoopback(server)), hits: () => hits };
 }
 
 /** Accepts TCP and never answers: the TLS layer must end at its own time bound. */
 export async function startSilentServer(): Promise<RunningServer> {
   let hits = 0;
-  const sockets = new Set<net.Socket>();
   const server = net.createServer((s) => {
     hits++;
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
     s.on('error', () => {});
   });
-  const port = await listen(server);
-  return { port, hits: () => hits, close: closer(server, sockets) };
+  return { ...(await serveOnLoopback(server)), hits: () => hits };
 }
 
 /** Speaks only TLS 1.0 and 1.1. */
 export async function startOldTlsServer(leaf: TestCa): Promise<RunningServer> {
   let hits = 0;
-  const sockets = new Set<net.Socket>();
   const server = tls.createServer({ key: leaf.keyPem, cert: leaf.certPem, minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' }, (s) => {
     hits++;
     s.end('HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n');
   });
-  server.on('connection', (s) => (sockets.add(s), s.on('close', () => sockets.delete(s)), s.on('error', () => {})));
+  server.on('connection', (s: net.Socket) => s.on('error', () => {}));
   server.on('tlsClientError', () => {});
-  const port = await listen(server);
-  return { port, hits: () => hits, close: closer(server, sockets) };
+  return { ...(await serveOnLoopback(server)), hits: () => hits };
 }
 
 /** A port with nothing listening: bind, note the port, close. */
