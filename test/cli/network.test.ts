@@ -6,7 +6,7 @@ import { runCli } from '../helpers/cli';
 import { FakeGuest } from '../helpers/fake-guest';
 import { makePki, startHttpsServer, startOldTlsServer, startSilentServer, freePort, type Pki, type RunningServer } from '../helpers/servers';
 import { startHttpServer } from '../helpers/plain-http';
-import { startTinyproxy, type RunningProxy } from '../helpers/tinyproxy';
+import { HAVE_TINYPROXY, startTinyproxy, type RunningProxy } from '../helpers/tinyproxy';
 import { startFakeImds } from '../helpers/fake-imds';
 import { reportSchemaErrors } from '../helpers/schema';
 import type { Report } from '../../src/report/report';
@@ -30,8 +30,10 @@ beforeAll(async () => {
   files = new FakeGuest('asr-ready-net-').write('/store.pem', pki.root.certPem).write('/other-store.pem', makePki('Unrelated Root').root.certPem);
   good = await startHttpsServer(pki.leafFor(NAMES), [pki.intermediate]);
   http80 = await startHttpServer();
-  proxy = await startTinyproxy();
-  authProxy = await startTinyproxy({ basicAuth: { user: 'asr', password: 'Pr0xy-S3cret' } });
+  if (HAVE_TINYPROXY) {
+    proxy = await startTinyproxy();
+    authProxy = await startTinyproxy({ basicAuth: { user: 'asr', password: 'Pr0xy-S3cret' } });
+  }
 });
 afterAll(async () => {
   await Promise.all([good?.close(), http80?.close(), proxy?.close(), authProxy?.close()]);
@@ -195,7 +197,7 @@ describe('connectivity through --connect-to to loopback servers', () => {
   });
 });
 
-describe('proxies (Debian tinyproxy on loopback)', () => {
+describe.skipIf(!HAVE_TINYPROXY)('proxies (Debian tinyproxy on loopback)', () => {
   it('reaches every endpoint through the proxy given with --proxy', async () => {
     const { code, report } = await run(lab(good.port, '--proxy', proxy.url));
     expect(code).toBe(0);

@@ -7,6 +7,8 @@ import path from 'node:path';
 import { freePort } from './servers';
 
 export const TINYPROXY = '/usr/bin/tinyproxy';
+/** npm test installs it when it can (scripts/ensure-test-tools.mjs); proxy tests skip only without it. */
+export const HAVE_TINYPROXY = existsSync(TINYPROXY);
 
 export interface RunningProxy {
   port: number;
