@@ -6,6 +6,7 @@ import type { Platform } from '../core/check';
 import type { Facts } from '../facts/facts';
 import type { Report } from '../report/report';
 import { connectorOptionsFor } from '../facts/network';
+import { trustAnchorsFor } from '../facts/trust-anchors';
 import { createDispatcher } from '../net/dispatcher';
 import { DEFAULT_IMDS_ENDPOINT } from '../facts/azure-metadata';
 import { deliver, type DeliveryReport } from '../sinks/deliver';
@@ -36,7 +37,7 @@ export async function deliverReport(
 ): Promise<DeliveryReport> {
   const [trustStore, proxy, metadata] = await Promise.all([facts.trustStore().catch(() => null), facts.proxySettings(), facts.azureMetadata()]);
   const network = facts.options.network;
-  const dispatcher = createDispatcher(connectorOptionsFor(trustStore, proxy, network, options.reportCa));
+  const dispatcher = createDispatcher(connectorOptionsFor(trustAnchorsFor(trustStore), proxy, network, options.reportCa));
   let tokens: TokenProvider | null = null;
   if (options.logAnalytics) {
     const cloud = cloudOf(options.logAnalytics.endpoint);

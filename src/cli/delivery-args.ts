@@ -3,6 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { UsageError } from '../core/errors';
+import { redactUrl } from '../core/redact';
 
 export type IngestionAuth =
   | { kind: 'managed-identity'; clientId: string | null }
@@ -94,7 +95,7 @@ function parseUrl(value: string, option: string): URL {
   try {
     return new URL(value);
   } catch {
-    throw new UsageError(`${option} "${value.replace(/\/\/[^@/]*@/, '//***@')}" is not a URL`);
+    throw new UsageError(`${option} "${redactUrl(value)}" is not a URL`);
   }
 }
 

@@ -7,8 +7,7 @@ import type { Platform } from '../core/check';
 import { describeError } from '../core/errors';
 import { guestPath } from './guest-paths';
 import { readTextIfExists } from './read-text';
-import { isLoopback } from '../net/address-scope';
-import { imdsGet } from '../net/imds-get';
+import { imdsGet, loopbackRefusal } from '../net/imds-get';
 
 const execFileAsync = promisify(execFile);
 
@@ -62,10 +61,8 @@ export async function readAzureMetadata(options: MetadataOptions): Promise<Azure
     return { ...base, contacted: false, endpoint: null, ok: false, status: null, attempts: 0, error: null, compute: null };
   }
   const endpoint = (options.imdsEndpoint ?? DEFAULT_IMDS_ENDPOINT).replace(/\/+$/, '');
-  const host = new URL(endpoint).hostname.replace(/^\[|\]$/g, '');
-  if (options.loopbackOnly && !isLoopback(host)) {
-    return { ...base, contacted: false, endpoint, ok: false, status: null, attempts: 0, error: `not contacting ${endpoint}: ASR_READY_LOOPBACK_ONLY is set`, compute: null };
-  }
+  const refusal = loopbackRefusal(endpoint, options.loopbackOnly);
+  if (refusal) return { ...base, contacted: false, endpoint, ok: false, status: null, attempts: 0, error: refusal, compute: null };
   const url = `${endpoint}/metadata/instance?api-version=${IMDS_API_VERSION}`;
   let attempts = 0;
   let last: { status: number | null; error: string } = { status: null, error: 'not tried' };

@@ -16,7 +16,7 @@ import type { ProxySettings } from './proxy/read-proxy-settings';
 import type { MobilityConfigFacts } from './mobility-config';
 import { bypassesProxy } from './proxy/bypass';
 import { planEndpoints } from './endpoint-plan';
-import { trustAnchorsFor } from './trust-anchors';
+import { trustAnchorsFor, type TrustAnchors } from './trust-anchors';
 
 export const PROBE_CONCURRENCY = 16;
 
@@ -61,7 +61,8 @@ export async function probeEndpoints(inputs: ProbeInputs, options: NetworkOption
     cloud, region, platform: inputs.platform, cacheStorageAccounts: options.cacheStorageAccounts,
     extraEndpoints: options.extraEndpoints, mobilityHosts: inputs.mobility.hosts,
   });
-  const connector = connectorOptionsFor(inputs.trustStore, inputs.proxy, options);
+  const anchors = trustAnchorsFor(inputs.trustStore);
+  const connector = connectorOptionsFor(anchors, inputs.proxy, options);
   // Every probe and layer listens on this one signal; that is by design, not a leak.
   setMaxListeners(PROBE_CONCURRENCY * 16, signal);
   const probed = await mapBounded(plan.targets, PROBE_CONCURRENCY, (t) => probeEndpoint(t, connector, options.userAgent, signal));
@@ -70,7 +71,7 @@ export async function probeEndpoints(inputs: ProbeInputs, options: NetworkOption
     timings: { dnsMs: null, tcpMs: null, proxyMs: null, tlsMs: null, httpMs: null, totalMs: 0 },
     dns: null, tcp: null, proxy: null, tls: null, http: null,
   }));
-  return { cloud, cloudSource, region, regionSource, trustSource: connector.trustSource, trustNote: trustAnchorsFor(inputs.trustStore).note, results: [...probed, ...unresolved] };
+  return { cloud, cloudSource, region, regionSource, trustSource: connector.trustSource, trustNote: anchors.note, results: [...probed, ...unresolved] };
 }
 
 /**
@@ -78,12 +79,11 @@ export async function probeEndpoints(inputs: ProbeInputs, options: NetworkOption
  * roots (plus any extra CA the caller trusts), the guest's proxy and its bypass list, --connect-to.
  */
 export function connectorOptionsFor(
-  trustStore: TrustStoreFacts | null,
+  anchors: TrustAnchors,
   proxy: ProxySettings,
   options: Pick<NetworkOptions, 'connectTo' | 'timeouts' | 'loopbackOnly'>,
   extraCa: string[] = [],
 ): ConnectorOptions {
-  const anchors = trustAnchorsFor(trustStore);
   const effective = proxy.effective;
   const route: ProxyRoute | null = effective ? { origin: effective.origin, hostname: effective.hostname, port: effective.port } : null;
   return {

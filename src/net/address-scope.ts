@@ -28,6 +28,11 @@ export function addressScope(address: string): AddressScope {
   return 'public';
 }
 
+/** An IPv6 literal in brackets, as URLs and CONNECT targets write it; other hosts unchanged. */
+export function bracketIpv6(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 export function isLoopback(address: string): boolean {
   return addressScope(address) === 'loopback';
 }

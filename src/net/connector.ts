@@ -6,6 +6,7 @@ import type tls from 'node:tls';
 import type { ConnectionTrace, TlsEvidence } from './trace';
 import { connectTcp, LayerError, proxyTunnel, resolveName, tlsHandshake, type LayerTimeouts } from './layers';
 import { routeFor, type ConnectToRule } from './connect-to';
+import { bracketIpv6 } from './address-scope';
 
 export interface ProxyRoute {
   /** scheme://host:port of the proxy, never with credentials. */
@@ -40,7 +41,7 @@ export async function openConnection(target: ConnectTarget, options: ConnectorOp
       trace.proxyDns = await resolveName(proxy.hostname, options.timeouts.dnsMs, signal);
       if (!trace.proxyDns.ok) throw new LayerError('proxy', `cannot resolve the proxy ${proxy.hostname}: ${trace.proxyDns.error}`, trace.proxyDns.code);
       const tcp = await dial(trace.proxyDns.addresses[0]!.address, proxy.port, options, trace, signal, 'proxy');
-      const tunnel = await proxyTunnel(tcp, proxy.origin, proxy.origin, `${bracket(route.host)}:${route.port}`, options.timeouts.proxyMs, signal).catch((err: unknown) => {
+      const tunnel = await proxyTunnel(tcp, proxy.origin, proxy.origin, `${bracketIpv6(route.host)}:${route.port}`, options.timeouts.proxyMs, signal).catch((err: unknown) => {
         trace.proxy = (err as { evidence?: ConnectionTrace['proxy'] }).evidence;
         throw err;
       });
@@ -82,8 +83,4 @@ async function dial(address: string, port: number, options: ConnectorOptions, tr
     if (layer === 'proxy') throw new LayerError('proxy', `cannot reach the proxy at ${address}:${port}: ${(err as Error).message}`, (err as LayerError).code ?? null);
     throw err;
   }
-}
-
-function bracket(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
 }

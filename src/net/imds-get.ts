@@ -2,8 +2,15 @@
 // of its own, never through a proxy (IMDS requires that), the Metadata: true header, a bounded
 // wait and a bounded answer.
 import http from 'node:http';
+import { isLoopback } from './address-scope';
 
 const MAX_ANSWER_BYTES = 1024 * 1024;
+
+/** Under ASR_READY_LOOPBACK_ONLY (tests, labs), why an IMDS URL must not be contacted; else null. */
+export function loopbackRefusal(url: string | URL, loopbackOnly: boolean): string | null {
+  const u = new URL(url);
+  return loopbackOnly && !isLoopback(u.hostname.replace(/^\[|\]$/g, '')) ? `not contacting ${u.origin}: ASR_READY_LOOPBACK_ONLY is set` : null;
+}
 
 export function imdsGet(url: string | URL, timeoutMs: number, signal?: AbortSignal): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {

@@ -6,6 +6,7 @@ import { newTrace } from './trace';
 import { createDispatcher } from './dispatcher';
 import type { ConnectorOptions } from './connector';
 import { routeFor } from './connect-to';
+import { bracketIpv6 } from './address-scope';
 import { describeError } from '../core/errors';
 
 export type HostSource = 'catalog' | 'cache-storage-account' | 'mobility-config' | 'representative' | 'endpoint-option';
@@ -50,7 +51,7 @@ export async function probeEndpoint(target: ProbeTarget, options: ConnectorOptio
   let trace: ConnectionTrace = newTrace();
   const dispatcher = createDispatcher(options, (t) => (trace = t), signal);
   try {
-    const response = await request(`${target.scheme}://${bracket(target.host)}:${target.port}/`, {
+    const response = await request(`${target.scheme}://${bracketIpv6(target.host)}:${target.port}/`, {
       dispatcher,
       method: 'GET',
       headers: { 'user-agent': userAgent, connection: 'close' },
@@ -117,8 +118,4 @@ function toResult(target: ProbeTarget, trace: ConnectionTrace, options: Connecto
     tls: trace.tls ?? null,
     http: trace.http ?? null,
   };
-}
-
-function bracket(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
 }

@@ -2,7 +2,7 @@
 // bytes of output: one line per problem, then counts, delivery, and the verdict line last. The
 // whole text is guaranteed to fit; what does not fit is counted, not cut mid-line.
 import type { Report } from './report';
-import { verdictLine } from './render-text';
+import { deliveryLine, verdictLine } from './render-text';
 
 export const COMPACT_LIMIT_BYTES = 4096;
 const MAX_LINE_CHARS = 320;
@@ -14,9 +14,7 @@ export function renderCompact(report: Report): string {
   const header = clip(`asr-ready ${report.agent.version} on ${h.hostname ?? 'this guest'}${about ? ` (${about})` : ''}, run ${report.runId}`, MAX_LINE_CHARS);
   const s = report.summary;
   const counts = `${s.fail} failed, ${s.error} errors, ${s.warn} warnings, ${s.pass} passed, ${s.skip} skipped.`;
-  const delivery = report.delivery
-    ? `Delivery: ${report.delivery.results.filter((r) => !r.fromSpool).map((r) => `${r.destination} ${r.status}`).join(', ') || 'nothing sent'}${report.delivery.spool.pending ? `, ${report.delivery.spool.pending} waiting in the spool` : ''}.`
-    : null;
+  const delivery = report.delivery ? clip(deliveryLine(report.delivery), MAX_LINE_CHARS) : null;
   const verdict = clip(verdictLine(report), MAX_VERDICT_CHARS);
   const problems = report.findings
     .filter((f) => f.status === 'fail' || f.status === 'error' || f.status === 'warn')

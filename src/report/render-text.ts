@@ -77,7 +77,7 @@ function renderFinding(f: Finding, paint: (code: string, text: string) => string
   return lines;
 }
 
-function deliveryLine(d: NonNullable<Report['delivery']>): string {
+export function deliveryLine(d: NonNullable<Report['delivery']>): string {
   const mine = d.results.filter((r) => !r.fromSpool).map((r) => `${r.destination} ${r.status}`);
   const backlog = d.results.filter((r) => r.fromSpool && r.status === 'delivered').length;
   return `Delivery: ${mine.join(', ') || 'nothing sent'}${backlog ? `; ${backlog} spooled report(s) sent` : ''}${d.spool.pending ? `; ${d.spool.pending} report(s) waiting in ${d.spool.dir}` : ''}.`;

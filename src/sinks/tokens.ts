@@ -4,8 +4,7 @@
 import { request, type Dispatcher } from 'undici';
 import { describeError } from '../core/errors';
 import { scrubSecrets } from '../core/redact';
-import { isLoopback } from '../net/address-scope';
-import { imdsGet } from '../net/imds-get';
+import { imdsGet, loopbackRefusal } from '../net/imds-get';
 
 export interface TokenProvider {
   readonly kind: string;
@@ -51,7 +50,8 @@ export class ManagedIdentityTokens extends CachingProvider {
     url.searchParams.set('api-version', '2018-02-01');
     url.searchParams.set('resource', this.resource);
     if (this.clientId) url.searchParams.set('client_id', this.clientId);
-    if (this.loopbackOnly && !isLoopback(url.hostname.replace(/^\[|\]$/g, ''))) throw new TokenError(`not contacting ${url.origin}: ASR_READY_LOOPBACK_ONLY is set`, false);
+    const refusal = loopbackRefusal(url, this.loopbackOnly);
+    if (refusal) throw new TokenError(refusal, false);
     const { status, body } = await imdsGet(url, 5_000, signal).catch((err: unknown) => {
       throw new TokenError(`the managed identity endpoint (IMDS) did not answer: ${describeError(err)}`, true);
     });

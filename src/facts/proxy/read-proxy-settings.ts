@@ -12,6 +12,7 @@ import { parseProxyInfoConf, type ProxyInfoConf } from './proxy-info-conf';
 import { parseProxyValue, type ParsedProxy } from './proxy-url';
 import { parseProxyAssignments, type ProxyVariable } from './shell-env-files';
 import { splitBypassList } from './bypass';
+import { redactUrl } from '../../core/redact';
 import { parseNetshWinHttpProxy, parseWinInetSettings, proxyForHttps } from '../windows/proxy-settings-parsers';
 
 const execFileAsync = promisify(execFile);
@@ -159,7 +160,7 @@ function candidateFrom(source: string, vars: Partial<Record<ProxyVariable, strin
   const noProxy = vars.no_proxy ?? vars.NO_PROXY ?? '';
   return {
     source: `${source} (${name})`,
-    value: 'problem' in parsed ? vars[name]!.replace(/\/\/[^@/]*@/, '//***@') : parsed.shown,
+    value: 'problem' in parsed ? redactUrl(vars[name]!) : parsed.shown,
     bypass: splitBypassList(noProxy),
     problem: 'problem' in parsed ? `${name} ${parsed.problem}` : null,
   };
