@@ -1,0 +1,130 @@
+#!/bin/sh
+# asr-ready for Linux @ARCH@, version @VERSION@: one file that starts on any Linux with kernel 3.10
+# or later, whatever its C library. It is this POSIX sh launcher followed by a gzip'd tar of the
+# agent (a Node.js single executable) and the C runtime that Node links against (glibc, libstdc++
+# and libgcc from pinned Debian packages; notices in licenses/). On the first run of a version it
+# unpacks once into a runtime directory; every run then starts the agent through the bundled loader:
+#   <dir>/lib/@LOADER@ --library-path <dir>/lib <dir>/asr-ready ARGS...
+# so nothing of the guest's C library is used. Environment:
+#   ASR_READY_RUNTIME_DIR=DIR   unpack under DIR only (default: /var/cache/asr-ready/runtime,
+#                               ~/.cache/asr-ready/runtime, then per-user folders in /tmp, /var/tmp, /dev/shm)
+#   ASR_READY_UNPACK_ONLY=1     unpack, print the runtime directory, and exit
+#   ASR_READY_LAUNCHER_TRACE=1  say on stderr what the launcher does
+# Exit code 2 when no candidate folder can hold the runtime or this file is damaged; otherwise the
+# agent's own exit code. Built by scripts/build-binaries.mjs; README "Where it runs".
+key='@KEY@'
+loader='@LOADER@'
+offset=@OFFSET@
+unpacked_mb=@UNPACKED_MB@
+self=$0
+tried=''
+
+trace() { [ -z "${ASR_READY_LAUNCHER_TRACE:-}" ] || printf 'asr-ready launcher: %s\n' "$*" >&2; }
+fail() { printf 'asr-ready: %s\n' "$*" >&2; exit 2; }
+# Remembers why a candidate folder could not be used, for the one error line if none can.
+refuse() { tried="$tried${tried:+; }$1 ($2)"; trace "not $1: $2"; return 1; }
+
+# Starts the agent from a complete runtime directory; never returns.
+start() {
+  dir=$1
+  shift
+  { : > "$dir/.last-used"; } 2>/dev/null # the clean-up below keeps folders used in the last week
+  if [ -n "${ASR_READY_UNPACK_ONLY:-}" ]; then printf '%s\n' "$dir"; exit 0; fi
+  trace "starting $dir/asr-ready through $dir/lib/$loader"
+  exec "$dir/lib/$loader" --argv0 "$self" --library-path "$dir/lib" "$dir/asr-ready" "$@"
+}
+
+# A folder in a shared, world-writable place is used only if it is ours: a real directory owned by
+# this user, so nobody else can swap the libraries a root run would load.
+owned() { [ -d "$1" ] && [ ! -L "$1" ] && [ -O "$1" ]; }
+
+user_id() { [ -n "${uid:-}" ] || uid=$(id -u 2>/dev/null) || uid=unknown; }
+
+# Removes other versions' folders unused for a week, and unpackings abandoned an hour ago.
+clean_up() {
+  for old in "$1"/*; do
+    if [ "$old" != "$1/$key" ] && [ -f "$old/.complete" ] && [ -n "$(find "$old/.last-used" -mtime +6 2>/dev/null)" ]; then
+      trace "removing unused $old"
+      rm -rf "$old"
+    fi
+  done
+  find "$1" -maxdepth 1 -name '.partial-*' -mmin +60 -exec rm -rf {} + 2>/dev/null
+  return 0
+}
+
+# Tells a damaged download from a full or failing disk: only the former fails gzip's own check.
+check_payload() {
+  tail -c "+$offset" "$self" 2>/dev/null | gzip -t 2>/dev/null ||
+    fail "$self is damaged or truncated (its payload does not unpack): download it again and compare it with SHA256SUMS."
+}
+
+# Unpacks the runtime into BASE/KEY, atomically: a folder is renamed into place only when complete,
+# so concurrent first runs and interrupted ones never leave a half runtime that is then used.
+unpack_into() {
+  base=$1
+  shared=$2
+  mkdir -p "$base" 2>/dev/null || { refuse "$base" 'cannot be created'; return 1; }
+  if [ "$shared" = yes ]; then
+    owned "$base" || { refuse "$base" 'not a directory owned by this user'; return 1; }
+    chmod 0700 "$base" 2>/dev/null
+  fi
+  final=$base/$key
+  tmp=$base/.partial-$key-$$
+  rm -rf "$tmp"
+  mkdir "$tmp" 2>/dev/null || { refuse "$base" 'read-only or not writable'; return 1; }
+  # noexec mounts refuse exec and executable mappings alike: try a script before writing ~$unpacked_mb MB
+  printf '#!/bin/sh\nexit 0\n' > "$tmp/.exec-probe" 2>/dev/null && chmod 0755 "$tmp/.exec-probe" 2>/dev/null
+  if ! "$tmp/.exec-probe" 2>/dev/null; then rm -rf "$tmp"; refuse "$base" 'mounted noexec'; return 1; fi
+  rm -f "$tmp/.exec-probe"
+  [ -t 2 ] && printf 'asr-ready: unpacking its runtime into %s (first run of this version)\n' "$final" >&2
+  trace "unpacking into $tmp"
+  if ! tail -c "+$offset" "$self" | gzip -dc 2>/dev/null | tar -xf - -C "$tmp" 2>/dev/null; then
+    rm -rf "$tmp"
+    check_payload
+    refuse "$base" "unpacking failed: is the file system full? about $unpacked_mb MB are needed"
+    return 1
+  fi
+  if command -v sha256sum > /dev/null 2>&1 && ! (cd "$tmp" && sha256sum -c MANIFEST.sha256 > /dev/null 2>&1); then
+    rm -rf "$tmp"
+    refuse "$base" 'unpacked files do not match their checksums: is the file system full or failing?'
+    return 1
+  fi
+  : > "$tmp/.complete"
+  if [ -d "$final" ] && [ ! -f "$final/.complete" ]; then rm -rf "$final"; fi # damaged by hand
+  if [ -d "$final" ]; then
+    rm -rf "$tmp" # another run finished first: use its copy
+  else
+    mv "$tmp" "$final" 2>/dev/null
+    rm -rf "$tmp" "$final/.partial-$key-$$" # lost a race inside mv: ours landed in theirs
+  fi
+  [ -f "$final/.complete" ] || { refuse "$base" 'the unpacked folder vanished'; return 1; }
+  clean_up "$base"
+  return 0
+}
+
+umask 022
+if [ -n "${ASR_READY_RUNTIME_DIR:-}" ]; then
+  [ -f "$ASR_READY_RUNTIME_DIR/$key/.complete" ] && start "$ASR_READY_RUNTIME_DIR/$key" "$@"
+  unpack_into "$ASR_READY_RUNTIME_DIR" no && start "$ASR_READY_RUNTIME_DIR/$key" "$@"
+  fail "cannot unpack its runtime into ASR_READY_RUNTIME_DIR: $tried. Point it at a writable folder on a file system mounted without noexec."
+fi
+
+system=/var/cache/asr-ready/runtime
+home=''
+case "${HOME:-/}" in /) ;; *) home=${XDG_CACHE_HOME:-$HOME/.cache}/asr-ready/runtime ;; esac
+# Fast path: a complete runtime of this version, from an earlier run (no process is forked here).
+[ -f "$system/$key/.complete" ] && start "$system/$key" "$@"
+[ -n "$home" ] && [ -f "$home/$key/.complete" ] && start "$home/$key" "$@"
+user_id
+for shared in "${TMPDIR:-/tmp}" /var/tmp /dev/shm; do
+  base=$shared/asr-ready-runtime-$uid
+  owned "$base" && [ -f "$base/$key/.complete" ] && start "$base/$key" "$@"
+done
+
+# First run of this version: unpack into the first folder that can hold and execute it.
+unpack_into "$system" no && start "$system/$key" "$@"
+[ -n "$home" ] && unpack_into "$home" no && start "$home/$key" "$@"
+for shared in "${TMPDIR:-/tmp}" /var/tmp /dev/shm; do
+  unpack_into "$shared/asr-ready-runtime-$uid" yes && start "$shared/asr-ready-runtime-$uid/$key" "$@"
+done
+fail "cannot unpack its runtime (about $unpacked_mb MB) into any of: $tried. Set ASR_READY_RUNTIME_DIR to a writable folder on a file system mounted without noexec, and run again."
