@@ -9,6 +9,7 @@ import { exitCodeFor } from '../core/verdict';
 import { selectChecks } from '../checks/registry';
 import { Facts } from '../facts/facts';
 import { buildReport } from '../report/report';
+import { currentProcessView, describeAgentRuntime } from '../facts/agent-runtime';
 import { renderJson } from '../report/render-json';
 import { renderText, shouldUseColor } from '../report/render-text';
 import { renderCompact } from '../report/render-compact';
@@ -90,6 +91,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const probes = checks.some(usesEndpointProbes) ? await facts.endpointProbes().catch(() => null) : null;
     const report = buildReport({
       agentVersion: AGENT_VERSION,
+      agentRuntime: describeAgentRuntime(currentProcessView()),
       runId,
       startedAt,
       finishedAt: new Date(),

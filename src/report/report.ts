@@ -6,7 +6,7 @@ import type { EndpointProbeFacts } from '../facts/network';
 import type { EndpointResult } from '../net/probe';
 import type { DeliveryReport } from '../sinks/deliver';
 
-export const REPORT_SCHEMA_VERSION = '1.0';
+export const REPORT_SCHEMA_VERSION = '1.1';
 
 export interface ReportHost {
   os: string;
@@ -19,9 +19,21 @@ export interface ReportHost {
   fromRoot: boolean;
 }
 
+/** What the agent process runs on (src/facts/agent-runtime.ts). */
+export interface AgentRuntime {
+  /** Node.js version, without the "v". */
+  node: string;
+  /** bundled-loader: the Linux download's launcher started it through the glibc it carries. */
+  launcher: 'bundled-loader' | 'single-binary' | 'node';
+  /** The C library the agent process runs on, e.g. "glibc 2.36"; null where there is none to name (Windows). */
+  libc: string | null;
+  /** Windows 8 / Server 2012: started with NODE_SKIP_PLATFORM_CHECK=1 (Node supports 8.1 / 2012 R2 and later). */
+  platformCheckSkipped: boolean;
+}
+
 export interface Report {
   schemaVersion: string;
-  agent: { name: 'asr-ready'; version: string };
+  agent: { name: 'asr-ready'; version: string; runtime: AgentRuntime };
   runId: string;
   startedAt: string;
   finishedAt: string;
@@ -40,6 +52,7 @@ export interface Report {
 
 export interface ReportInput {
   agentVersion: string;
+  agentRuntime: AgentRuntime;
   runId: string;
   startedAt: Date;
   finishedAt: Date;
@@ -55,7 +68,7 @@ export function buildReport(input: ReportInput): Report {
   const h = input.host;
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
-    agent: { name: 'asr-ready', version: input.agentVersion },
+    agent: { name: 'asr-ready', version: input.agentVersion, runtime: input.agentRuntime },
     runId: input.runId,
     startedAt: input.startedAt.toISOString(),
     finishedAt: input.finishedAt.toISOString(),

@@ -38,6 +38,8 @@ export interface ReadinessRow {
   Remediation: string;
   AsrErrorCodes: number[];
   AgentVersion: string;
+  /** report.agent.runtime: how the agent was started (bundled loader, Node version, libc). */
+  AgentRuntime: Report['agent']['runtime'];
   Verdict: string;
   Counts: Record<string, number> | null;
 }
@@ -51,7 +53,7 @@ export interface ImdsIdentity {
 export function rowsFor(report: Report, vm: ImdsIdentity): ReadinessRow[] {
   const base = {
     TimeGenerated: report.finishedAt, RunId: report.runId, Computer: report.host.hostname ?? '', VmId: vm.vmId, VmResourceId: vm.resourceId,
-    Region: vm.region, AgentVersion: report.agent.version, Verdict: report.verdict,
+    Region: vm.region, AgentVersion: report.agent.version, AgentRuntime: report.agent.runtime, Verdict: report.verdict,
   };
   const clip = (s: string | null) => (s ?? '').slice(0, MAX_FIELD_CHARS);
   const failing = report.findings.filter((f) => f.status === 'fail' || f.status === 'error');

@@ -100,7 +100,7 @@ export function fakeJwt(aud: string, expiresInSeconds = 3600): string {
   return `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ aud, exp: Math.floor(Date.now() / 1000) + expiresInSeconds })}.sig`;
 }
 
-export const ROW_COLUMNS = ['TimeGenerated', 'RunId', 'RowType', 'Computer', 'VmId', 'VmResourceId', 'Region', 'CheckId', 'Subject', 'Status', 'Summary', 'Remediation', 'AsrErrorCodes', 'AgentVersion', 'Verdict', 'Counts'];
+export const ROW_COLUMNS = ['TimeGenerated', 'RunId', 'RowType', 'Computer', 'VmId', 'VmResourceId', 'Region', 'CheckId', 'Subject', 'Status', 'Summary', 'Remediation', 'AsrErrorCodes', 'AgentVersion', 'AgentRuntime', 'Verdict', 'Counts'];
 
 export async function startFakeIngestion(cert: TestCa, chain: TestCa[], options: { dcrId: string; stream: string; audience?: string; maxBytes?: number; forbiddenFirst?: number; throttleFirst?: number; errorFirst?: number; hang?: boolean }): Promise<FakeIngestion> {
   const rows: FakeIngestion['rows'] = [];
