@@ -54,6 +54,8 @@ fi
 install -m 0644 "$here/asr-ready.service" "$here/asr-ready.timer" "$root/etc/systemd/system/"
 
 if [ "$start" = yes ]; then
+  # Unpack the runtime now (into /var/cache/asr-ready/runtime), so the first timer run does not.
+  ASR_READY_UNPACK_ONLY=1 "$root/opt/asr-ready/asr-ready" > /dev/null || die "the installed binary cannot unpack its runtime (see the line above)"
   systemctl daemon-reload
   systemctl enable --now asr-ready.timer
   echo "asr-ready installed; next run: $(systemctl show -p NextElapseUSecRealtime --value asr-ready.timer 2>/dev/null || echo 'see systemctl list-timers')"

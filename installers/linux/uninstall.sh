@@ -1,5 +1,5 @@
 #!/bin/sh
-# Removes the asr-ready binary and its systemd units. The configuration and the spool of unsent
+# Removes the asr-ready binary, its unpacked runtime and its systemd units. The configuration and the spool of unsent
 # reports stay unless --purge is given.
 #   uninstall.sh [--purge] [--root DIR]
 set -eu
@@ -17,7 +17,7 @@ if [ "$root" = / ] && command -v systemctl >/dev/null 2>&1; then
   systemctl disable --now asr-ready.timer 2>/dev/null || true
 fi
 rm -f "$root/etc/systemd/system/asr-ready.service" "$root/etc/systemd/system/asr-ready.timer"
-rm -rf "$root/opt/asr-ready"
+rm -rf "$root/opt/asr-ready" "$root/var/cache/asr-ready"
 if [ "$root" = / ] && command -v systemctl >/dev/null 2>&1; then systemctl daemon-reload || true; fi
 if [ "$purge" = yes ]; then
   rm -rf "$root/etc/asr-ready" "$root/var/lib/asr-ready"
