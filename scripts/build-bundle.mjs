@@ -1,13 +1,13 @@
-// Bundles src/ into one CommonJS file, dist/asr-ready.cjs: what `npm start` runs, what the CLI
-// tests spawn, and what the single binaries embed. One artifact, so all three behave the same.
+// Bundles src/ into two CommonJS files: dist/asr-ready.cjs, the small entry that answers --version
+// at once, and dist/asr-ready-app.cjs, everything else, loaded when a run needs it
+// (src/cli/load-app.ts). They are what `npm start` runs, what the CLI tests spawn, and what the
+// single binaries embed (the app as a SEA asset): one artifact, so all three behave the same.
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
-await build({
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/asr-ready.cjs',
+const options = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -19,4 +19,6 @@ await build({
   minifySyntax: true,
   logLevel: 'warning',
   define: { __AGENT_VERSION__: JSON.stringify(pkg.version) },
-});
+};
+await build({ ...options, entryPoints: ['src/cli/app.ts'], outfile: 'dist/asr-ready-app.cjs' });
+await build({ ...options, entryPoints: ['src/cli/main.ts'], outfile: 'dist/asr-ready.cjs' });

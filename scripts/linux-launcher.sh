@@ -26,12 +26,12 @@ refuse() { tried="$tried${tried:+; }$1 ($2)"; trace "not $1: $2"; return 1; }
 
 # Starts the agent from a complete runtime directory; never returns.
 start() {
-  dir=$1
+  run_dir=$1
   shift
-  { : > "$dir/.last-used"; } 2>/dev/null # the clean-up below keeps folders used in the last week
-  if [ -n "${ASR_READY_UNPACK_ONLY:-}" ]; then printf '%s\n' "$dir"; exit 0; fi
-  trace "starting $dir/asr-ready through $dir/lib/$loader"
-  exec "$dir/lib/$loader" --argv0 "$self" --library-path "$dir/lib" "$dir/asr-ready" "$@"
+  { : > "$run_dir/.last-used"; } 2>/dev/null # the clean-up below keeps folders used in the last week
+  if [ -n "${ASR_READY_UNPACK_ONLY:-}" ]; then printf '%s\n' "$run_dir"; exit 0; fi
+  trace "starting $run_dir/asr-ready through $run_dir/lib/$loader"
+  exec "$run_dir/lib/$loader" --argv0 "$self" --library-path "$run_dir/lib" "$run_dir/asr-ready" "$@"
 }
 
 # A folder in a shared, world-writable place is used only if it is ours: a real directory owned by
@@ -58,13 +58,14 @@ check_payload() {
     fail "$self is damaged or truncated (its payload does not unpack): download it again and compare it with SHA256SUMS."
 }
 
+# (Functions share one set of variables in POSIX sh: each names its own.)
 # Unpacks the runtime into BASE/KEY, atomically: a folder is renamed into place only when complete,
 # so concurrent first runs and interrupted ones never leave a half runtime that is then used.
 unpack_into() {
   base=$1
-  shared=$2
+  in_shared_place=$2
   mkdir -p "$base" 2>/dev/null || { refuse "$base" 'cannot be created'; return 1; }
-  if [ "$shared" = yes ]; then
+  if [ "$in_shared_place" = yes ]; then
     owned "$base" || { refuse "$base" 'not a directory owned by this user'; return 1; }
     chmod 0700 "$base" 2>/dev/null
   fi
@@ -78,7 +79,8 @@ unpack_into() {
   rm -f "$tmp/.exec-probe"
   [ -t 2 ] && printf 'asr-ready: unpacking its runtime into %s (first run of this version)\n' "$final" >&2
   trace "unpacking into $tmp"
-  if ! tail -c "+$offset" "$self" | gzip -dc 2>/dev/null | tar -xf - -C "$tmp" 2>/dev/null; then
+  # -m: files get the time of unpacking, so the clean-up's age test never takes a live unpacking for abandoned
+  if ! tail -c "+$offset" "$self" | gzip -dc 2>/dev/null | tar -xmf - -C "$tmp" 2>/dev/null; then
     rm -rf "$tmp"
     check_payload
     refuse "$base" "unpacking failed: is the file system full? about $unpacked_mb MB are needed"
@@ -116,15 +118,14 @@ case "${HOME:-/}" in /) ;; *) home=${XDG_CACHE_HOME:-$HOME/.cache}/asr-ready/run
 [ -f "$system/$key/.complete" ] && start "$system/$key" "$@"
 [ -n "$home" ] && [ -f "$home/$key/.complete" ] && start "$home/$key" "$@"
 user_id
-for shared in "${TMPDIR:-/tmp}" /var/tmp /dev/shm; do
-  base=$shared/asr-ready-runtime-$uid
-  owned "$base" && [ -f "$base/$key/.complete" ] && start "$base/$key" "$@"
+for place in "${TMPDIR:-/tmp}" /var/tmp /dev/shm; do
+  owned "$place/asr-ready-runtime-$uid" && [ -f "$place/asr-ready-runtime-$uid/$key/.complete" ] && start "$place/asr-ready-runtime-$uid/$key" "$@"
 done
 
 # First run of this version: unpack into the first folder that can hold and execute it.
 unpack_into "$system" no && start "$system/$key" "$@"
 [ -n "$home" ] && unpack_into "$home" no && start "$home/$key" "$@"
-for shared in "${TMPDIR:-/tmp}" /var/tmp /dev/shm; do
-  unpack_into "$shared/asr-ready-runtime-$uid" yes && start "$shared/asr-ready-runtime-$uid/$key" "$@"
+for place in "${TMPDIR:-/tmp}" /var/tmp /dev/shm; do
+  unpack_into "$place/asr-ready-runtime-$uid" yes && start "$place/asr-ready-runtime-$uid/$key" "$@"
 done
 fail "cannot unpack its runtime (about $unpacked_mb MB) into any of: $tried. Set ASR_READY_RUNTIME_DIR to a writable folder on a file system mounted without noexec, and run again."

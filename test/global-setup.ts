@@ -1,4 +1,4 @@
-// Builds dist/asr-ready.cjs once: the CLI tests spawn the same bundle that `npm start` and the
+// Builds dist/asr-ready.cjs and dist/asr-ready-app.cjs once: the CLI tests spawn the same bundles that `npm start` and the
 // single binaries run.
 import { execFileSync } from 'node:child_process';
 

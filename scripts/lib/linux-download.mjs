@@ -51,7 +51,8 @@ export function buildLinuxDownload({ arch, seaBinary, nodeLicense, nodeVersion, 
   for (const f of [...files, 'MANIFEST.sha256']) chmodSync(path.join(stage, f), f === 'asr-ready' || f.startsWith('lib/') ? 0o755 : 0o644);
 
   const tar = path.join(work, 'payload.tar');
-  execFileSync('tar', ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '--format=gnu', '-C', stage, '-cf', tar, '.']);
+  // Top-level names, not '.': an entry for '.' would set the unpacking folder's own time to 1970.
+  execFileSync('tar', ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '--format=gnu', '-C', stage, '-cf', tar, ...readdirSync(stage).sort()]);
   const gz = path.join(work, 'payload.tar.gz');
   const [input, out] = [openSync(tar, 'r'), openSync(gz, 'w')];
   const gzip = spawnSync('gzip', ['-n', '-6', '-c'], { stdio: [input, out, 'inherit'] });

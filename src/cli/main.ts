@@ -1,9 +1,10 @@
 // Process entry point: maps errors to exit codes (2 usage/input, 3 internal), never a stack
-// trace unless ASR_READY_DEBUG is set, and exits only after stdout is flushed. --version and
-// --help are answered before the heavy modules (undici, pino, node-forge) are loaded, so the
-// single binary starts fast for them.
-import { UsageError, describeError } from '../core/errors';
+// trace unless ASR_READY_DEBUG is set, and exits only after stdout is flushed. --version is
+// answered before the app bundle (everything else, load-app.ts) is even parsed, so the single
+// binary starts fast for it.
+import { describeError } from '../core/errors';
 import { EXIT } from '../core/verdict';
+import { loadApp } from './load-app';
 import pkg from '../../package.json';
 
 async function main(argv: string[]): Promise<number> {
@@ -15,20 +16,21 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.ready;
   }
   if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help')) {
-    const { helpText } = await import('./help');
-    process.stdout.write(helpText(pkg.version));
+    process.stdout.write(await loadApp().helpText(pkg.version));
     return EXIT.ready;
   }
+  let app: ReturnType<typeof loadApp> | undefined;
   try {
-    const { runCli } = await import('./run');
-    return await runCli(argv, {
+    app = loadApp();
+    return await app.runCli(argv, {
       env: process.env,
       platform: process.platform === 'win32' ? 'windows' : 'linux',
       stdout: process.stdout,
       stderr: process.stderr,
     });
   } catch (err) {
-    if (err instanceof UsageError) {
+    // The app bundle has its own copy of UsageError: ask it, not this bundle's class.
+    if (app?.isUsageError(err) && err instanceof Error) {
       process.stderr.write(`asr-ready: ${err.message}\nRun "asr-ready --help" for usage.\n`);
       return EXIT.usage;
     }

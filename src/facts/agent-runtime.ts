@@ -9,6 +9,7 @@ export interface ProcessView {
   execPath: string;
   nodeVersion: string;
   platform: NodeJS.Platform;
+  arch: string;
   sea: boolean;
   glibcRuntime: string | null;
   /** Paths of the loaded shared objects (process.report), the dynamic loader among them. */
@@ -27,6 +28,7 @@ export function describeAgentRuntime(p: ProcessView): AgentRuntime {
     (isLoader(p.execPath) || p.sharedObjects.some((so) => isLoader(so) && path.posix.dirname(so) === bundledLoader));
   return {
     node: p.nodeVersion.replace(/^v/, ''),
+    arch: p.arch,
     launcher: viaLoader ? 'bundled-loader' : p.sea ? 'single-binary' : 'node',
     libc: p.glibcRuntime ? `glibc ${p.glibcRuntime}` : null,
     platformCheckSkipped: p.platform === 'win32' && p.env.NODE_SKIP_PLATFORM_CHECK === '1',
@@ -44,5 +46,5 @@ export function currentProcessView(): ProcessView {
     glibcRuntime = report.header?.glibcVersionRuntime ?? null;
     sharedObjects = report.sharedObjects ?? [];
   }
-  return { execPath: process.execPath, nodeVersion: process.version, platform: process.platform, sea: isSea(), glibcRuntime, sharedObjects, env: process.env };
+  return { execPath: process.execPath, nodeVersion: process.version, platform: process.platform, arch: process.arch, sea: isSea(), glibcRuntime, sharedObjects, env: process.env };
 }

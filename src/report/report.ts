@@ -23,6 +23,8 @@ export interface ReportHost {
 export interface AgentRuntime {
   /** Node.js version, without the "v". */
   node: string;
+  /** The agent's own architecture (Node's process.arch: x64, arm64). */
+  arch: string;
   /** bundled-loader: the Linux download's launcher started it through the glibc it carries. */
   launcher: 'bundled-loader' | 'single-binary' | 'node';
   /** The C library the agent process runs on, e.g. "glibc 2.36"; null where there is none to name (Windows). */

@@ -1,26 +1,23 @@
-// Smoke tests of the single binaries (npm run build:binaries; .ci/run builds them before npm test).
-// linux-x64: a full check against loopback servers, schema-valid. win-x64: under wine (Debian's
-// wine64), --version and an offline-safe check. linux-arm64: --version under qemu-aarch64.
+// Smoke tests of the downloads (npm run build:binaries; .ci/run builds them before npm test).
+// linux-x64: through its launcher, a full check against loopback servers, schema-valid, run on the
+// bundled C runtime. linux-arm64: --version under qemu-aarch64. The empty-chroot runs, the
+// launcher's own behaviour and the Windows floor under wine have test files of their own.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, runProgram } from '../helpers/cli';
-import { DEBIAN_BUNDLE, REPO } from '../helpers/paths';
+import { DEBIAN_BUNDLE } from '../helpers/paths';
+import { BIN, BUILT, NODE_RUNTIME, has, launcherHeader, unpack } from '../helpers/downloads';
 import { makePki, startHttpsServer, type Pki, type RunningServer } from '../helpers/servers';
 import { startHttpServer } from '../helpers/plain-http';
 import { reportSchemaErrors } from '../helpers/schema';
 import type { Report } from '../../src/report/report';
 import pkg from '../../package.json';
 
-const BIN = path.join(REPO, 'dist', 'bin');
-const built = existsSync(path.join(BIN, 'SHA256SUMS'));
-const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
-const WINE = '/usr/lib/wine/wine64';
-
-describe.skipIf(!built)('single binaries', () => {
+describe.skipIf(!BUILT)('downloads', () => {
   it('match their SHA256SUMS', () => {
     const lines = readFileSync(path.join(BIN, 'SHA256SUMS'), 'utf8').trim().split('\n');
     expect(lines.map((l) => l.split(/\s+/)[1])).toEqual(['asr-ready-linux-arm64', 'asr-ready-linux-x64', 'asr-ready-win-x64.exe']);
@@ -35,11 +32,13 @@ describe.skipIf(!built)('single binaries', () => {
     let https443: RunningServer;
     let http80: RunningServer;
     let dir: string;
+    let env: NodeJS.ProcessEnv;
     beforeAll(async () => {
       pki = makePki('Binary Smoke Root');
       https443 = await startHttpsServer(pki.leafFor(['login.microsoftonline.com', 'pod01-rcm1.eus.hypervrecoverymanager.windowsazure.com', 'cache1.blob.core.windows.net', 'ns1.servicebus.windows.net']), [pki.intermediate]);
       http80 = await startHttpServer();
       dir = mkdtempSync(path.join(os.tmpdir(), 'asr-ready-smoke-'));
+      env = cleanEnv({ ASR_READY_RUNTIME_DIR: path.join(dir, 'runtime') });
       writeFileSync(path.join(dir, 'store.pem'), readFileSync(DEBIAN_BUNDLE, 'utf8') + pki.root.certPem);
     });
     afterAll(async () => {
@@ -48,7 +47,7 @@ describe.skipIf(!built)('single binaries', () => {
     });
 
     it('prints its version', () => {
-      const result = spawnSync(path.join(BIN, 'asr-ready-linux-x64'), ['--version'], { encoding: 'utf8' });
+      const result = spawnSync(path.join(BIN, 'asr-ready-linux-x64'), ['--version'], { encoding: 'utf8', env });
       expect([result.status, result.stdout]).toEqual([0, `asr-ready ${pkg.version}\n`]);
     });
 
@@ -56,7 +55,7 @@ describe.skipIf(!built)('single binaries', () => {
       const result = await runProgram(path.join(BIN, 'asr-ready-linux-x64'), [
         'check', '--json', '--trust-store', path.join(dir, 'store.pem'), '--region', 'eastus', '--cache-storage-account', 'cache1',
         '--endpoint', 'ns1.servicebus.windows.net', '--connect-to', `:443:127.0.0.1:${https443.port}`, '--connect-to', `:80:127.0.0.1:${http80.port}`,
-      ], { env: cleanEnv(), timeoutMs: 60_000 });
+      ], { env, timeoutMs: 60_000 });
       expect([0, 1]).toContain(result.code);
       const report = JSON.parse(result.stdout) as Report;
       expect(reportSchemaErrors(report)).toEqual([]);
@@ -68,36 +67,20 @@ describe.skipIf(!built)('single binaries', () => {
         ['cache1.blob.core.windows.net', 'ok'],
       ]);
       expect(report.endpoints[0]!.tls).toMatchObject({ verified: true, trustSource: 'supplied' });
+      expect(report.agent.runtime).toEqual({ node: NODE_RUNTIME, arch: 'x64', launcher: 'bundled-loader', libc: 'glibc 2.36', platformCheckSkipped: false });
     });
   });
 
-  it.skipIf(!existsSync(WINE))('win-x64 runs under wine: --version and an offline-safe check', () => {
-    const prefix = mkdtempSync(path.join(os.tmpdir(), 'asr-ready-wine-'));
-    const env = { ...cleanEnv(), WINEPREFIX: prefix, WINEDEBUG: '-all', HOME: prefix };
+  it.skipIf(!has('qemu-aarch64'))('linux-arm64 prints its version under qemu-aarch64, on its own loader and libraries', () => {
+    const file = path.join(BIN, 'asr-ready-linux-arm64');
+    const base = mkdtempSync(path.join(os.tmpdir(), 'asr-ready-arm64-'));
     try {
-      spawnSync(WINE, ['wineboot', '--init'], { env, stdio: 'ignore', timeout: 120_000 });
-      spawnSync(WINE, ['winecfg', '-v', 'win10'], { env, stdio: 'ignore', timeout: 60_000 }); // Node refuses older Windows versions
-      // wine gives pipes to the exe as EBADF: stdout and stderr go to files
-      const run = (args: string[]) => {
-        const out = path.join(prefix, 'out.txt');
-        const err = path.join(prefix, 'err.txt');
-        const status = spawnSync('sh', ['-c', '"$0" "$@" > "$OUT" 2> "$ERR"', WINE, path.join(BIN, 'asr-ready-win-x64.exe'), ...args], { env: { ...env, OUT: out, ERR: err }, cwd: prefix, timeout: 120_000 }).status;
-        return { status, stdout: readFileSync(out, 'utf8'), stderr: readFileSync(err, 'utf8') };
-      };
-      expect(run(['--version'])).toMatchObject({ status: 0, stdout: `asr-ready ${pkg.version}\n` });
-      const check = run(['check', '--json', '--checks', 'trust.,os.,resources.,windows.']);
-      expect([0, 1]).toContain(check.status);
-      const report = JSON.parse(check.stdout) as Report;
-      expect(reportSchemaErrors(report)).toEqual([]);
-      expect(report.host.os).toBe('windows');
-      expect(report.findings.map((f) => f.checkId)).toEqual(['trust.azure-roots', 'os.supported', 'resources.size', 'resources.free-space', 'windows.services', 'windows.updates', 'windows.pending-reboot']);
+      const runtime = unpack(file, base);
+      const { loader } = launcherHeader(file);
+      const result = spawnSync('qemu-aarch64', [`${runtime}/lib/${loader}`, '--library-path', `${runtime}/lib`, `${runtime}/asr-ready`, '--version'], { encoding: 'utf8', timeout: 60_000 });
+      expect([result.status, result.stdout]).toEqual([0, `asr-ready ${pkg.version}\n`]);
     } finally {
-      rmSync(prefix, { recursive: true, force: true });
+      rmSync(base, { recursive: true, force: true });
     }
-  }, 240_000);
-
-  it.skipIf(!has('qemu-aarch64'))('linux-arm64 prints its version under qemu-aarch64', () => {
-    const result = spawnSync('qemu-aarch64', ['-L', '/usr/aarch64-linux-gnu', path.join(BIN, 'asr-ready-linux-arm64'), '--version'], { encoding: 'utf8', timeout: 60_000 });
-    expect([result.status, result.stdout]).toEqual([0, `asr-ready ${pkg.version}\n`]);
   });
 });

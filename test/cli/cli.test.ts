@@ -5,7 +5,7 @@ import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, runCli } from '../helpers/cli';
 import { FakeGuest } from '../helpers/fake-guest';
-import { CLI_BUNDLE, DEBIAN_BUNDLE } from '../helpers/paths';
+import { CLI_BUNDLE, CLI_APP_BUNDLE, DEBIAN_BUNDLE } from '../helpers/paths';
 import { asTrustedCertificate, debianBundleText, debianBundleWithout, legacyOnlyBundle, rootPem, SERVER_AUTH } from '../helpers/roots';
 import { reportSchemaErrors } from '../helpers/schema';
 import type { Report } from '../../src/report/report';
@@ -144,8 +144,10 @@ describe('asr-ready CLI', () => {
     // world-readable copy of the bundle: the repository may sit under a directory only root can enter.
     const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
     const bundle = files.path('/asr-ready.cjs');
-    copyFileSync(CLI_BUNDLE, bundle);
-    chmodSync(bundle, 0o644);
+    for (const [from, to] of [[CLI_BUNDLE, bundle], [CLI_APP_BUNDLE, files.path('/asr-ready-app.cjs')]] as const) {
+      copyFileSync(from, to);
+      chmodSync(to, 0o644);
+    }
     const result = await runCli(['--checks', 'trust.', '--trust-store', files.path('/unreadable.pem'), '--json'], { ...asNobody, bundle, cwd: files.root });
     expect(result.stderr).toContain(`${files.path('/unreadable.pem')}: permission denied`);
     expect(result.code).toBe(2);

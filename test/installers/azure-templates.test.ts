@@ -19,7 +19,7 @@ const tableColumns = (table.properties.schema as { columns: Column[] }).columns;
 const streamColumns = (dcr.properties.streamDeclarations as Record<string, { columns: Column[] }>)['Custom-AsrReadinessRaw']!.columns;
 
 const report = {
-  schemaVersion: '1.1', agent: { name: 'asr-ready', version: '0.1.0', runtime: { node: '22.23.3', launcher: 'bundled-loader', libc: 'glibc 2.36', platformCheckSkipped: false } }, runId: '00000000-0000-4000-8000-000000000001', startedAt: '2026-11-27T10:00:00.000Z', finishedAt: '2026-11-27T10:00:01.000Z',
+  schemaVersion: '1.1', agent: { name: 'asr-ready', version: '0.1.0', runtime: { node: '22.23.3', arch: 'x64', launcher: 'bundled-loader', libc: 'glibc 2.36', platformCheckSkipped: false } }, runId: '00000000-0000-4000-8000-000000000001', startedAt: '2026-11-27T10:00:00.000Z', finishedAt: '2026-11-27T10:00:01.000Z',
   durationMs: 1000, host: { os: 'linux', distro: 'ubuntu', distroName: 'Ubuntu', version: '22.04', kernel: 'k', arch: 'x86_64', hostname: 'vm1', fromRoot: false },
   run: { checks: [], skip: [], failOn: 'fail', deadlineSeconds: 120, root: null, trustStore: [], configFile: null }, verdict: 'not-ready',
   summary: { pass: 0, warn: 0, fail: 1, skip: 0, error: 0, total: 1 }, network: null, endpoints: [], delivery: null,
@@ -56,7 +56,7 @@ describe('installers/azure queries and workbook', () => {
   });
 
   it('the queries use only columns the table has', () => {
-    const known = new Set([...tableColumns.map((c) => c.name), 'VmKey', 'FailingChecks', 'LastReport', 'LastVerdict', 'DaysSilent', 'VMs', 'Checks', 'AsrErrorCode', 'Code', 'latestRuns', 'Launcher', 'Node', 'Libc', 'PlatformCheckSkipped']);
+    const known = new Set([...tableColumns.map((c) => c.name), 'VmKey', 'FailingChecks', 'LastReport', 'LastVerdict', 'DaysSilent', 'VMs', 'Checks', 'AsrErrorCode', 'Code', 'latestRuns', 'Launcher', 'Node', 'Arch', 'Libc', 'PlatformCheckSkipped']);
     const identifiers = read('queries.kql').replace(/\/\/.*$/gm, '').replace(/"[^"]*"/g, '').match(/\b[A-Z][A-Za-z]+\b/g) ?? [];
     expect(identifiers.filter((id) => !known.has(id) && id !== 'AsrReadiness_CL')).toEqual([]);
   });

@@ -9,7 +9,7 @@ function finding(checkId: string, status: Finding['status'], extra: Partial<Find
 
 function report(findings: Finding[]) {
   return buildReport({
-    agentVersion: '9.9.9', agentRuntime: { node: '22.23.3', launcher: 'node', libc: 'glibc 2.36', platformCheckSkipped: false }, runId: '00000000-0000-4000-8000-000000000000', startedAt: new Date(0), finishedAt: new Date(1500),
+    agentVersion: '9.9.9', agentRuntime: { node: '22.23.3', arch: 'x64', launcher: 'node', libc: 'glibc 2.36', platformCheckSkipped: false }, runId: '00000000-0000-4000-8000-000000000000', startedAt: new Date(0), finishedAt: new Date(1500),
     host: null, platform: 'linux',
     run: { checks: [], skip: [], failOn: 'fail', deadlineSeconds: 120, root: null, trustStore: [], configFile: null },
     findings,

@@ -34,7 +34,7 @@ describe('batchRows', () => {
   const row = (i: number, size: number): ReadinessRow => ({
     TimeGenerated: 't', RunId: 'r', RowType: 'finding', Computer: 'c', VmId: '', VmResourceId: '', Region: '', CheckId: `c${i}`, Subject: '',
     Status: 'pass', Summary: 'x'.repeat(size), Remediation: '', AsrErrorCodes: [], AgentVersion: '1',
-    AgentRuntime: { node: '22.23.3', launcher: 'bundled-loader', libc: 'glibc 2.36', platformCheckSkipped: false }, Verdict: 'ready', Counts: null,
+    AgentRuntime: { node: '22.23.3', arch: 'x64', launcher: 'bundled-loader', libc: 'glibc 2.36', platformCheckSkipped: false }, Verdict: 'ready', Counts: null,
   });
   it('keeps every batch under 1,000,000 bytes of JSON and loses no row', () => {
     const rows = Array.from({ length: 120 }, (_, i) => row(i, 30_000));
