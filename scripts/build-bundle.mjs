@@ -3,7 +3,7 @@
 // (src/cli/load-app.ts). They are what `npm start` runs, what the CLI tests spawn, and what the
 // single binaries embed (the app as a SEA asset): one artifact, so all three behave the same.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -20,5 +20,11 @@ const options = {
   logLevel: 'warning',
   define: { __AGENT_VERSION__: JSON.stringify(pkg.version) },
 };
-await build({ ...options, entryPoints: ['src/cli/app.ts'], outfile: 'dist/asr-ready-app.cjs' });
-await build({ ...options, entryPoints: ['src/cli/main.ts'], outfile: 'dist/asr-ready.cjs' });
+// Written to a temporary name and renamed: a test run elsewhere may be starting these very files.
+mkdirSync('dist', { recursive: true });
+for (const [entry, outfile] of [['src/cli/app.ts', 'dist/asr-ready-app.cjs'], ['src/cli/main.ts', 'dist/asr-ready.cjs']]) {
+  const { outputFiles } = await build({ ...options, entryPoints: [entry], outfile, write: false });
+  const tmp = `${outfile}.${process.pid}.tmp`;
+  writeFileSync(tmp, outputFiles[0].contents);
+  renameSync(tmp, outfile);
+}
