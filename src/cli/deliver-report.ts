@@ -11,7 +11,12 @@ import { createDispatcher } from '../net/dispatcher';
 import { DEFAULT_IMDS_ENDPOINT } from '../facts/azure-metadata';
 import { deliver, type DeliveryReport } from '../sinks/deliver';
 import { ManagedIdentityTokens, ServicePrincipalTokens, TokenError, type TokenProvider } from '../sinks/tokens';
+import type { Dispatcher } from 'undici';
 import type { DeliveryOptions } from './delivery-args';
+import { deliveryFacts } from './deliver-report-facts';
+import { deliveryMessages } from './deliver-report-messages';
+
+const CLOSE_BOUND_MS = 1_000;
 
 export function deliveryConfigured(options: DeliveryOptions): boolean {
   return options.reportUrl !== null || options.logAnalytics !== null;
@@ -34,8 +39,9 @@ export async function deliverReport(
   options: DeliveryOptions,
   facts: Facts,
   io: { platform: Platform; env: NodeJS.ProcessEnv; imdsEndpoint: string | null; userAgent: string; stderr: (line: string) => void },
+  stop?: AbortSignal,
 ): Promise<DeliveryReport> {
-  const [trustStore, proxy, metadata] = await Promise.all([facts.trustStore().catch(() => null), facts.proxySettings(), facts.azureMetadata()]);
+  const { trustStore, proxy, metadata } = await deliveryFacts(facts, stop);
   const network = facts.options.network;
   const dispatcher = createDispatcher(connectorOptionsFor(trustAnchorsFor(trustStore), proxy, network, options.reportCa));
   let tokens: TokenProvider | null = null;
@@ -44,7 +50,8 @@ export async function deliverReport(
     const auth = options.auth;
     if (auth.kind === 'service-principal') tokens = new ServicePrincipalTokens(cloud.authority, auth.tenantId, auth.clientId, auth.secret, cloud.scope, dispatcher);
     else {
-      const imds = io.imdsEndpoint ?? (metadata.onAzure ? DEFAULT_IMDS_ENDPOINT : null);
+      // Metadata that could not be read (deadline) does not mean "not Azure": try IMDS, bounded.
+      const imds = io.imdsEndpoint ?? (metadata?.onAzure !== false ? DEFAULT_IMDS_ENDPOINT : null);
       tokens = imds
         ? new ManagedIdentityTokens(imds, cloud.resource, auth.clientId, network.loopbackOnly)
         : { kind: 'managed identity', getToken: async () => { throw new TokenError('this is not an Azure VM, so it has no managed identity: give a service principal (--tenant-id, --client-id, --client-secret-file)', false); } };
@@ -60,17 +67,20 @@ export async function deliverReport(
         timeoutMs: options.timeoutSeconds * 1000,
         retry: { maxAttempts: options.attempts, baseDelayMs: 1_000, maxDelayMs: 30_000 },
       },
-      { dispatcher, tokens, userAgent: io.userAgent, vm: { vmId: metadata.compute?.vmId ?? '', resourceId: metadata.compute?.resourceId ?? '', region: metadata.compute?.location ?? network.region ?? '' } },
+      { dispatcher, tokens, userAgent: io.userAgent, vm: { vmId: metadata?.compute?.vmId ?? '', resourceId: metadata?.compute?.resourceId ?? '', region: metadata?.compute?.location ?? network.region ?? '' } },
+      stop,
     );
-    for (const r of result.results) {
-      if (r.status === 'delivered') continue;
-      const what = r.fromSpool ? `the spooled report of run ${r.runId}` : 'this report';
-      const next = r.status === 'spooled' ? `kept in ${result.spool.dir} for the next run` : r.status === 'lost' ? 'it could not be spooled and is lost' : 'it was refused for good and is not kept';
-      io.stderr(`asr-ready: ${what} was not delivered to the ${r.destination === 'collector' ? 'collector' : 'Log Analytics'}: ${r.error}; ${next}.`);
-    }
-    for (const w of result.spool.warnings) io.stderr(`asr-ready: ${w}`);
+    for (const line of deliveryMessages(result)) io.stderr(line);
     return result;
   } finally {
-    await dispatcher.close().catch(() => {});
+    await closeDispatcher(dispatcher, stop);
   }
+}
+
+/** An interrupted run does not wait for connections to close politely. */
+async function closeDispatcher(dispatcher: Dispatcher, stop?: AbortSignal): Promise<void> {
+  if (stop?.aborted) return dispatcher.destroy().catch(() => {});
+  const polite = dispatcher.close().catch(() => {});
+  const timer = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), CLOSE_BOUND_MS).unref());
+  if ((await Promise.race([polite, timer])) === 'late') await dispatcher.destroy().catch(() => {});
 }

@@ -12,16 +12,24 @@ export function loopbackRefusal(url: string | URL, loopbackOnly: boolean): strin
   return loopbackOnly && !isLoopback(u.hostname.replace(/^\[|\]$/g, '')) ? `not contacting ${u.origin}: ASR_READY_LOOPBACK_ONLY is set` : null;
 }
 
+/**
+ * timeoutMs bounds the whole exchange, not only silence: an endpoint that answers a byte a second
+ * would otherwise hold the run forever. An answer over 1 MiB is cut off and refused.
+ */
 export function imdsGet(url: string | URL, timeoutMs: number, signal?: AbortSignal): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
     const req = http.get(url, { headers: { Metadata: 'true' }, agent: false, timeout: timeoutMs, signal }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        text += chunk;
-        if (text.length > MAX_ANSWER_BYTES) req.destroy(new Error('IMDS answer larger than 1 MiB'));
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_ANSWER_BYTES) return req.destroy(Object.assign(new Error('IMDS answered more than 1 MiB; not an IMDS answer'), { code: 'EMSGSIZE' }));
+        chunks.push(chunk);
       });
+      res.on('error', reject);
       res.on('end', () => {
+        clearTimeout(overall);
+        const text = Buffer.concat(chunks).toString('utf8');
         let body: unknown = null;
         try {
           body = text ? JSON.parse(text) : null;
@@ -31,9 +39,14 @@ export function imdsGet(url: string | URL, timeoutMs: number, signal?: AbortSign
         resolve({ status: res.statusCode ?? 0, body });
       });
     });
-    req.on('timeout', () =>
-      req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms (a missing route to 169.254.169.254 shows as a time-out)`), { code: 'ETIMEDOUT' })),
-    );
-    req.on('error', reject);
+    const timedOut = () =>
+      req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms (a missing route to 169.254.169.254 shows as a time-out)`), { code: 'ETIMEDOUT' }));
+    const overall = setTimeout(timedOut, timeoutMs);
+    req.on('timeout', timedOut);
+    req.on('error', (err) => {
+      clearTimeout(overall);
+      reject(err);
+    });
+    req.on('close', () => clearTimeout(overall));
   });
 }

@@ -5,6 +5,7 @@ import type { Report } from '../report/report';
 import { retryAfterMs, type Attempt } from './retry';
 import { describeError } from '../core/errors';
 import { scrubSecrets } from '../core/redact';
+import { abortable, isValidHeaderValue, readCapped } from './read-body';
 
 export interface CollectorTarget {
   url: string;
@@ -16,8 +17,12 @@ const RETRYABLE = new Set([404, 408, 425, 429, 500, 502, 503, 504]);
 const PERMANENT = new Set([400, 405, 409, 410, 411, 413, 415, 422]);
 
 export async function postReport(report: Report, target: CollectorTarget, dispatcher: Dispatcher, userAgent: string, signal: AbortSignal): Promise<Attempt<number>> {
+  if (target.token !== null && !isValidHeaderValue(target.token)) {
+    // undici would refuse the header on every attempt: the file holds more than one token line or control characters.
+    return { ok: false, retryable: false, permanent: 'destination', error: 'the collector token is not a valid HTTP header value (it holds line breaks, control characters or non-ASCII text): put only the token in the --report-token-file' };
+  }
   try {
-    const response = await request(target.url, {
+    const response = await abortable(request(target.url, {
       method: 'POST',
       dispatcher,
       signal,
@@ -28,10 +33,11 @@ export async function postReport(report: Report, target: CollectorTarget, dispat
         ...(target.token ? { authorization: `Bearer ${target.token}` } : {}),
       },
       body: JSON.stringify(report),
-    });
-    await response.body.dump({ limit: 64 * 1024 }).catch(() => {});
+    }), signal);
+    await readCapped(response.body); // at most 64 KiB: a 100 MB answer is cut off, not read
     const status = response.statusCode;
     if (status >= 200 && status < 300) return { ok: true, value: status, status };
+    if (PERMANENT.has(status)) return { ok: false, status, retryable: false, permanent: 'report', error: `the collector refused this report for good (HTTP ${status}); it is not sent again` };
     const error = status === 401 || status === 403
       ? `the collector refused the token (HTTP ${status})`
       : `the collector answered HTTP ${status}`;

@@ -1,14 +1,22 @@
-// Delivers the report: first what earlier runs spooled (oldest first), then this run's report, to
-// each configured destination. What cannot be delivered now is spooled; delivery never changes
-// the verdict or the exit code, and its outcome is reported in the report's `delivery` section.
+// Delivers the report. Write-ahead: this run's report is in the spool (claimed by this run) before
+// any attempt, updated as destinations acknowledge it, removed once all have. Then what earlier runs
+// spooled (oldest first, each under a claim so overlapping runs never send one twice), then this
+// run's report. Delivery never changes the verdict or the exit code; its outcome is the report's
+// `delivery` section. A `stop` (SIGTERM and friends) ends it promptly with the report spooled.
 import type { Dispatcher } from 'undici';
 import type { Report } from '../report/report';
-import { postReport, isPermanentRejection, type CollectorTarget } from './collector';
-import { rowsFor, sendRows, type ImdsIdentity, type LogAnalyticsTarget } from './log-analytics';
-import { Spool, type DestinationName, type PendingDestination, type SpoolEntry } from './spool';
-import { withRetries, type RetryPolicy } from './retry';
+import type { CollectorTarget } from './collector';
+import type { ImdsIdentity, LogAnalyticsTarget } from './log-analytics';
+import { Spool, type Claim, type DestinationName, type Dropped, type PendingDestination, type SpoolEntry } from './spool';
+import { readEntry } from './spool-read';
+import { spoolCondition, type SpoolCondition } from './spool-condition';
+import type { RetryPolicy } from './retry';
 import type { TokenProvider } from './tokens';
+import { sendTo, type DestinationResult, type SendContext } from './send-to';
 import { scrubSecrets } from '../core/redact';
+import path from 'node:path';
+
+export type { DeliveryStatus, DestinationResult } from './send-to';
 
 export interface DeliveryConfig {
   collector: CollectorTarget | null;
@@ -26,120 +34,96 @@ export interface DeliveryDeps {
   userAgent: string;
 }
 
-export type DeliveryStatus = 'delivered' | 'spooled' | 'rejected' | 'lost';
-
-export interface DestinationResult {
-  destination: DestinationName;
-  runId: string;
-  fromSpool: boolean;
-  status: DeliveryStatus;
-  attempts: number;
-  httpStatus: number | null;
-  error: string | null;
-}
-
 export interface DeliveryReport {
   results: DestinationResult[];
-  spool: { dir: string | null; pending: number; dropped: Array<{ runId: string; createdAt: string }>; warnings: string[] };
+  spool: { dir: string | null; pending: number; dropped: Dropped[]; warnings: string[]; condition: SpoolCondition | null };
 }
 
-interface SendResult {
-  delivered: boolean;
-  keep: PendingDestination | null;
-  result: Omit<DestinationResult, 'status'> & { status: DeliveryStatus };
-}
+/** A claim older than this is another run's that died without cleaning up, whatever its pid says. */
+const CLAIM_MARGIN_MS = 5 * 60 * 1000;
 
-export async function deliver(report: Report, config: DeliveryConfig, deps: DeliveryDeps): Promise<DeliveryReport> {
-  const signal = AbortSignal.timeout(config.timeoutMs);
+export async function deliver(report: Report, config: DeliveryConfig, deps: DeliveryDeps, stop?: AbortSignal): Promise<DeliveryReport> {
+  const timeout = AbortSignal.timeout(config.timeoutMs);
+  const signal = stop ? AbortSignal.any([stop, timeout]) : timeout;
   const configured: DestinationName[] = [...(config.collector ? ['collector' as const] : []), ...(config.logAnalytics ? ['log-analytics' as const] : [])];
-  const warnings: string[] = [];
+  const ctx: SendContext = { ...deps, collector: config.collector, logAnalytics: config.logAnalytics, retry: config.retry, signal, down: new Map() };
+  const results: DestinationResult[] = [];
+  let condition: SpoolCondition | null = null;
+  const note = (err: unknown, while_: string) => (condition ??= spoolCondition(config.spool!.dir, err, while_));
+
   let spool: Spool | null = null;
   if (config.spool) {
-    spool = new Spool(config.spool.dir, { maxFiles: config.spool.maxFiles, maxBytes: config.spool.maxBytes });
-    try {
-      await spool.ensure();
-    } catch (err) {
-      warnings.push(`the spool directory ${config.spool.dir} cannot be used (${(err as Error).message}): undelivered reports will be lost`);
-      spool = null;
-    }
-  }
-  /** A destination that failed transiently this run is not tried again until the next run. */
-  const down = new Map<DestinationName, string>();
-  const results: DestinationResult[] = [];
-
-  const send = async (destination: DestinationName, r: Report, pending: PendingDestination, fromSpool: boolean): Promise<SendResult> => {
-    const base = { destination, runId: r.runId, fromSpool };
-    if (down.has(destination) || signal.aborted) {
-      const why = down.get(destination) ?? 'the delivery time bound ran out';
-      return { delivered: false, keep: pending, result: { ...base, status: 'spooled', attempts: 0, httpStatus: null, error: `not tried: ${why}` } };
-    }
-    if (destination === 'collector') {
-      const outcome = await withRetries(() => postReport(r, config.collector!, deps.dispatcher, deps.userAgent, signal), config.retry, signal);
-      if (outcome.ok) return { delivered: true, keep: null, result: { ...base, status: 'delivered', attempts: outcome.attempts, httpStatus: outcome.status, error: null } };
-      const rejected = isPermanentRejection(outcome.status) && !outcome.transient;
-      if (!rejected) down.set(destination, `the collector failed earlier in this run (${outcome.error})`);
-      return { delivered: false, keep: rejected ? null : pending, result: { ...base, status: rejected ? 'rejected' : 'spooled', attempts: outcome.attempts, httpStatus: outcome.status, error: outcome.error } };
-    }
-    const batches = await sendRows(rowsFor(r, deps.vm), pending.deliveredBatches ?? [], config.logAnalytics!, deps.tokens!, deps.dispatcher, config.retry, signal);
-    const deliveredBatches = [...(pending.deliveredBatches ?? []), ...batches.filter((b) => b.outcome.ok).map((b) => b.index)].sort((a, b) => a - b);
-    const failed = batches.filter((b) => !b.outcome.ok);
-    const attempts = batches.reduce((n, b) => n + b.outcome.attempts, 0);
-    if (failed.length === 0) return { delivered: true, keep: null, result: { ...base, status: 'delivered', attempts, httpStatus: batches.at(-1)?.outcome.status ?? 204, error: null } };
-    const worst = failed[0]!.outcome;
-    const keep = failed.some((b) => b.outcome.transient);
-    if (keep) down.set(destination, `Logs Ingestion failed earlier in this run (${worst.error})`);
-    return {
-      delivered: false,
-      keep: keep ? { name: destination, deliveredBatches } : null,
-      result: { ...base, status: keep ? 'spooled' : 'rejected', attempts, httpStatus: worst.status, error: `${failed.length} of ${batches.length} batch(es) not accepted: ${worst.error}` },
-    };
-  };
-
-  // 1. The backlog, oldest first.
-  for (const file of spool ? await spool.list() : []) {
-    const keep: PendingDestination[] = [];
-    let changed = false;
-    for (const pending of file.entry.pending) {
-      if (!configured.includes(pending.name)) {
-        keep.push(pending); // kept until that destination is configured again
-        continue;
-      }
-      const sent = await send(pending.name, file.entry.report, pending, true);
-      results.push(sent.result);
-      if (sent.keep) keep.push(sent.keep);
-      if (!sent.keep || JSON.stringify(sent.keep) !== JSON.stringify(pending)) changed = true;
-    }
-    if (keep.length === 0) await spool!.remove(file.name);
-    else if (changed) await spool!.write({ ...file.entry, pending: keep }, file.name);
+    spool = new Spool(config.spool.dir, { maxFiles: config.spool.maxFiles, maxBytes: config.spool.maxBytes }, 2 * config.timeoutMs + CLAIM_MARGIN_MS);
+    await spool.ensure().catch((err: unknown) => ((spool = null), note(err, 'creating it')));
   }
 
-  // 2. This run's report.
-  const keepNow: PendingDestination[] = [];
+  // 1. Write-ahead: in the spool before the first attempt, so a kill at any instant loses nothing.
+  let entry: SpoolEntry = { version: 1, createdAt: new Date().toISOString(), runId: report.runId, pending: configured.map((name) => ({ name })), report: { ...report, delivery: null } };
+  let mine: Claim | null = null;
+  if (spool) mine = await spool.writeClaimed(entry).catch((err: unknown) => (note(err, "writing this run's report"), null));
+
+  // 2. The backlog, oldest first.
+  if (spool) await sendBacklog(spool, configured, ctx, results, note);
+
+  // 3. This run's report; each acknowledgement is recorded before the next destination.
   const current: DestinationResult[] = [];
   for (const destination of configured) {
-    const sent = await send(destination, report, { name: destination }, false);
+    const sent = await sendTo(ctx, destination, report, entry.pending.find((p) => p.name === destination)!, false);
     current.push(sent.result);
-    if (sent.keep) keepNow.push(sent.keep);
+    const pending = entry.pending.flatMap((p) => (p.name !== destination ? [p] : sent.keep ? [sent.keep] : []));
+    const changed = JSON.stringify(pending) !== JSON.stringify(entry.pending);
+    entry = { ...entry, pending };
+    if (spool && mine && changed && pending.length > 0) await spool.update(mine, entry).catch((err: unknown) => note(err, "recording this run's progress"));
   }
-  if (keepNow.length > 0) {
-    const entry: SpoolEntry = { version: 1, createdAt: new Date().toISOString(), runId: report.runId, pending: keepNow, report: { ...report, delivery: null } };
-    let spooled = false;
-    if (spool) {
-      try {
-        await spool.write(entry);
-        spooled = true;
-      } catch (err) {
-        warnings.push(`could not write the spool entry for run ${report.runId} (${(err as Error).message})`);
-      }
-    }
-    if (!spooled) for (const r of current) if (r.status === 'spooled') r.status = 'lost';
+  if (spool && mine) {
+    const held = mine;
+    await spool.release(held, entry.pending.length > 0).catch((err: unknown) => note(err, "releasing this run's report"));
   }
+  for (const r of current) if (r.status === 'spooled' && !mine) r.status = 'lost';
   results.push(...current);
 
-  const dropped = spool ? await spool.enforceLimits() : [];
-  const pending = spool ? (await spool.list()).length : 0;
+  // 4. Limits: what they drop is dropped, whatever was said of it above.
+  const s = spool as Spool | null;
+  const dropped = s ? await s.enforceLimits().catch((err: unknown) => (note(err, 'keeping it within its limits'), [] as Dropped[])) : [];
+  const droppedIds = new Set(dropped.map((d) => d.runId));
+  for (const r of results) if (r.status === 'spooled' && droppedIds.has(r.runId)) r.status = 'dropped';
   return {
     results: results.map((r) => ({ ...r, error: r.error === null ? null : scrubSecrets(r.error) })),
-    spool: { dir: spool?.dir ?? null, pending, dropped, warnings: [...warnings, ...(spool?.warnings ?? [])] },
+    spool: { dir: s?.dir ?? config.spool?.dir ?? null, pending: s ? await s.pendingCount() : 0, dropped, warnings: (s?.warnings ?? []).map(scrubSecrets), condition },
   };
+}
+
+async function sendBacklog(spool: Spool, configured: DestinationName[], ctx: SendContext, results: DestinationResult[], note: (err: unknown, while_: string) => void): Promise<void> {
+  let files;
+  try {
+    files = await spool.list();
+  } catch (err) {
+    note(err, 'reading the spooled reports');
+    return;
+  }
+  for (const file of files) {
+    if (ctx.signal.aborted) return; // no new attempt once stopped or out of time
+    if (!file.entry.pending.some((p) => configured.includes(p.name))) continue; // kept until that destination is configured again
+    let claim: Claim | null;
+    try {
+      claim = await spool.claim(file.name);
+    } catch (err) {
+      note(err, 'claiming a spooled report'); // a read-only spool: what is sent could never be marked as sent
+      return;
+    }
+    if (!claim) continue; // another run is sending it
+    // Read again under the claim: another run may have recorded progress since the listing.
+    const held = await readEntry(path.join(spool.dir, claim.file), Number.MAX_SAFE_INTEGER);
+    let entry = held.ok ? held.entry : file.entry;
+    for (const pending of entry.pending) {
+      if (!configured.includes(pending.name)) continue;
+      const sent = await sendTo(ctx, pending.name, entry.report, pending, true);
+      results.push(sent.result);
+      const next: PendingDestination[] = entry.pending.flatMap((p) => (p.name !== pending.name ? [p] : sent.keep ? [sent.keep] : []));
+      const changed = JSON.stringify(next) !== JSON.stringify(entry.pending);
+      entry = { ...entry, pending: next };
+      if (changed && next.length > 0) await spool.update(claim, entry).catch((err: unknown) => note(err, 'recording progress on a spooled report'));
+    }
+    await spool.release(claim, entry.pending.length > 0).catch((err: unknown) => note(err, 'releasing a spooled report'));
+  }
 }

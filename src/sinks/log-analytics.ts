@@ -12,6 +12,7 @@ import type { TokenProvider } from './tokens';
 import { TokenError } from './tokens';
 import { describeError } from '../core/errors';
 import { scrubSecrets } from '../core/redact';
+import { abortable, isValidHeaderValue, readCapped } from './read-body';
 
 export const MAX_BATCH_BYTES = 1_000_000;
 const MAX_FIELD_CHARS = 32_000; // the API truncates fields at 64 KB; stay well inside in UTF-8
@@ -109,6 +110,7 @@ export async function sendRows(
   const batches = batchRows(rows);
   for (let index = 0; index < batches.length; index++) {
     if (skipBatches.includes(index)) continue;
+    if (signal.aborted) break; // no new attempt once stopped: the rest stay pending
     outcomes.push({ index, rows: batches[index]!.length, outcome: await sendSplittingOn413(batches[index]!, url, tokens, dispatcher, policy, signal) });
   }
   return outcomes;
@@ -127,6 +129,7 @@ async function sendSplittingOn413(rows: ReadinessRow[], url: string, tokens: Tok
 
 async function sendBatch(rows: ReadinessRow[], url: string, tokens: TokenProvider, dispatcher: Dispatcher, policy: RetryPolicy, signal: AbortSignal): Promise<RetryOutcome<number>> {
   let refresh = false;
+  let refreshed = false;
   return withRetries(async () => {
     let token: string;
     try {
@@ -135,19 +138,26 @@ async function sendBatch(rows: ReadinessRow[], url: string, tokens: TokenProvide
       const transient = err instanceof TokenError ? err.transient : true;
       return { ok: false, retryable: transient, keepForLater: true, error: `could not get a token from the ${tokens.kind}: ${(err as Error).message}` };
     }
+    refreshed ||= refresh;
     refresh = false;
+    if (!isValidHeaderValue(token)) {
+      return { ok: false, retryable: false, permanent: 'destination', error: `the ${tokens.kind} issued a token that is not a valid HTTP header value (control characters or line breaks); nothing can be sent with it until the identity is fixed` };
+    }
     try {
-      const response = await request(url, {
+      const response = await abortable(request(url, {
         method: 'POST',
         dispatcher,
         signal,
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-encoding': 'gzip', 'x-ms-client-request-id': randomUUID() },
         body: gzipSync(JSON.stringify(rows)),
-      });
-      const text = await response.body.text().catch(() => '');
+      }), signal);
+      const { text } = await readCapped(response.body);
       const status = response.statusCode;
       if (status === 204 || status === 200) return { ok: true, value: status, status };
       const code = errorCode(text, response.headers['x-ms-error-code']);
+      if (status === 401 && refreshed) {
+        return { ok: false, status, retryable: false, permanent: 'destination', error: `Logs Ingestion refused a freshly issued token too (401${code}): the token is for another cloud or tenant than the endpoint; check --log-analytics-endpoint and the identity; not tried again in this run` };
+      }
       if (status === 401) {
         refresh = true;
         return { ok: false, status, retryable: true, keepForLater: true, error: `Logs Ingestion refused the token (401${code})` };
@@ -156,7 +166,7 @@ async function sendBatch(rows: ReadinessRow[], url: string, tokens: TokenProvide
         return { ok: false, status, retryable: true, keepForLater: true, retryAfterMs: retryAfterMs(response.headers), error: `the identity may not write to this data collection rule (403${code}); give it "Monitoring Metrics Publisher" on the DCR (a new role assignment takes up to 30 minutes to apply)` };
       }
       if (status === 413) return { ok: false, status, retryable: false, error: `Logs Ingestion refused the batch as too large (413${code})` };
-      if (status === 400) return { ok: false, status, retryable: false, error: `Logs Ingestion rejected the rows (400${code}): the stream's columns and the rows do not match; redeploy the DCR from installers/azure` };
+      if (status === 400) return { ok: false, status, retryable: false, permanent: 'report', error: `Logs Ingestion rejected the rows for good (400${code}): the stream's columns and the rows do not match; redeploy the DCR from installers/azure` };
       return { ok: false, status, retryable: status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505), keepForLater: true, retryAfterMs: retryAfterMs(response.headers), error: `Logs Ingestion answered HTTP ${status}${code}` };
     } catch (err) {
       return { ok: false, retryable: true, keepForLater: true, error: scrubSecrets(`no answer from Logs Ingestion: ${describeError(err)}`) };

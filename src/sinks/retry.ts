@@ -8,9 +8,16 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 1_000, maxDelayMs: 30_000 };
 
+/**
+ * Refused for good. 'report': this report will never be accepted (a 400 schema rejection): drop it.
+ * 'destination': nothing can be sent with this configuration (a token that is not a valid header
+ * value, 401 after a refresh): stop sending there for this run and keep the report for a fixed one.
+ */
+export type Permanence = 'report' | 'destination';
+
 export type Attempt<T> =
   | { ok: true; value: T; status?: number }
-  | { ok: false; retryable: boolean; error: string; status?: number; retryAfterMs?: number; keepForLater?: boolean };
+  | { ok: false; retryable: boolean; error: string; status?: number; retryAfterMs?: number; keepForLater?: boolean; permanent?: Permanence };
 
 export interface RetryOutcome<T> {
   ok: boolean;
@@ -20,23 +27,33 @@ export interface RetryOutcome<T> {
   error: string | null;
   /** The last failure may clear later (network, throttling, a token or role not yet valid): spool it. */
   transient: boolean;
+  /** Refused for good: not retried in this run (see Permanence). */
+  permanent: Permanence | null;
 }
 
 export async function withRetries<T>(attempt: (n: number) => Promise<Attempt<T>>, policy: RetryPolicy, signal: AbortSignal): Promise<RetryOutcome<T>> {
   let last: Extract<Attempt<T>, { ok: false }> = { ok: false, retryable: true, error: 'not attempted' };
   let attempts = 0;
   for (let n = 1; n <= policy.maxAttempts; n++) {
-    if (signal.aborted) return { ok: false, attempts, status: last.status ?? null, error: `${last.error} (the delivery time bound ran out)`, transient: true };
+    if (signal.aborted) return { ok: false, attempts, status: last.status ?? null, error: `${last.error} (${stoppedBecause(signal)})`, transient: true, permanent: null };
     attempts = n;
     const result = await attempt(n);
-    if (result.ok) return { ok: true, value: result.value, attempts: n, status: result.status ?? null, error: null, transient: false };
+    if (result.ok) return { ok: true, value: result.value, attempts: n, status: result.status ?? null, error: null, transient: false, permanent: null };
     last = result;
-    if (!result.retryable || n === policy.maxAttempts) break;
+    if (result.permanent || !result.retryable || n === policy.maxAttempts) break;
     const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (n - 1)) * (0.5 + Math.random());
     const wait = result.retryAfterMs !== undefined ? Math.min(result.retryAfterMs, policy.maxDelayMs * 4) : backoff;
     if (!(await sleep(wait, signal))) break;
   }
-  return { ok: false, attempts, status: last.status ?? null, error: last.error, transient: last.retryable || Boolean(last.keepForLater) };
+  if (last.permanent) return { ok: false, attempts, status: last.status ?? null, error: last.error, transient: last.permanent === 'destination', permanent: last.permanent };
+  return { ok: false, attempts, status: last.status ?? null, error: last.error, transient: last.retryable || Boolean(last.keepForLater), permanent: null };
+}
+
+/** Why a delivery signal aborted: the run was interrupted (a signal), or the delivery time bound ran out. */
+export function stoppedBecause(signal: AbortSignal): string {
+  // AbortSignal.timeout() aborts with a DOMException named TimeoutError; a stop carries its own reason.
+  const reason: unknown = signal.reason;
+  return reason instanceof DOMException && reason.name === 'TimeoutError' ? 'the delivery time bound ran out' : 'interrupted';
 }
 
 /** retry-after-ms, x-ms-retry-after-ms, then Retry-After in seconds or as an HTTP date (as the Azure SDK reads them). */

@@ -3,8 +3,9 @@
 // client-credentials grant through the shared dispatcher. Tokens are cached and never logged.
 import { request, type Dispatcher } from 'undici';
 import { describeError } from '../core/errors';
-import { scrubSecrets } from '../core/redact';
+import { rememberSecret, scrubSecrets } from '../core/redact';
 import { imdsGet, loopbackRefusal } from '../net/imds-get';
+import { abortable, readCapped } from './read-body';
 
 export interface TokenProvider {
   readonly kind: string;
@@ -32,6 +33,7 @@ abstract class CachingProvider implements TokenProvider {
   async getToken(signal: AbortSignal, forceRefresh = false): Promise<string> {
     if (!forceRefresh && this.cached && this.cached.expiresAt - REFRESH_MARGIN_MS > Date.now()) return this.cached.token;
     this.cached = await this.fetchToken(signal);
+    rememberSecret(this.cached.token); // never echoed, even inside an error text
     return this.cached.token;
   }
 
@@ -79,17 +81,17 @@ export class ServicePrincipalTokens extends CachingProvider {
     const url = `https://${this.authorityHost}/${encodeURIComponent(this.tenantId)}/oauth2/v2.0/token`;
     let response;
     try {
-      response = await request(url, {
+      response = await abortable(request(url, {
         method: 'POST',
         dispatcher: this.dispatcher,
         signal,
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ grant_type: 'client_credentials', client_id: this.clientId, client_secret: this.secret, scope: this.scope }).toString(),
-      });
+      }), signal);
     } catch (err) {
       throw new TokenError(scrubSecrets(`Entra ID (${this.authorityHost}) did not answer: ${describeError(err)}`), true);
     }
-    const text = await response.body.text();
+    const { text } = await readCapped(response.body);
     let payload: { access_token?: unknown; expires_in?: unknown; error?: unknown } | null = null;
     try {
       payload = JSON.parse(text);

@@ -37,11 +37,12 @@ function deliveryArgs(collectorPort: number, spool: string, ...extra: string[]):
     '--checks', 'trust.', '--trust-store', DEBIAN_BUNDLE, '--json',
     '--report-url', 'https://collector.test/api/reports', '--report-token-file', files.path('/token'),
     '--connect-to', `collector.test:443:127.0.0.1:${collectorPort}`, '--report-ca-file', files.path('/ca.pem'),
-    '--spool-dir', spool, '--delivery-attempts', '2', ...extra,
+    '--spool-dir', spool, ...(extra.includes('--delivery-attempts') ? [] : ['--delivery-attempts', '2']), ...extra,
   ];
 }
 
-const spooled = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.json')).sort();
+/** Entries, claimed ones included (a claim is an entry some run is sending, or a dead run left). */
+const spooled = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.json') || /\.json\.claim-/.test(n)).sort();
 
 describe('collector', () => {
   it('POSTs the report with the bearer token and Idempotency-Key = runId, and reports the delivery', async () => {
@@ -93,7 +94,7 @@ describe('collector', () => {
   it.each([
     [['--report-url', 'http://collector.test/r'], /--report-url must be https:\/\//],
     [['--report-url', 'https://user:pw@collector.test/r'], /--report-url must not carry credentials/],
-    [['--report-token-file', '/nonexistent/token'], /--report-token-file \/nonexistent\/token cannot be read \(ENOENT\)/],
+    [['--report-token-file', '/nonexistent/token'], /--report-token-file \/nonexistent\/token (cannot be read \(ENOENT\)|does not exist)/],
     [['--log-analytics-endpoint', 'https://x.ingest.monitor.azure.com'], /Log Analytics needs all three of/],
     [['--log-analytics-endpoint', 'https://x', '--dcr-id', 'my-dcr', '--stream', STREAM], /--dcr-id "my-dcr" is not a data collection rule immutable id/],
     [['--spool-max-files', '0', '--report-url', 'https://c.test/r'], /--spool-max-files must be a whole number from 1 to 100000/],
@@ -140,8 +141,15 @@ describe('collector', () => {
       const files3 = spooled(spool);
       expect(files3).toHaveLength(3);
       expect(files3.map((n) => n.replace(/^\d+T\d+Z-/, '').replace('.json', ''))).toEqual(ids.slice(1));
-      expect(last.stderr).toContain(`asr-ready: the spool is full (at most 3 reports, 50 MiB): dropped the oldest report, run ${ids[0]}`);
-      expect((JSON.parse(last.stdout) as Report).delivery!.spool.dropped).toEqual([{ runId: ids[0], createdAt: expect.any(String) }]);
+      expect(last.stderr).toContain(`asr-ready: the spool is full (at most 3 reports, 50 MiB): dropped the report of run ${ids[0]}`);
+      // said once, as dropped: never also "kept for the next run"
+      expect(last.stderr).toContain(`asr-ready: the spooled report of run ${ids[0]} was not delivered to the collector: `);
+      expect(last.stderr).toMatch(new RegExp(`run ${ids[0]} was not delivered [^\n]*; it was dropped by the spool's limits and will not be delivered\\.`));
+      expect(last.stderr).not.toMatch(new RegExp(`run ${ids[0]} [^\n]*kept in`));
+      const lastDelivery = (JSON.parse(last.stdout) as Report).delivery!;
+      expect(lastDelivery.spool.dropped).toEqual([{ runId: ids[0], createdAt: expect.any(String) }]);
+      expect(lastDelivery.results.find((r) => r.runId === ids[0])!.status).toBe('dropped');
+      expect(lastDelivery.results.find((r) => r.runId === ids[3])!.status).toBe('spooled');
       for (const f of files3) {
         const entry = JSON.parse(readFileSync(path.join(spool, f), 'utf8'));
         expect(entry).toMatchObject({ version: 1, pending: [{ name: 'collector' }] });
@@ -160,11 +168,19 @@ describe('collector', () => {
     try {
       // Kill runs at moments spread over start-up, delivery and spooling, until both outcomes were
       // seen (some runs spooled, some killed before), within a bounded number of runs.
+      // The spread is scaled to how long one whole run takes on this machine now (a loaded CI runner is slower).
+      const timed = Date.now();
+      const { rmSync: rm0 } = await import('node:fs');
+      const calibration = spoolDir();
+      const calibrated = await runCli(deliveryArgs(deadPort, calibration, '--delivery-attempts', '1'));
+      expect(calibrated.code, calibrated.stderr).toBe(0);
+      rm0(calibration, { recursive: true, force: true });
+      const span = Math.max(800, Math.round((Date.now() - timed) * 1.3));
       let runs = 0;
       for (; runs < 40; runs++) {
         const child = spawn(process.execPath, [CLI_BUNDLE, ...deliveryArgs(deadPort, spool, '--delivery-attempts', '1')], { env: cleanEnv(), stdio: 'ignore' });
         const exited = new Promise((r) => child.once('exit', r));
-        await new Promise((r) => setTimeout(r, 10 + ((runs * 137) % 800)));
+        await new Promise((r) => setTimeout(r, 10 + ((runs * 137) % span)));
         child.kill('SIGKILL');
         await exited;
         const count = spooled(spool).length;
@@ -172,9 +188,10 @@ describe('collector', () => {
       }
       runs++;
       const names = readdirSync(spool);
-      const entries = names.filter((n) => n.endsWith('.json'));
+      // a run killed while delivering leaves its entry claimed ("<entry>.json.claim-<ms>-<pid>-<host>"): the next run takes it back
+      const entries = names.filter((n) => n.endsWith('.json') || /\.json\.claim-\d+-\d+-/.test(n));
       for (const n of entries) expect(() => JSON.parse(readFileSync(path.join(spool, n), 'utf8'))).not.toThrow();
-      expect(names.every((n) => n.endsWith('.json') || n.startsWith('.tmp-'))).toBe(true);
+      expect(names.every((n) => entries.includes(n) || n.startsWith('.tmp-'))).toBe(true);
       const spooledIds = entries.map((n) => JSON.parse(readFileSync(path.join(spool, n), 'utf8')).runId as string);
       // Both sides exercised: some runs got as far as spooling, others were killed before.
       expect(entries.length).toBeGreaterThan(0);

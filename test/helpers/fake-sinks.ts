@@ -49,7 +49,18 @@ export interface FakeCollector extends FakeServer {
   setDown(down: boolean): void;
 }
 
-export async function startFakeCollector(cert: TestCa, chain: TestCa[], options: { token: string; failureRate?: number; seed?: number; status429First?: number }): Promise<FakeCollector> {
+export interface CollectorOptions {
+  token: string;
+  failureRate?: number;
+  seed?: number;
+  status429First?: number;
+  /** Wait this long before answering (runs overlap on a backlog). */
+  delayMs?: number;
+  /** Answer every well-formed request with this status (400: refuse for good). */
+  status?: number;
+}
+
+export async function startFakeCollector(cert: TestCa, chain: TestCa[], options: CollectorOptions): Promise<FakeCollector> {
   const stored = new Map<string, number>();
   const acknowledged = new Map<string, number>();
   const requests: FakeCollector['requests'] = [];
@@ -76,6 +87,8 @@ export async function startFakeCollector(cert: TestCa, chain: TestCa[], options:
       return res.writeHead(400).end('{"error":"not JSON"}');
     }
     if (report.runId !== key) return res.writeHead(422).end('{"error":"Idempotency-Key is not the runId"}');
+    if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
+    if (options.status) return res.writeHead(options.status).end('{"error":"refused"}');
     const roll = random();
     if (roll < failureRate / 2) return res.writeHead(503).end(); // failed before storing
     if (!stored.has(key)) stored.set(key, 1); // a replay of a stored key is recognised, not stored again

@@ -1,10 +1,6 @@
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { retryAfterMs, withRetries } from '../../src/sinks/retry';
 import { batchRows, MAX_BATCH_BYTES, type ReadinessRow } from '../../src/sinks/log-analytics';
-import { Spool, type SpoolEntry } from '../../src/sinks/spool';
 
 describe('retryAfterMs', () => {
   it('reads retry-after-ms, x-ms-retry-after-ms, Retry-After seconds and dates, in that order', () => {
@@ -42,36 +38,5 @@ describe('batchRows', () => {
     expect(batches.length).toBeGreaterThan(3);
     for (const b of batches) expect(Buffer.byteLength(JSON.stringify(b))).toBeLessThan(MAX_BATCH_BYTES);
     expect(batches.flat()).toEqual(rows);
-  });
-});
-
-describe('Spool', () => {
-  let dir: string;
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-  const entry = (runId: string, createdAt: string): SpoolEntry => ({ version: 1, createdAt, runId, pending: [{ name: 'collector' }], report: { runId } as never });
-
-  it('writes owner-only files in order, sets aside corrupt ones, and ignores a fresh temporary file', async () => {
-    dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'asr-ready-spool-unit-')), 'spool');
-    const spool = new Spool(dir, { maxFiles: 10, maxBytes: 1e9 });
-    await spool.ensure();
-    await spool.write(entry('b', '2026-11-27T10:00:02.000Z'));
-    await spool.write(entry('a', '2026-11-27T10:00:01.000Z'));
-    writeFileSync(path.join(dir, '20261127T000000000Z-broken.json'), '{"version":1,"runId":');
-    writeFileSync(path.join(dir, '.tmp-in-progress'), '{"half');
-    expect(statSync(dir).mode & 0o777).toBe(0o700);
-    const listed = await spool.list();
-    expect(listed.map((f) => f.entry.runId)).toEqual(['a', 'b']);
-    expect(spool.warnings).toEqual([expect.stringMatching(/^spool entry 20261127T000000000Z-broken\.json is unreadable .*moved aside as 20261127T000000000Z-broken\.json\.corrupt$/)]);
-    expect(readdirSync(dir).sort()).toEqual(['.tmp-in-progress', '20261127T000000000Z-broken.json.corrupt', '20261127T100001000Z-a.json', '20261127T100002000Z-b.json']);
-    expect(statSync(path.join(dir, '20261127T100001000Z-a.json')).mode & 0o777).toBe(0o600);
-  });
-
-  it('drops the oldest entries beyond the byte limit', async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'asr-ready-spool-unit-'));
-    const spool = new Spool(dir, { maxFiles: 10, maxBytes: 250 });
-    for (const [id, t] of [['a', '1'], ['b', '2'], ['c', '3']] as const) await spool.write(entry(id, `2026-11-27T10:00:0${t}.000Z`));
-    const dropped = await spool.enforceLimits();
-    expect(dropped.map((d) => d.runId)).toEqual(['a']);
-    expect((await spool.list()).map((f) => f.entry.runId)).toEqual(['b', 'c']);
   });
 });
