@@ -1,11 +1,15 @@
-// Process entry point: maps errors to exit codes (2 usage/input, 3 internal), never a stack
-// trace unless ASR_READY_DEBUG is set, and exits only after stdout is flushed. --version is
+// Process entry point: maps errors to exit codes (2 usage/input, 3 internal, 128 + n after
+// SIGHUP/SIGINT/SIGTERM: signals.ts), never a stack trace unless ASR_READY_DEBUG is set, and exits
+// only after stdout is flushed. --version is
 // answered before the app bundle (everything else, load-app.ts) is even parsed, so the single
 // binary starts fast for it.
 import { describeError } from '../core/errors';
 import { EXIT } from '../core/verdict';
 import { loadApp } from './load-app';
+import { exitCodeForSignal, handleShutdownSignals, type ShutdownHandling } from './signals';
 import pkg from '../../package.json';
+
+let shutdown: ShutdownHandling | undefined;
 
 async function main(argv: string[]): Promise<number> {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -19,6 +23,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(await loadApp().helpText(pkg.version));
     return EXIT.ready;
   }
+  // Before the app loads: a signal at any later instant ends the run with a report.
+  shutdown = handleShutdownSignals(process, { stderr: (text) => process.stderr.write(text), exit: (code) => process.exit(code) });
   let app: ReturnType<typeof loadApp> | undefined;
   try {
     app = loadApp();
@@ -27,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
       platform: process.platform === 'win32' ? 'windows' : 'linux',
       stdout: process.stdout,
       stderr: process.stderr,
+      stop: shutdown.stop,
     });
   } catch (err) {
     // The app bundle has its own copy of UsageError: ask it, not this bundle's class.
@@ -40,7 +47,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-void main(process.argv.slice(2)).then((code) => {
+void main(process.argv.slice(2)).then((result) => {
+  // A run a signal cut short says so in its exit code, whatever its findings.
+  const signal = shutdown?.received();
+  const code = signal ? exitCodeForSignal(signal) : result;
   process.exitCode = code;
   // Exit once stdout has drained: a hung socket or child must not keep a finished run alive.
   process.stdout.write('', () => process.exit(code));

@@ -3,22 +3,30 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { Platform } from '../core/check';
-import { UsageError, TimeoutError } from '../core/errors';
+import { describeError, UsageError, TimeoutError } from '../core/errors';
+import { InterruptedError } from '../core/interruption';
+import { CheckProgress } from '../core/check-progress';
+import type { Finding } from '../core/finding';
 import { runChecks } from '../core/engine';
 import { exitCodeFor } from '../core/verdict';
 import { selectChecks } from '../checks/registry';
 import { Facts } from '../facts/facts';
-import { buildReport } from '../report/report';
+import { buildReport, type Report } from '../report/report';
+import type { HostFacts } from '../facts/host';
+import type { EndpointProbeFacts } from '../facts/network';
+import type { DestinationName } from '../sinks/spool';
 import { currentProcessView, describeAgentRuntime } from '../facts/agent-runtime';
 import { renderJson } from '../report/render-json';
 import { renderText, shouldUseColor } from '../report/render-text';
 import { renderCompact } from '../report/render-compact';
-import { parseCliArgs } from './args';
+import { parseCliArgs, type CliOptions } from './args';
 import { helpText } from './help';
 import { createLogger } from './logger';
 import { DEFAULT_LAYER_TIMEOUTS } from '../net/layers';
 import { redactUrl } from '../core/redact';
-import { deliverReport, deliveryConfigured } from './deliver-report';
+import { defaultSpoolDir, deliverReport, deliveryConfigured } from './deliver-report';
+import { startWatchdog } from './watchdog';
+import { endStuckRun } from './emergency-report';
 import type { Check } from '../core/check';
 import pkg from '../../package.json';
 
@@ -30,6 +38,8 @@ export interface CliIo {
   platform: Platform;
   stdout: { write(text: string): unknown; isTTY?: boolean };
   stderr?: { write(text: string): unknown };
+  /** Aborted when the process gets SIGTERM, SIGINT or SIGHUP (main.ts): the reason is the signal's name. */
+  stop?: AbortSignal;
 }
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -45,7 +55,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   if (io.platform === 'windows' && options.trustStore.length > 0) {
     throw new UsageError('--trust-store applies to Linux guests; on Windows the LocalMachine certificate stores are always what is judged');
   }
+  return runSelectedChecks(options, selectChecks(io.platform, options.checks, options.skip), io);
+}
 
+/** The run itself, from parsed options and the selected checks to the exit code. */
+export async function runSelectedChecks(options: CliOptions, checks: readonly Check[], io: CliIo): Promise<number> {
   const logger = createLogger(options.logLevel);
   const startedAt = new Date();
   const runId = randomUUID();
@@ -54,48 +68,48 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   setMaxListeners(256, deadline.signal); // every fact, check and probe listens for the deadline
   const deadlineTimer = setTimeout(() => deadline.abort(new TimeoutError('the run', deadlineMs)), deadlineMs);
   deadlineTimer.unref();
+  // A signal (main.ts) cuts facts and checks as the deadline does, and makes delivery only spool.
+  const interrupted = new AbortController();
+  const onStop = () => interrupted.abort(new InterruptedError(String(io.stop?.reason ?? 'a signal')));
+  if (io.stop?.aborted) onStop();
+  else io.stop?.addEventListener('abort', onStop, { once: true });
+  const cut = AbortSignal.any([deadline.signal, interrupted.signal]);
+  setMaxListeners(256, cut, interrupted.signal);
   logger.debug({ runId, options: { ...options, proxy: options.proxy && redactUrl(options.proxy), delivery: undefined } }, 'run started');
 
-  try {
-    const checks = selectChecks(io.platform, options.checks, options.skip);
-    const facts = new Facts({
-      root: options.root ?? '/',
-      platform: io.platform,
-      trustStorePaths: options.trustStore,
-      env: io.env,
-      deadline: deadline.signal,
-      deadlineAt: startedAt.getTime() + deadlineMs,
-      proxy: { cliProxy: options.proxy, cliNoProxy: options.noProxy },
-      imdsEndpoint: options.imdsEndpoint,
-      churnSeconds: options.churnSeconds,
-      network: {
-        cloud: options.cloud,
-        region: options.region,
-        cacheStorageAccounts: options.cacheStorageAccounts,
-        extraEndpoints: options.endpoints,
-        connectTo: options.connectTo,
-        timeouts: DEFAULT_LAYER_TIMEOUTS,
-        loopbackOnly: io.env.ASR_READY_LOOPBACK_ONLY === '1',
-        userAgent: `asr-ready/${AGENT_VERSION}`,
-      },
-      logger,
-    });
-    if (options.trustStore.length > 0) await rejectUnusableTrustStore(facts);
-
-    const findings = await runChecks(checks, (signal) => ({ facts, signal, now: new Date() }), {
-      deadline: deadline.signal,
-      concurrency: CHECK_CONCURRENCY,
-    });
-    const host = await facts.host().catch(() => null);
-    // Memoized: resolves at once when a network check ran, and is not started otherwise.
-    const probes = checks.some(usesEndpointProbes) ? await facts.endpointProbes().catch(() => null) : null;
-    const report = buildReport({
+  const facts = new Facts({
+    root: options.root ?? '/',
+    platform: io.platform,
+    trustStorePaths: options.trustStore,
+    env: io.env,
+    deadline: cut,
+    deadlineAt: startedAt.getTime() + deadlineMs,
+    proxy: { cliProxy: options.proxy, cliNoProxy: options.noProxy },
+    imdsEndpoint: options.imdsEndpoint,
+    churnSeconds: options.churnSeconds,
+    network: {
+      cloud: options.cloud,
+      region: options.region,
+      cacheStorageAccounts: options.cacheStorageAccounts,
+      extraEndpoints: options.endpoints,
+      connectTo: options.connectTo,
+      timeouts: DEFAULT_LAYER_TIMEOUTS,
+      loopbackOnly: io.env.ASR_READY_LOOPBACK_ONLY === '1',
+      userAgent: `asr-ready/${AGENT_VERSION}`,
+    },
+    logger,
+  });
+  // What is known at any instant, for a report the watchdog makes while the main thread is stuck.
+  const known: { host: HostFacts | null; probes: EndpointProbeFacts | null; printed: boolean } = { host: null, probes: null, printed: false };
+  facts.host().then((h) => (known.host = h), () => {});
+  const reportFrom = (findings: Finding[]) =>
+    buildReport({
       agentVersion: AGENT_VERSION,
       agentRuntime: describeAgentRuntime(currentProcessView()),
       runId,
       startedAt,
       finishedAt: new Date(),
-      host,
+      host: known.host,
       platform: io.platform,
       run: {
         checks: options.checks,
@@ -107,25 +121,74 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         configFile: options.configFile,
       },
       findings,
-      probes,
+      probes: known.probes,
     });
+  const render = (report: Report) =>
+    options.output === 'json' ? renderJson(report) : options.output === 'compact' ? renderCompact(report) : renderText(report, { color: shouldUseColor(io.stdout, io.env) });
+  const exitCode = (findings: Finding[]) => exitCodeFor(findings, options.failOn);
+  const progress = new CheckProgress(checks);
+  const watchdog = await startWatchdog({
+    deadlineAt: startedAt.getTime() + deadlineMs,
+    deadlineMs,
+    progress,
+    expire: (stuck) =>
+      endStuckRun(
+        {
+          deadlineMs,
+          progress,
+          report: reportFrom,
+          render,
+          exitCode,
+          printed: () => known.printed,
+          exit: (code) => process.exit(code),
+          spool: deliveryConfigured(options.delivery) ? { dir: options.delivery.spoolDir ?? defaultSpoolDir(io.platform, io.env), destinations: destinationsOf(options.delivery) } : null,
+        },
+        stuck,
+      ),
+  });
+  logger.debug({ runId, watchdog: watchdog ? (watchdog.inspector ? 'inspector' : 'last resort only') : 'none' }, 'watchdog');
+
+  try {
+    if (options.trustStore.length > 0) await rejectUnusableTrustStore(facts);
+
+    const findings = await runChecks(checks, (signal) => ({ facts, signal, now: new Date() }), {
+      deadline: deadline.signal,
+      interrupt: interrupted.signal,
+      concurrency: CHECK_CONCURRENCY,
+      progress,
+    });
+    known.host = await facts.host().catch(() => null);
+    // Memoized: resolves at once when a network check ran, and is not started otherwise.
+    known.probes = checks.some(usesEndpointProbes) ? await facts.endpointProbes().catch(() => null) : null;
+    const report = reportFrom(findings);
     if (deliveryConfigured(options.delivery)) {
-      report.delivery = await deliverReport(report, options.delivery, facts, {
-        platform: io.platform,
-        env: io.env,
-        imdsEndpoint: options.imdsEndpoint,
-        userAgent: `asr-ready/${AGENT_VERSION}`,
-        stderr: (line) => (io.stderr ?? process.stderr).write(`${line}\n`),
-      });
+      const stderrLine = (line: string) => (io.stderr ?? process.stderr).write(`${line}\n`);
+      try {
+        report.delivery = await deliverReport(
+          report,
+          options.delivery,
+          facts,
+          { platform: io.platform, env: io.env, imdsEndpoint: options.imdsEndpoint, userAgent: `asr-ready/${AGENT_VERSION}`, stderr: stderrLine },
+          interrupted.signal,
+        );
+      } catch (err) {
+        // Delivery has its own error handling; this is the net under it, so the report is still printed.
+        stderrLine(`asr-ready: the report could not be delivered or spooled: ${describeError(err)}. It is printed below only; run again to deliver it.`);
+      }
     }
-    io.stdout.write(
-      options.output === 'json' ? renderJson(report) : options.output === 'compact' ? renderCompact(report) : renderText(report, { color: shouldUseColor(io.stdout, io.env) }),
-    );
+    known.printed = true;
+    io.stdout.write(render(report));
     logger.debug({ runId, verdict: report.verdict, durationMs: report.durationMs }, 'run finished');
-    return exitCodeFor(findings, options.failOn);
+    return exitCode(findings);
   } finally {
+    await watchdog?.stop();
     clearTimeout(deadlineTimer);
+    io.stop?.removeEventListener('abort', onStop);
   }
+}
+
+function destinationsOf(delivery: CliOptions['delivery']): DestinationName[] {
+  return [...(delivery.reportUrl !== null ? ['collector' as const] : []), ...(delivery.logAnalytics !== null ? ['log-analytics' as const] : [])];
 }
 
 function usesEndpointProbes(check: Check): boolean {

@@ -86,6 +86,37 @@ describe('runChecks', () => {
   });
 });
 
+describe('interruption and progress', () => {
+  it('cuts running checks and does not start others when the run is interrupted, naming the signal', async () => {
+    const { InterruptedError } = await import('../../src/core/interruption');
+    const stop = new AbortController();
+    const hang = (id: string) => check(id, async () => (await new Promise(() => {}), []), 60_000);
+    setTimeout(() => stop.abort(new InterruptedError('SIGTERM')), 50);
+    const findings = await runChecks([hang('a.one'), hang('b.two')], context, { deadline: deadline(5000), interrupt: stop.signal, concurrency: 1 });
+    expect(findings.map((f) => [f.checkId, f.status, f.evidence.errorKind])).toEqual([['a.one', 'error', 'interrupted'], ['b.two', 'error', 'interrupted']]);
+    expect(findings[0]!.summary).toBe('Check a.one was cut short: the run was interrupted by SIGTERM before it finished; its result is unknown, so readiness cannot be confirmed.');
+    expect(findings[1]!.summary).toBe('Check b.two was not started: the run was interrupted by SIGTERM; its result is unknown, so readiness cannot be confirmed.');
+  });
+
+  it('knows which check is executing, even in its synchronous code after an await, and snapshots what is known', async () => {
+    const { CheckProgress } = await import('../../src/core/check-progress');
+    const seen: Array<string | null> = [];
+    let progress: InstanceType<typeof CheckProgress> | null = null;
+    const checks: Check[] = [
+      check('a.done', async () => [{ status: 'pass', summary: 'ok' }]),
+      check('b.running', async () => (await sleep(10), seen.push(progress!.current()), await new Promise(() => {}), [])),
+      check('c.waiting', async () => [{ status: 'pass', summary: 'never started' }]),
+    ];
+    progress = new CheckProgress(checks);
+    void runChecks(checks, context, { deadline: deadline(5000), concurrency: 1, progress });
+    await sleep(50);
+    expect(seen).toEqual(['b.running']);
+    expect(progress.current()).toBeNull();
+    const snapshot = progress.snapshot((c, state) => [{ checkId: c.id, status: 'error', summary: state.state } as Finding]);
+    expect(snapshot.map((f) => [f.checkId, f.status, f.summary])).toEqual([['a.done', 'pass', 'ok'], ['b.running', 'error', 'running'], ['c.waiting', 'error', 'waiting']]);
+  });
+});
+
 describe('verdict and exit code', () => {
   const f = (status: Finding['status']) => ({ status }) as Finding;
   it('derives the verdict, counting an error as a failure', () => {
