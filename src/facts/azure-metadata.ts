@@ -8,6 +8,7 @@ import { describeError } from '../core/errors';
 import { guestPath } from './guest-paths';
 import { readTextIfExists } from './read-text';
 import { imdsGet, loopbackRefusal } from '../net/imds-get';
+import { truncateText } from '../core/text-bounds';
 
 const execFileAsync = promisify(execFile);
 
@@ -104,19 +105,24 @@ async function readAssetTag(options: MetadataOptions): Promise<{ value: string |
 }
 
 function imdsErrorText(body: unknown): string {
-  const error = (body as { error?: unknown } | null)?.error;
-  return typeof error === 'string' ? `: ${error}` : '';
+  const error = obj(body).error;
+  return typeof error === 'string' ? `: ${truncateText(error)}` : '';
 }
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
+// Only scalars become text: String() of an object whose "toString" key is data throws, and an
+// IMDS answer is data. Capped: these values reach reports.
+const str = (v: unknown): string => (typeof v === 'string' ? truncateText(v) : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '');
+/** An object's own fields; anything else (null, a number, an array) has none. */
+const obj = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 
-function computeFrom(body: unknown): AzureCompute {
-  const compute = ((body as { compute?: Record<string, unknown> } | null)?.compute ?? {}) as Record<string, unknown>;
-  const storage = (compute.storageProfile ?? {}) as Record<string, unknown>;
-  const osDisk = (storage.osDisk ?? {}) as Record<string, unknown>;
-  const security = (compute.securityProfile ?? {}) as Record<string, unknown>;
-  const dataDisks = Array.isArray(storage.dataDisks) ? (storage.dataDisks as Array<Record<string, unknown>>) : [];
-  const managed = (d: Record<string, unknown>) => (d.managedDisk ?? {}) as Record<string, unknown>;
+/** The compute part of an IMDS instance document; never throws, whatever JSON it is given. */
+export function computeFrom(body: unknown): AzureCompute {
+  const compute = obj(obj(body).compute);
+  const storage = obj(compute.storageProfile);
+  const osDisk = obj(storage.osDisk);
+  const security = obj(compute.securityProfile);
+  const dataDisks = Array.isArray(storage.dataDisks) ? (storage.dataDisks as unknown[]).map(obj) : [];
+  const managed = (d: Record<string, unknown>) => obj(d.managedDisk);
   return {
     azEnvironment: str(compute.azEnvironment),
     location: str(compute.location),
@@ -130,8 +136,8 @@ function computeFrom(body: unknown): AzureCompute {
     osDisk: {
       name: str(osDisk.name),
       diskSizeGB: str(osDisk.diskSizeGB),
-      ephemeral: str(((osDisk.diffDiskSettings ?? {}) as Record<string, unknown>).option).toLowerCase() === 'local',
-      unmanaged: str(((osDisk.vhd ?? {}) as Record<string, unknown>).uri) !== '',
+      ephemeral: str(obj(osDisk.diffDiskSettings).option).toLowerCase() === 'local',
+      unmanaged: str(obj(osDisk.vhd).uri) !== '',
       writeAcceleratorEnabled: str(osDisk.writeAcceleratorEnabled),
     },
     dataDisks: dataDisks.map((d) => ({

@@ -1,4 +1,6 @@
 // Parses os-release(5): KEY=value lines, values optionally quoted with shell-style escapes.
+// Linear: one split, anchored or single-character regexes; values are capped (they reach reports).
+import { truncateText } from '../core/text-bounds';
 
 export type OsRelease = Record<string, string>;
 
@@ -11,7 +13,7 @@ export function parseOsRelease(text: string): OsRelease {
     if (eq <= 0) continue;
     const key = line.slice(0, eq).trim();
     if (!/^[A-Za-z0-9_]+$/.test(key)) continue;
-    result[key] = unquote(line.slice(eq + 1).trim());
+    result[key] = truncateText(unquote(line.slice(eq + 1).trim()));
   }
   return result;
 }
@@ -23,4 +25,20 @@ function unquote(value: string): string {
     return quote === '"' ? inner.replace(/\\([\\$"`])/g, '$1') : inner;
   }
   return value;
+}
+
+/** /etc/redhat-release of RHEL 6-era guests: "CentOS release 6.10 (Final)". */
+export function parseRedhatRelease(text: string): OsRelease {
+  const version = /release (\d+(?:\.\d+)?)/.exec(text)?.[1];
+  const id = /centos/i.test(text) ? 'centos' : /oracle/i.test(text) ? 'ol' : 'rhel';
+  return { ID: id, ID_LIKE: 'rhel', PRETTY_NAME: truncateText(text.trim()), ...(version ? { VERSION_ID: version } : {}) };
+}
+
+/** /etc/SuSE-release of SLES 11: the name on the first line, then "VERSION = 11" and "PATCHLEVEL = 4". */
+export function parseSuseRelease(text: string): OsRelease {
+  const major = /VERSION = (\d+)/.exec(text)?.[1];
+  const patch = /PATCHLEVEL = (\d+)/.exec(text)?.[1];
+  const newline = text.indexOf('\n');
+  const firstLine = newline === -1 ? text : text.slice(0, newline);
+  return { ID: 'sles', ID_LIKE: 'suse', PRETTY_NAME: truncateText(firstLine.trim()), ...(major ? { VERSION_ID: patch ? `${major}.${patch}` : major } : {}) };
 }

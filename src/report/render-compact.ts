@@ -3,6 +3,7 @@
 // whole text is guaranteed to fit; what does not fit is counted, not cut mid-line.
 import type { Report } from './report';
 import { deliveryLine, verdictLine } from './render-text';
+import { escapeControls } from '../core/text-bounds';
 
 export const COMPACT_LIMIT_BYTES = 4096;
 const MAX_LINE_CHARS = 320;
@@ -11,7 +12,7 @@ const MAX_VERDICT_CHARS = 700;
 export function renderCompact(report: Report): string {
   const h = report.host;
   const about = [h.distroName ?? h.distro, h.kernel].filter(Boolean).join(', ');
-  const header = clip(`asr-ready ${report.agent.version} on ${h.hostname ?? 'this guest'}${about ? ` (${about})` : ''}, run ${report.runId}`, MAX_LINE_CHARS);
+  const header = clip(`asr-ready ${report.agent.version} on ${h.hostname ? guest(h.hostname) : 'this guest'}${about ? ` (${guest(about)})` : ''}, run ${report.runId}`, MAX_LINE_CHARS);
   const s = report.summary;
   const counts = `${s.fail} failed, ${s.error} errors, ${s.warn} warnings, ${s.pass} passed, ${s.skip} skipped.`;
   const delivery = report.delivery ? clip(deliveryLine(report.delivery), MAX_LINE_CHARS) : null;
@@ -19,7 +20,7 @@ export function renderCompact(report: Report): string {
   const problems = report.findings
     .filter((f) => f.status === 'fail' || f.status === 'error' || f.status === 'warn')
     .sort((a, b) => rank(a.status) - rank(b.status))
-    .map((f) => clip(`${f.status.toUpperCase()} ${f.checkId}${f.subject ? ` (${f.subject})` : ''}${f.asrErrorCodes.length ? ` [${f.asrErrorCodes.join(',')}]` : ''}: ${f.summary}`, MAX_LINE_CHARS));
+    .map((f) => clip(`${f.status.toUpperCase()} ${guest(f.checkId)}${f.subject ? ` (${guest(f.subject)})` : ''}${f.asrErrorCodes.length ? ` [${f.asrErrorCodes.join(',')}]` : ''}: ${guest(f.summary)}`, MAX_LINE_CHARS));
 
   const tail = [counts, ...(delivery ? [delivery] : []), verdict];
   const bytes = (lines: string[]) => Buffer.byteLength(`${lines.join('\n')}\n`);
@@ -38,7 +39,13 @@ function rank(status: string): number {
   return status === 'fail' ? 0 : status === 'error' ? 1 : 2;
 }
 
+/** A guest-derived field: only its first part can be shown, and never a control character. */
+function guest(text: string): string {
+  return escapeControls(text.length > MAX_VERDICT_CHARS ? text.slice(0, MAX_VERDICT_CHARS) : text);
+}
+
+/** One line of at most max characters (the text renderer's lines are escaped already). */
 function clip(text: string, max: number): string {
-  const oneLine = text.replace(/\s*\n\s*/g, ' ');
+  const oneLine = escapeControls(text);
   return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1)}…`;
 }

@@ -4,6 +4,7 @@
 // which Node has no parser for.
 import { X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
+import { truncateText } from '../../core/text-bounds';
 
 /** What an OpenSSL TRUSTED CERTIFICATE says about TLS server authentication. */
 export type TlsTrust = 'unspecified' | 'trusted' | 'rejected' | 'not-for-tls';
@@ -25,7 +26,7 @@ export interface CertFileParse {
   problems: string[];
 }
 
-const PEM_BLOCK = /-----BEGIN (TRUSTED CERTIFICATE|CERTIFICATE)-----([\s\S]*?)-----END \1-----/g;
+const PEM_LABELS = ['TRUSTED CERTIFICATE', 'CERTIFICATE'] as const;
 const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
 /** forge 1.x accepts an options object here; @types/node-forge still declares only `strict?: boolean`. */
 const fromDerPrefix = forge.asn1.fromDer as unknown as (
@@ -41,12 +42,12 @@ export function parseCertificateFile(content: Buffer): CertFileParse {
   const problems: string[] = [];
   let blocks = 0;
   const lines = new LineCounter(text);
-  for (const match of text.matchAll(PEM_BLOCK)) {
+  for (const block of pemBlocks(text)) {
     blocks++;
-    const trusted = match[1] === 'TRUSTED CERTIFICATE';
-    const line = lines.lineAt(match.index ?? 0);
+    const trusted = block.label === 'TRUSTED CERTIFICATE';
+    const line = lines.lineAt(block.index);
     try {
-      const der = Buffer.from(match[2]!.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
+      const der = Buffer.from(block.body.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
       certificates.push(trusted ? fromTrustedDer(der) : fromDer(der, 'pem', 'unspecified'));
     } catch (err) {
       problems.push(`PEM block ${blocks} (line ${line}) is not a valid certificate: ${(err as Error).message}`);
@@ -66,13 +67,47 @@ export function parseCertificateFile(content: Buffer): CertFileParse {
   return { certificates, problems };
 }
 
+/**
+ * The PEM blocks in order: each BEGIN with the first END of the same label after it; a BEGIN with
+ * no END is skipped. One forward scan: a lazy regex with a backreference (BEGIN ... END \1) would
+ * rescan to the end of the file from every unterminated BEGIN, quadratic in a hostile bundle.
+ */
+export function* pemBlocks(text: string): Generator<{ label: (typeof PEM_LABELS)[number]; body: string; index: number }> {
+  const begin = (l: string) => `-----BEGIN ${l}-----`;
+  const end = (l: string) => `-----END ${l}-----`;
+  // Per label, the next BEGIN and END at or after the scan position (-1: none left); both only move forward.
+  const nextBegin = new Map(PEM_LABELS.map((l) => [l, text.indexOf(begin(l))]));
+  const nextEnd = new Map(PEM_LABELS.map((l) => [l, text.indexOf(end(l))]));
+  let cursor = 0;
+  for (;;) {
+    let label: (typeof PEM_LABELS)[number] | null = null;
+    for (const l of PEM_LABELS) {
+      let at = nextBegin.get(l)!;
+      if (at !== -1 && at < cursor) nextBegin.set(l, (at = text.indexOf(begin(l), cursor)));
+      if (at !== -1 && (label === null || at < nextBegin.get(label)!)) label = l;
+    }
+    if (label === null) return;
+    const index = nextBegin.get(label)!;
+    const bodyStart = index + begin(label).length;
+    let endAt = nextEnd.get(label)!;
+    if (endAt !== -1 && endAt < bodyStart) nextEnd.set(label, (endAt = text.indexOf(end(label), bodyStart)));
+    if (endAt === -1) {
+      // No END of this label anywhere after: no later BEGIN of it can match either.
+      nextBegin.set(label, -1);
+      continue;
+    }
+    yield { label, body: text.slice(bodyStart, endAt), index };
+    cursor = endAt + end(label).length;
+  }
+}
+
 function fromDer(der: Buffer, format: ParsedCertificate['format'], tlsTrust: TlsTrust): ParsedCertificate {
   const cert = new X509Certificate(der);
   return {
     sha256: hexFingerprint(cert.fingerprint256),
     sha1: hexFingerprint(cert.fingerprint),
-    subject: oneLineName(cert.subject),
-    issuer: oneLineName(cert.issuer),
+    subject: truncateText(oneLineName(cert.subject)),
+    issuer: truncateText(oneLineName(cert.issuer)),
     notBefore: new Date(cert.validFrom).toISOString(),
     notAfter: new Date(cert.validTo).toISOString(),
     tlsTrust,

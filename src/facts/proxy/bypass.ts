@@ -27,8 +27,7 @@ export function bypassesProxy(host: string, rules: readonly string[]): string | 
     }
     const withoutPort = rule.replace(/:\d+$/, '');
     if (withoutPort.includes('*') && !withoutPort.startsWith('*.')) {
-      const pattern = new RegExp(`^${withoutPort.split('*').map(escapeRegExp).join('.*')}$`);
-      if (pattern.test(h)) return raw;
+      if (globMatches(withoutPort, h)) return raw;
       continue;
     }
     const domain = withoutPort.replace(/^\*?\./, '');
@@ -42,6 +41,28 @@ export function splitBypassList(value: string): string[] {
   return value.split(/[,;\s]+/).map((s) => s.trim()).filter(Boolean);
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * Does a pattern with "*" wildcards match the whole text? Greedy with one backtrack point (the last
+ * star), O(pattern × text) at worst: a regex built as ^a.*a.*a.*…$ from a guest's NO_PROXY entry
+ * backtracks exponentially in the number of stars.
+ */
+export function globMatches(pattern: string, text: string): boolean {
+  let p = 0;
+  let t = 0;
+  let star = -1;
+  let resume = 0;
+  while (t < text.length) {
+    if (p < pattern.length && pattern[p] !== '*' && pattern[p] === text[t]) {
+      p++;
+      t++;
+    } else if (p < pattern.length && pattern[p] === '*') {
+      star = p++;
+      resume = t;
+    } else if (star !== -1) {
+      p = star + 1;
+      t = ++resume;
+    } else return false;
+  }
+  while (p < pattern.length && pattern[p] === '*') p++;
+  return p === pattern.length;
 }

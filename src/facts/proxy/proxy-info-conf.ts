@@ -3,6 +3,7 @@
 import { parseProxyValue, type ParsedProxy } from './proxy-url';
 import { splitBypassList } from './bypass';
 import { redactUrl } from '../../core/redact';
+import { truncateText } from '../../core/text-bounds';
 
 export interface ProxyInfoConf {
   address: string | null;
@@ -46,12 +47,12 @@ export function parseProxyInfoConf(text: string): ProxyInfoConf {
       if (port !== null) {
         const n = Number(port);
         if (!/^\d+$/.test(port) || n < 1 || n > 65535) {
-          problems.push(`Port=${port} is not a port number (1-65535)`);
+          problems.push(`Port=${truncateText(port)} is not a port number (1-65535)`);
           proxy = null;
         } else if (/:\d+$/.test(new URL(parsed.origin).host) && new URL(parsed.origin).port !== port) {
-          problems.push(`Address already names port ${new URL(parsed.origin).port} but Port=${port}`);
+          problems.push(`Address already names port ${new URL(parsed.origin).port} but Port=${truncateText(port)}`);
         } else {
-          const combined = parseProxyValue(`${address.replace(/\/+$/, '')}:${port}`);
+          const combined = parseProxyValue(`${trimTrailingSlashes(address)}:${port}`);
           proxy = 'problem' in combined ? { ...parsed, port: n } : combined;
         }
       }
@@ -59,9 +60,17 @@ export function parseProxyInfoConf(text: string): ProxyInfoConf {
     }
   }
   for (const entry of bypassList) {
-    if (entry.includes('*')) problems.push(`BypassList entry "${entry}" uses a wildcard, which the Mobility service does not support; write "${entry.replace(/^\*\.?/, '')}" to bypass a domain and its subdomains`);
-    else if (entry.endsWith('.')) notes.push(`BypassList entry "${entry}" ends with a dot (as in the documentation's sample sentence); write "${entry.replace(/\.$/, '')}"`);
+    const shown = truncateText(entry);
+    if (entry.includes('*')) problems.push(`BypassList entry "${shown}" uses a wildcard, which the Mobility service does not support; write "${truncateText(entry.replace(/^\*\.?/, ''))}" to bypass a domain and its subdomains`);
+    else if (entry.endsWith('.')) notes.push(`BypassList entry "${shown}" ends with a dot (as in the documentation's sample sentence); write "${truncateText(entry.slice(0, -1))}"`);
   }
   // Only the redacted form leaves this function: the raw Address may hold a password.
   return { address: address === null ? null : redactUrl(address), port, bypassList, proxy, problems, notes };
+}
+
+/** "http://proxy///" → "http://proxy". A loop, not /\/+$/, which rescans every run of slashes: quadratic. */
+function trimTrailingSlashes(value: string): string {
+  let end = value.length;
+  while (end > 0 && value.charCodeAt(end - 1) === 0x2f) end--;
+  return value.slice(0, end);
 }

@@ -12,8 +12,14 @@ export function parseProxyAssignments(text: string): Partial<Record<ProxyVariabl
     let value = match[2]!.trim();
     const quote = value[0];
     if ((quote === '"' || quote === "'") && value.endsWith(quote) && value.length >= 2) value = value.slice(1, -1);
-    else value = value.replace(/\s+#.*$/, '');
+    else value = stripComment(value);
     found[match[1] as ProxyVariable] = value;
   }
   return found;
+}
+
+/** "value   # comment" → "value". By index, not /\s+#.*$/, which rescans every blank run: quadratic. */
+function stripComment(value: string): string {
+  const hash = /\s#/.exec(value);
+  return hash ? value.slice(0, hash.index).trimEnd() : value;
 }
