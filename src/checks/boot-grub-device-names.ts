@@ -19,11 +19,19 @@ export const bootGrubDeviceNames: Check = {
 
 export function evaluateGrubDeviceNames(grub: GrubFacts, family: DistroFamily): CheckOutcome {
   const found = grub.files.filter((f) => f.exists).map((f) => f.path);
+  // Files cut at the size cap or not readable (a FIFO, a directory): what is in them was not judged.
+  const notJudged = grub.files.flatMap((f) => (f.note ? [f.note] : []));
   if (found.length === 0) {
+    if (notJudged.length > 0) {
+      return { status: 'warn', summary: `No GRUB configuration could be read, so device names were not judged: ${notJudged.join('; ')}.`, remediation: 'Make the GRUB configuration a regular file, then run the check again.', evidence: { files: grub.files, notJudged } };
+    }
     return { status: 'skip', summary: `No GRUB configuration found (looked at ${grub.files.map((f) => f.path).join(', ')}).`, evidence: { files: grub.files } };
   }
   const offending = grub.params.filter((p) => (p.key === 'root' || p.key === 'resume') && isDeviceName(p.value));
-  const evidence = { files: found, offending: offending.map(({ path, lineNumber, line, key, value }) => ({ path, lineNumber, line, key, value })) };
+  const evidence = { files: found, offending: offending.map(({ path, lineNumber, line, key, value }) => ({ path, lineNumber, line, key, value })), ...(notJudged.length ? { notJudged } : {}) };
+  if (offending.length === 0 && notJudged.length > 0) {
+    return { status: 'warn', summary: `root= and resume= use UUIDs or volume names in what could be read, but not judged: ${notJudged.join('; ')}.`, remediation: 'Make the GRUB configuration a regular file of sensible size, then run the check again.', evidence };
+  }
   if (offending.length === 0) {
     return { status: 'pass', summary: `root= and resume= use UUIDs or volume names in ${found.join(', ')}.`, evidence };
   }

@@ -29,7 +29,8 @@ export function evaluateLinuxSupport(host: HostFacts, kernel: KernelFacts, matri
     return { status: 'fail', summary: `${host.distroName ?? 'This guest'} runs on ${host.arch}: Site Recovery does not support ARM64 VMs.`, remediation: 'Replicate an x64 VM; ARM64 guests cannot be protected with Azure Site Recovery.', evidence };
   }
   if (!release?.ID) {
-    return { status: 'warn', summary: 'The distribution could not be identified (no /etc/os-release, /usr/lib/os-release or release file).', remediation: 'Check /etc/os-release; Site Recovery supports only the distributions in its support matrix.', evidence };
+    const unread = host.notes?.length ? `: ${host.notes.join('; ')}` : ' (no /etc/os-release, /usr/lib/os-release or release file)';
+    return { status: 'warn', summary: `The distribution could not be identified${unread}.`, remediation: 'Check /etc/os-release; Site Recovery supports only the distributions in its support matrix.', evidence: host.notes?.length ? { ...evidence, notJudged: host.notes } : evidence };
   }
   const entry = matrix.linux.find((d) => d.ids.includes(release.ID!.toLowerCase()));
   const version = effectiveVersion(entry, release.VERSION_ID ?? '', kernel.debianVersion);

@@ -1,6 +1,7 @@
 // Every check the agent knows, in report order. Selection by --checks/--skip happens here.
 import type { Check, Platform } from '../core/check';
 import { UsageError } from '../core/errors';
+import { quoteArg } from '../core/quote-arg';
 import { trustAzureRoots } from './trust-azure-roots';
 import { azureMetadata } from './azure-metadata';
 import { networkProxy } from './network-proxy';
@@ -50,7 +51,7 @@ export function matchesSelector(id: string, selector: string): boolean {
 export function selectChecks(platform: Platform, include: readonly string[], exclude: readonly string[], all: readonly Check[] = ALL_CHECKS): Check[] {
   for (const selector of [...include, ...exclude]) {
     if (!all.some((c) => matchesSelector(c.id, selector))) {
-      throw new UsageError(`unknown check "${selector}": known checks are ${all.map((c) => c.id).join(', ')}`);
+      throw new UsageError(`unknown check ${quoteArg(selector)}: known checks are ${all.map((c) => c.id).join(', ')}`);
     }
   }
   return all.filter(

@@ -33,7 +33,7 @@ export function evaluateFilesystems(guest: LinuxGuestFacts, matrix: SupportMatri
     return { ...m, verdict };
   });
   const network = guest.mounts.entries.filter((m) => NETWORK.test(m.fsType)).map((m) => `${m.mountPoint} (${m.fsType})`);
-  const evidence = { source: guest.mounts.source, filesystems: classified, networkMounts: network, multipath: guest.storage.multipath, drbd: guest.storage.drbd };
+  const evidence = { source: guest.mounts.source, filesystems: classified, networkMounts: network, multipath: guest.storage.multipath, drbd: guest.storage.drbd, ...(guest.mounts.notes ? { notJudged: guest.mounts.notes } : {}) };
   const notes = network.length ? [`Network file systems are not replicated: ${network.join(', ')}.`] : [];
 
   const blockers = [...guest.storage.multipath.map((e) => `multipath (${e})`), ...guest.storage.drbd.map((e) => `DRBD (${e})`)];

@@ -1,6 +1,6 @@
 // Command-line parsing with node:util parseArgs; every mistake is a UsageError naming the option.
 import { parseArgs } from 'node:util';
-import { existsSync, statSync } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { UsageError } from '../core/errors';
@@ -8,8 +8,11 @@ import type { FailOn } from '../core/verdict';
 import { cloudFromImds, type Cloud } from '../catalog/azure-endpoints';
 import { parseConnectTo, type ConnectToRule } from '../net/connect-to';
 import { parseProxyValue } from '../facts/proxy/proxy-url';
+import { redactUrl } from '../core/redact';
 import { DELIVERY_OPTION_SPECS, parseDeliveryOptions, type DeliveryOptions } from './delivery-args';
-import { defaultConfigPath, mergeLayers, readConfigFile, readEnvironment, type OptionSpec, type RawValues } from './config-layers';
+import { defaultConfigPath, mergeLayers, readConfigFile, readEnvironment, rejectEmptyValues, type OptionSpec, type RawValues } from './config-layers';
+import { quoteArg, shownPath } from '../core/quote-arg';
+import { describeFileType } from '../facts/read-text';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -67,35 +70,46 @@ const OPTION_SPECS = {
   ...DELIVERY_OPTION_SPECS,
 } as const;
 
+/** Options whose values are comma-separated lists. */
+const COMMA_LISTS: ReadonlySet<string> = new Set(['checks', 'skip', 'endpoint', 'cache-storage-account']);
+
 export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}, platform: 'linux' | 'windows' = 'linux'): CliOptions {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: OPTION_SPECS });
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, tokens: true, options: OPTION_SPECS });
   } catch (err) {
-    throw new UsageError((err as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
+    throw new UsageError(parseArgsMessage((err as Error).message));
   }
   const specs = OPTION_SPECS as Record<string, OptionSpec>;
+  rejectRepeatedOptions(parsed.tokens, specs);
   const cliValues = parsed.values as RawValues;
+  // Empty values are mistakes wherever they come from, and say so before anything is read.
+  rejectEmptyValues(cliValues, specs, { kind: 'flag' }, COMMA_LISTS);
+  const envValues = readEnvironment(env, specs);
+  rejectEmptyValues(envValues, specs, { kind: 'env' }, COMMA_LISTS);
   const explicitConfig = typeof cliValues.config === 'string' ? path.resolve(cliValues.config) : null;
   const file = readConfigFile(explicitConfig ?? defaultConfigPath(platform, env), explicitConfig !== null, specs);
-  const values = mergeLayers(cliValues, readEnvironment(env, specs), file?.values ?? {}) as typeof parsed.values;
+  if (file) rejectEmptyValues(file.values, specs, { kind: 'file', path: file.path }, COMMA_LISTS);
+  const values = mergeLayers(cliValues, envValues, file?.values ?? {}) as typeof parsed.values;
   const positionals = parsed.positionals;
   const configFile = file?.path ?? null;
-  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+  if (positionals.length > 1) throw new UsageError(`unexpected argument ${quoteArg(positionals[1]!)}`);
   const command = positionals[0] ?? 'check';
-  if (!(COMMANDS as readonly string[]).includes(command)) throw new UsageError(`unknown command "${command}": the commands are ${COMMANDS.join(', ')}`);
+  if (!(COMMANDS as readonly string[]).includes(command)) throw new UsageError(`unknown command ${quoteArg(command)}: the commands are ${COMMANDS.join(', ')}`);
 
   // --json is a flag: it beats an output from the environment or file, and only conflicts with an
   // --output given on the same command line.
-  if (cliValues.json && cliValues.output && cliValues.output !== 'json') throw new UsageError(`--json contradicts --output ${String(cliValues.output)}`);
+  if (cliValues.json && cliValues.output) {
+    throw new UsageError(cliValues.output === 'json' ? '--json and --output json both set the output; give one' : `--json contradicts --output ${quoteArg(String(cliValues.output))}`);
+  }
   const output = values.json ? 'json' : (values.output ?? 'text');
-  if (output !== 'text' && output !== 'json' && output !== 'compact') throw new UsageError(`--output must be text, json or compact, not "${output}"`);
+  if (output !== 'text' && output !== 'json' && output !== 'compact') throw new UsageError(`--output must be text, json or compact, not ${quoteArg(output)}`);
 
   const failOn = values['fail-on'] ?? 'fail';
-  if (failOn !== 'fail' && failOn !== 'warn' && failOn !== 'never') throw new UsageError(`--fail-on must be fail, warn or never, not "${failOn}"`);
+  if (failOn !== 'fail' && failOn !== 'warn' && failOn !== 'never') throw new UsageError(`--fail-on must be fail, warn or never, not ${quoteArg(failOn)}`);
 
   const logLevel = values['log-level'] ?? 'warn';
-  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not "${logLevel}"`);
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not ${quoteArg(logLevel)}`);
 
   return {
     command: values.help || command === 'help' ? 'help' : values.version ? 'version' : 'check',
@@ -121,10 +135,26 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
   };
 }
 
+/** node:util's message, without its hint about positionals, and with what it quotes cut and escaped. */
+function parseArgsMessage(message: string): string {
+  return message.replace(/\. To specify a positional argument.*$/s, '').replace(/'([^']*)'/g, (_m, quoted: string) => `'${quoteArg(quoted).slice(1, -1)}'`);
+}
+
+/** A single-valued option given twice is a mistake, not "the last one wins"; repeatable options stay repeatable. */
+function rejectRepeatedOptions(tokens: ReadonlyArray<{ kind: string; name?: string }>, specs: Record<string, OptionSpec>): void {
+  const counts = new Map<string, number>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || !token.name || specs[token.name]?.multiple) continue;
+    const count = (counts.get(token.name) ?? 0) + 1;
+    counts.set(token.name, count);
+    if (count === 2) throw new UsageError(`--${token.name} is given more than once; it takes one value: give it once`);
+  }
+}
+
 /** The sample must fit inside the run deadline with room to judge and print. */
 function validateChurnSeconds(raw: string, deadlineSeconds: number, deadlineGiven: boolean): number {
   const n = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || n < 1 || n > 3000) throw new UsageError(`--churn-sample must be a whole number of seconds from 1 to 3000, not "${raw}"`);
+  if (!/^\d+$/.test(raw.trim()) || n < 1 || n > 3000) throw new UsageError(`--churn-sample must be a whole number of seconds from 1 to 3000, not ${quoteArg(raw)}`);
   if (n + 15 > deadlineSeconds) {
     throw new UsageError(`--churn-sample ${n} does not fit in ${deadlineGiven ? '' : 'the default '}--deadline ${deadlineSeconds}: give --deadline ${n + 30} or more`);
   }
@@ -134,7 +164,8 @@ function validateChurnSeconds(raw: string, deadlineSeconds: number, deadlineGive
 function validateProxy(value: string, noProxy: boolean): string {
   if (noProxy) throw new UsageError('--proxy and --no-proxy contradict each other; give one');
   const parsed = parseProxyValue(value);
-  if ('problem' in parsed) throw new UsageError(`--proxy ${parsed.problem}`);
+  // The parser's message quotes the value; this one is built from a copy that cannot carry a password.
+  if ('problem' in parsed) throw new UsageError(`--proxy ${quoteArg(value.trim())} ${problemWithoutValue(parsed.problem, value.trim())}`);
   return value;
 }
 
@@ -145,15 +176,15 @@ function parseEndpoint(value: string): { host: string; port: number } {
   const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(value.trim());
   const host = match?.[1]?.replace(/^\[|\]$/g, '') ?? '';
   const port = match?.[2] === undefined ? 443 : Number(match[2]);
-  if (!match || !(HOST_NAME.test(host) || net.isIP(host))) throw new UsageError(`--endpoint "${value}" must be HOST or HOST:PORT (e.g. pod01-rcm1.eus.hypervrecoverymanager.windowsazure.com)`);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--endpoint "${value}": ${match[2]} is not a port number`);
+  if (!match || !(HOST_NAME.test(host) || net.isIP(host))) throw new UsageError(`--endpoint ${quoteArg(value)} must be HOST or HOST:PORT (e.g. pod01-rcm1.eus.hypervrecoverymanager.windowsazure.com)`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--endpoint ${quoteArg(value)}: ${quoteArg(match[2]!)} is not a port number`);
   return { host: host.toLowerCase(), port };
 }
 
 function validateStorageAccount(value: string): string {
   const name = value.trim();
   if (!/^[a-z0-9]{3,24}$/.test(name)) {
-    throw new UsageError(`--cache-storage-account "${value}" is not a storage account name (3-24 lower-case letters and digits; give the name, not the URL)`);
+    throw new UsageError(`--cache-storage-account ${quoteArg(value)} is not a storage account name (3-24 lower-case letters and digits; give the name, not the URL)`);
   }
   return name;
 }
@@ -163,21 +194,21 @@ function validateImdsEndpoint(value: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`--imds-endpoint "${value}" is not a URL (e.g. http://169.254.169.254)`);
+    throw new UsageError(`--imds-endpoint ${quoteArg(value)} is not a URL (e.g. http://169.254.169.254)`);
   }
-  if (url.protocol !== 'http:') throw new UsageError(`--imds-endpoint "${value}" must be an http:// URL, as IMDS is`);
+  if (url.protocol !== 'http:') throw new UsageError(`--imds-endpoint ${quoteArg(value)} must be an http:// URL, as IMDS is`);
   return `${url.protocol}//${url.host}`;
 }
 
 function validateRegion(value: string): string {
   const region = value.trim().toLowerCase().replace(/\s+/g, '');
-  if (!/^[a-z0-9]+$/.test(region)) throw new UsageError(`--region "${value}" is not an Azure region name (e.g. westeurope)`);
+  if (!/^[a-z0-9]+$/.test(region)) throw new UsageError(`--region ${quoteArg(value)} is not an Azure region name (e.g. westeurope)`);
   return region;
 }
 
 function validateCloud(value: string): Cloud {
   const cloud = cloudFromImds(value);
-  if (!cloud) throw new UsageError(`--cloud "${value}" must be AzureCloud, AzureUSGovernment or AzureChinaCloud`);
+  if (!cloud) throw new UsageError(`--cloud ${quoteArg(value)} must be AzureCloud, AzureUSGovernment or AzureChinaCloud`);
   return cloud;
 }
 
@@ -191,21 +222,48 @@ function parseDeadline(raw: string | undefined): number {
   if (raw === undefined) return DEFAULT_DEADLINE_SECONDS;
   const n = Number(raw);
   if (!/^\d+(\.\d+)?$/.test(raw.trim()) || !Number.isFinite(n) || n <= 0 || n > MAX_DEADLINE_SECONDS) {
-    throw new UsageError(`--deadline must be a number of seconds between 0 and ${MAX_DEADLINE_SECONDS}, not "${raw}"`);
+    throw new UsageError(`--deadline must be a number of seconds between 0 and ${MAX_DEADLINE_SECONDS}, not ${quoteArg(raw)}`);
   }
   return n;
 }
 
+/** A CA bundle file or a certificate directory; FIFOs, devices and sockets are refused before anything opens them. */
 function validateTrustStorePath(p: string): string {
   const full = path.resolve(p);
-  if (!existsSync(full)) throw new UsageError(`--trust-store ${p}: no such file or directory`);
-  const info = statSync(full);
-  if (!info.isFile() && !info.isDirectory()) throw new UsageError(`--trust-store ${p}: not a regular file or a directory`);
+  const info = statOrProblem(full);
+  if (typeof info === 'string') throw new UsageError(`--trust-store ${shownPath(p)}: ${info === 'missing' ? 'no such file or directory' : info}`);
+  if (!info.isFile() && !info.isDirectory()) {
+    throw new UsageError(`--trust-store ${shownPath(p)}: is ${describeFileType(info)}, not a regular file or a directory; give a CA bundle file or a certificate directory`);
+  }
   return full;
 }
 
 function validateRoot(p: string): string {
   const full = path.resolve(p);
-  if (!existsSync(full) || !statSync(full).isDirectory()) throw new UsageError(`--root ${p}: not a directory`);
+  const info = statOrProblem(full);
+  if (typeof info === 'string' || !info.isDirectory()) {
+    const what = info === 'missing' ? 'does not exist' : typeof info === 'string' ? info : `is ${describeFileType(info)}`;
+    throw new UsageError(`--root ${shownPath(p)}: not a directory (${what}); give the directory where the guest's disk is mounted`);
+  }
   return full;
+}
+
+/** stat(2) that follows links; a problem in words instead of a throw. */
+function statOrProblem(full: string): Stats | string {
+  try {
+    return statSync(full);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing';
+    if (code === 'ELOOP') return 'is a symbolic link loop';
+    if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+    return `cannot be examined (${code ?? (err as Error).message})`;
+  }
+}
+
+/** The parser's problem without its leading quoted copy of the value ('"http://…" is not …' → 'is not …'). */
+function problemWithoutValue(problem: string, value: string): string {
+  const quoted = `"${redactUrl(value)}" `;
+  if (problem.startsWith(quoted)) return problem.slice(quoted.length);
+  return problem.startsWith('"') ? 'is not a usable proxy address (expected http://host:port)' : problem;
 }

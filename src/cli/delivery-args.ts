@@ -1,9 +1,10 @@
 // Delivery options: the collector, Log Analytics and the spool. Secrets come only from files or the
 // environment (never the command line, which other users can read in the process list).
-import { readFileSync, statSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { UsageError } from '../core/errors';
-import { redactUrl } from '../core/redact';
+import { rememberSecret } from '../core/redact';
+import { readBoundedFileSync } from '../facts/read-text';
+import { quoteArg, shownPath } from '../core/quote-arg';
 
 export type IngestionAuth =
   | { kind: 'managed-identity'; clientId: string | null }
@@ -60,7 +61,7 @@ export function parseDeliveryOptions(values: Values, env: NodeJS.ProcessEnv): De
   const tenantId = str('tenant-id');
   const clientId = str('client-id');
   const secretFile = str('client-secret-file');
-  const secret = secretFile !== undefined ? readSecretFile(secretFile, '--client-secret-file') : env.ASR_READY_CLIENT_SECRET || null;
+  const secret = secretFile !== undefined ? readSecretFile(secretFile, '--client-secret-file') : secretFromEnvironment(env.ASR_READY_CLIENT_SECRET);
   let auth: IngestionAuth = { kind: 'managed-identity', clientId: str('identity-client-id') ?? null };
   if (tenantId !== undefined || clientId !== undefined || secretFile !== undefined) {
     if (!tenantId || !clientId || !secret) throw new UsageError('a service principal needs --tenant-id, --client-id and its secret (--client-secret-file FILE or ASR_READY_CLIENT_SECRET)');
@@ -95,55 +96,90 @@ function parseUrl(value: string, option: string): URL {
   try {
     return new URL(value);
   } catch {
-    throw new UsageError(`${option} "${redactUrl(value)}" is not a URL`);
+    throw new UsageError(`${option} ${quoteArg(value)} is not a URL`);
   }
 }
 
 function validateDcrId(value: string): string {
-  if (!/^dcr-[0-9a-f]{32}$/i.test(value.trim())) throw new UsageError(`--dcr-id "${value}" is not a data collection rule immutable id (dcr- followed by 32 hex digits; see the DCR's JSON view)`);
+  if (!/^dcr-[0-9a-f]{32}$/i.test(value.trim())) throw new UsageError(`--dcr-id ${quoteArg(value)} is not a data collection rule immutable id (dcr- followed by 32 hex digits; see the DCR's JSON view)`);
   return value.trim();
 }
 
 function validateStream(value: string): string {
-  if (!/^Custom-[A-Za-z][A-Za-z0-9_]*$/.test(value.trim())) throw new UsageError(`--stream "${value}" must be the DCR's input stream, Custom-<name> (not the table name)`);
+  if (!/^Custom-[A-Za-z][A-Za-z0-9_]*$/.test(value.trim())) throw new UsageError(`--stream ${quoteArg(value)} must be the DCR's input stream, Custom-<name> (not the table name)`);
   return value.trim();
 }
 
+/** A token or client secret file: one line, small, and nothing that cannot travel in an HTTP header. */
+export const MAX_SECRET_FILE_BYTES = 16 * 1024;
+
 function readSecretFile(file: string, option: string): string {
-  let text: string;
-  try {
-    if (statSync(file).size > 16 * 1024) throw new UsageError(`${option} ${file} is larger than 16 KiB; it should hold only the secret`);
-    text = readFileSync(file, 'utf8').trim();
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    throw new UsageError(`${option} ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  const read = readBoundedFileSync(file, { maxBytes: MAX_SECRET_FILE_BYTES, overCap: 'refuse', capReason: 'for a file that should hold only the secret' });
+  const where = `${option} ${shownPath(file)}`;
+  if (!read.ok) throw new UsageError(`${where} ${read.reason === 'missing' ? 'cannot be read (ENOENT): no such file' : read.problem}`);
+  return secretText(read.content, where);
+}
+
+/** ASR_READY_CLIENT_SECRET obeys the same rule as a secret file. */
+function secretFromEnvironment(value: string | undefined): string | null {
+  if (value === undefined || value === '') return null;
+  return secretText(Buffer.from(value, 'utf8'), 'environment variable ASR_READY_CLIENT_SECRET');
+}
+
+/**
+ * The secret as it will be sent: a single trailing newline (what an editor or `echo` leaves) is
+ * dropped, as are blanks at either end; anything else that is not a visible ASCII character, a
+ * blank or a tab (a newline in the middle, a NUL, a carriage return, a byte of another encoding)
+ * stops the run. Messages name the file and a byte offset, never the content.
+ */
+export function secretText(content: Buffer, where: string): string {
+  let end = content.length;
+  if (end > 0 && content[end - 1] === 0x0a) end--;
+  if (end > 0 && content[end - 1] === 0x0d) end--;
+  for (let i = 0; i < end; i++) {
+    const byte = content[i]!;
+    if (byte === 0x09 || (byte >= 0x20 && byte <= 0x7e)) continue;
+    const what = byte === 0x0a || byte === 0x0d ? 'a line break' : byte < 0x20 || byte === 0x7f ? 'a control character' : 'a non-ASCII byte';
+    throw new UsageError(`${where} holds ${what} at byte ${i + 1}, which cannot be sent in an HTTP header; the file must hold only the secret, on one line`);
   }
-  if (!text) throw new UsageError(`${option} ${file} is empty`);
+  const text = content.subarray(0, end).toString('latin1').replace(/^[ \t]+|[ \t]+$/g, '');
+  if (!text) throw new UsageError(`${where} is empty; it must hold the secret`);
+  rememberSecret(text); // from here on no output, log line or spool entry can carry it
   return text;
 }
 
+/** Every PEM certificate in a --report-ca-file, found in one pass (a file of unmatched BEGIN lines takes linear time). */
 function readCaFile(file: string): string[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`--report-ca-file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  const where = `--report-ca-file ${shownPath(file)}`;
+  const read = readBoundedFileSync(file, { maxBytes: MAX_CA_FILE_BYTES, overCap: 'refuse', capReason: 'for a CA bundle' });
+  if (!read.ok) throw new UsageError(`${where} ${read.reason === 'missing' ? 'cannot be read (ENOENT): no such file' : read.problem}`);
+  const text = read.content.toString('utf8');
+  const blocks: string[] = [];
+  const BEGIN = '-----BEGIN CERTIFICATE-----';
+  const END = '-----END CERTIFICATE-----';
+  for (let at = text.indexOf(BEGIN); at >= 0; ) {
+    const end = text.indexOf(END, at + BEGIN.length);
+    if (end < 0) break;
+    const next = text.lastIndexOf(BEGIN, end);
+    blocks.push(text.slice(next, end + END.length));
+    at = text.indexOf(BEGIN, end + END.length);
   }
-  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
   for (const block of blocks) {
     try {
       new X509Certificate(block);
     } catch {
-      throw new UsageError(`--report-ca-file ${file} holds a certificate that does not parse`);
+      throw new UsageError(`${where} holds a certificate that does not parse`);
     }
   }
-  if (blocks.length === 0) throw new UsageError(`--report-ca-file ${file} holds no PEM certificate`);
+  if (blocks.length === 0) throw new UsageError(`${where} holds no PEM certificate`);
   return blocks;
 }
+
+const MAX_CA_FILE_BYTES = 16 * 1024 * 1024;
 
 function wholeNumber(raw: string | undefined, option: string, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || n < min || n > max) throw new UsageError(`${option} must be a whole number from ${min} to ${max}, not "${raw}"`);
+  if (!/^\d+$/.test(raw.trim()) || n < min || n > max) throw new UsageError(`${option} must be a whole number from ${min} to ${max}, not ${quoteArg(raw)}`);
   return n;
 }

@@ -2,8 +2,9 @@
 import os from 'node:os';
 import type { Platform } from '../core/check';
 import { guestPath } from './guest-paths';
-import { parseOsRelease, type OsRelease } from './os-release';
-import { readTextIfExists } from './read-text';
+import { parseOsRelease, parseRedhatRelease, parseSuseRelease, type OsRelease } from './os-release';
+import { truncateText } from '../core/text-bounds';
+import { readGuestText, readTextIfExists } from './read-text';
 import { distroFamily, type DistroFamily } from './linux/distro-family';
 
 export interface HostFacts {
@@ -19,6 +20,8 @@ export interface HostFacts {
   osRelease: OsRelease | null;
   /** True when facts were read from a --root directory rather than the running system. */
   fromRoot: boolean;
+  /** Release files that were there but could not be read whole (a FIFO, a directory, cut at the cap), named. */
+  notes?: string[];
 }
 
 const UNAME_ARCH: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64', ia32: 'i686', arm: 'armv7l' };
@@ -31,9 +34,10 @@ export async function readHostFacts(root: string, platform: Platform): Promise<H
       arch: UNAME_ARCH[os.arch()] ?? os.arch(), hostname: os.hostname(), family: 'unknown', osRelease: null, fromRoot,
     };
   }
-  const osRelease = await readOsRelease(root);
+  const notes: string[] = [];
+  const osRelease = await readOsRelease(root, notes);
   const kernel = fromRoot ? (await readTextIfExists(guestPath(root, '/proc/sys/kernel/osrelease')))?.trim() || null : os.release();
-  const hostname = fromRoot ? (await readTextIfExists(guestPath(root, '/etc/hostname')))?.trim() || null : os.hostname();
+  const hostname = fromRoot ? truncateText((await readTextIfExists(guestPath(root, '/etc/hostname')))?.trim() ?? '') || null : os.hostname();
   return {
     os: 'linux',
     distro: osRelease?.ID ?? null,
@@ -46,26 +50,24 @@ export async function readHostFacts(root: string, platform: Platform): Promise<H
     family: osRelease ? distroFamily(osRelease) : 'unknown',
     osRelease,
     fromRoot,
+    ...(notes.length ? { notes } : {}),
   };
 }
 
 /** /etc/os-release, else /usr/lib/os-release, else the pre-systemd release files of RHEL 6 and SLES 11. */
-async function readOsRelease(root: string): Promise<OsRelease | null> {
+async function readOsRelease(root: string, notes: string[]): Promise<OsRelease | null> {
   for (const file of ['/etc/os-release', '/usr/lib/os-release']) {
-    const text = await readTextIfExists(guestPath(root, file));
+    const { text, note } = await readGuestText(guestPath(root, file), file);
+    if (note) notes.push(note);
     if (text !== null) return parseOsRelease(text);
   }
   const redhat = await readTextIfExists(guestPath(root, '/etc/redhat-release'));
   if (redhat !== null) {
-    const version = /release (\d+(?:\.\d+)?)/.exec(redhat)?.[1];
-    const id = /centos/i.test(redhat) ? 'centos' : /oracle/i.test(redhat) ? 'ol' : 'rhel';
-    return { ID: id, ID_LIKE: 'rhel', PRETTY_NAME: redhat.trim(), ...(version ? { VERSION_ID: version } : {}) };
+    return parseRedhatRelease(redhat);
   }
   const suse = await readTextIfExists(guestPath(root, '/etc/SuSE-release'));
   if (suse !== null) {
-    const major = /VERSION = (\d+)/.exec(suse)?.[1];
-    const patch = /PATCHLEVEL = (\d+)/.exec(suse)?.[1];
-    return { ID: 'sles', ID_LIKE: 'suse', PRETTY_NAME: suse.split(/\r?\n/)[0]!.trim(), ...(major ? { VERSION_ID: patch ? `${major}.${patch}` : major } : {}) };
+    return parseSuseRelease(suse);
   }
   return null;
 }

@@ -1,24 +1,239 @@
-// Small, bounded reads of guest text files. Missing files are an answer (null), not an error.
-import { open, stat } from 'node:fs/promises';
+// The one way the agent reads a file: configuration, tokens, CA bundles, trust stores and every
+// guest file. Bounded and typed (design principle 9):
+// - regular files only: the file is opened without blocking (O_NONBLOCK, so a FIFO with no writer
+//   cannot hang the open) and its type is checked on the open descriptor (fstat), so a FIFO, socket,
+//   device or directory swapped in after any earlier look is still refused, never read;
+// - size-capped before reading: a file the descriptor says is longer than the cap is refused or
+//   cut at the cap, and files that report no size (/proc, /sys) are read only up to the cap plus one
+//   byte; memory grows with what is read, the cap is never allocated up front;
+// - time-bounded (async reads): a read that does not finish in time (a hung network file system)
+//   is answered as such and its descriptor closed whenever the kernel lets go of it.
+// A result says whether the content was cut at the cap, so a fact can say "truncated at N bytes".
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+
+export const DEFAULT_MAX_BYTES = 1024 * 1024;
+export const DEFAULT_READ_TIMEOUT_MS = 5_000;
+/** Read in steps of this size when the file does not say how long it is. */
+const CHUNK_BYTES = 64 * 1024;
+/** Read-only, never blocking on a FIFO or device, never becoming the controlling terminal (0 where unsupported). */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
+
+export interface BoundedReadOptions {
+  /** At most this many bytes are read (default 1 MiB). */
+  maxBytes?: number;
+  /** A longer file: keep its first maxBytes and say so (default), or refuse it unread. */
+  overCap?: 'truncate' | 'refuse';
+  /** Async reads only: answer "timeout" after this long (default 5 s). */
+  timeoutMs?: number;
+  /** The caller's own bound (the run deadline): when it aborts, the read rejects with its reason. */
+  signal?: AbortSignal;
+  /** Why the cap, for the "too large" message, e.g. "for a CA bundle (the Debian bundle is about 200 KiB)". */
+  capReason?: string;
+}
+
+export type ReadFailure = 'missing' | 'not-regular' | 'denied' | 'loop' | 'too-large' | 'timeout' | 'error';
+
+export type BoundedRead =
+  | {
+      ok: true;
+      content: Buffer;
+      /** True when the file went on past maxBytes and only maxBytes were read. */
+      truncated: boolean;
+      maxBytes: number;
+      modifiedAt: Date;
+    }
+  /** `problem` says what is wrong without the path ("is a FIFO (named pipe), not a regular file"). */
+  | { ok: false; reason: ReadFailure; problem: string };
+
+/** Reads a file within the bounds above. Never throws, except with the caller's signal's reason. */
+export async function readBoundedFile(file: string, options: BoundedReadOptions = {}): Promise<BoundedRead> {
+  options.signal?.throwIfAborted();
+  const timeoutMs = options.timeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
+  return new Promise<BoundedRead>((resolve, reject) => {
+    let settled = false;
+    const finish = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      fn();
+    };
+    const onAbort = () => finish(() => reject(options.signal!.reason));
+    const timer = setTimeout(() => finish(() => resolve({ ok: false, reason: 'timeout', problem: `was not read within ${formatDuration(timeoutMs)} (a hung file system?)` })), timeoutMs);
+    timer.unref?.();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    readWithin(file, options).then(
+      (result) => finish(() => resolve(result)),
+      (err: unknown) => finish(() => resolve(failure(err))),
+    );
+  });
+}
+
+async function readWithin(file: string, options: BoundedReadOptions): Promise<BoundedRead> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file, OPEN_FLAGS);
+  } catch (err) {
+    return failure(err);
+  }
+  try {
+    const info = await handle.stat();
+    const refused = refuse(info, options);
+    if (refused) return refused;
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    const chunks: Buffer[] = [];
+    let total = 0;
+    // One byte past the cap tells a file that goes on from one that ends exactly there.
+    for (let want = firstRead(info, maxBytes); want > 0; want = Math.min(CHUNK_BYTES, maxBytes + 1 - total)) {
+      const buffer = Buffer.allocUnsafe(want);
+      const { bytesRead } = await handle.read(buffer, 0, want, null);
+      if (bytesRead === 0) break;
+      chunks.push(buffer.subarray(0, bytesRead));
+      total += bytesRead;
+    }
+    return done(chunks, total, maxBytes, info);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
 
 /**
- * Reads at most maxBytes of a regular file; null when it does not exist or is not a regular file.
- * The type is checked before opening: opening a FIFO for reading would block until a writer came.
+ * The same bounds for the command line's own files (configuration, tokens, CA files), which are read
+ * before the run starts: synchronous, so no time bound beyond the kernel's for a regular file.
  */
-export async function readTextIfExists(file: string, maxBytes = 1024 * 1024): Promise<string | null> {
+export function readBoundedFileSync(file: string, options: Omit<BoundedReadOptions, 'timeoutMs' | 'signal'> = {}): BoundedRead {
+  let fd: number;
   try {
-    if (!(await stat(file)).isFile()) return null;
+    fd = openSync(file, OPEN_FLAGS);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP') return null;
-    throw err;
+    return failure(err);
   }
-  const handle = await open(file, 'r');
   try {
-    const buffer = Buffer.alloc(maxBytes);
-    const { bytesRead } = await handle.read(buffer, 0, maxBytes, 0);
-    return buffer.subarray(0, bytesRead).toString('utf8');
+    const info = fstatSync(fd);
+    const refused = refuse(info, options);
+    if (refused) return refused;
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (let want = firstRead(info, maxBytes); want > 0; want = Math.min(CHUNK_BYTES, maxBytes + 1 - total)) {
+      const buffer = Buffer.allocUnsafe(want);
+      const bytesRead = readSync(fd, buffer, 0, want, null);
+      if (bytesRead === 0) break;
+      chunks.push(buffer.subarray(0, bytesRead));
+      total += bytesRead;
+    }
+    return done(chunks, total, maxBytes, info);
+  } catch (err) {
+    return failure(err);
   } finally {
-    await handle.close();
+    try {
+      closeSync(fd);
+    } catch {
+      // nothing to do: the descriptor is gone either way
+    }
   }
+}
+
+/** What the descriptor says before a byte is read: not a regular file, or too large to take. */
+function refuse(info: Stats, options: BoundedReadOptions): BoundedRead | null {
+  if (!info.isFile()) return { ok: false, reason: 'not-regular', problem: `is ${describeFileType(info)}, not a regular file; not read` };
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (options.overCap === 'refuse' && info.size > maxBytes) {
+    return {
+      ok: false,
+      reason: 'too-large',
+      problem: `is ${info.size.toLocaleString('en-US')} bytes, over the ${formatBytes(maxBytes)} limit${options.capReason ? ` ${options.capReason}` : ''}; not read`,
+    };
+  }
+  return null;
+}
+
+/** The size the file claims, plus the byte that tells whether it goes on; /proc files claim 0. */
+function firstRead(info: Stats, maxBytes: number): number {
+  return info.size > 0 ? Math.min(info.size, maxBytes) + 1 : Math.min(CHUNK_BYTES, maxBytes + 1);
+}
+
+function done(chunks: Buffer[], total: number, maxBytes: number, info: Stats): BoundedRead {
+  const content = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+  const truncated = total > maxBytes;
+  return { ok: true, content: truncated ? content.subarray(0, maxBytes) : content, truncated, maxBytes, modifiedAt: info.mtime };
+}
+
+export function describeFileType(info: Stats): string {
+  if (info.isDirectory()) return 'a directory';
+  if (info.isFIFO()) return 'a FIFO (named pipe)';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice()) return 'a character device';
+  if (info.isBlockDevice()) return 'a block device';
+  if (info.isSymbolicLink()) return 'a symbolic link';
+  return 'not a regular file';
+}
+
+function failure(err: unknown): BoundedRead {
+  const code = (err as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return { ok: false, reason: 'missing', problem: 'does not exist (or is a broken symbolic link)' };
+    case 'ELOOP':
+      return { ok: false, reason: 'loop', problem: 'is a symbolic link loop' };
+    case 'EACCES':
+    case 'EPERM':
+      return { ok: false, reason: 'denied', problem: 'permission denied' };
+    case 'EISDIR':
+      return { ok: false, reason: 'not-regular', problem: 'is a directory, not a regular file; not read' };
+    case 'ENXIO':
+      // open(2) on a UNIX socket, or on a device with nothing behind it.
+      return { ok: false, reason: 'not-regular', problem: 'is a socket or a device, not a regular file; not read' };
+    case 'ENAMETOOLONG':
+      return { ok: false, reason: 'error', problem: 'has a path too long to open' };
+    default:
+      return { ok: false, reason: 'error', problem: `could not be read (${code ?? (err as Error).message})` };
+  }
+}
+
+/** A guest text file as a fact sees it: its text, and a note naming the path when it is partial or unusable. */
+export interface GuestText {
+  /** The text (possibly cut at the cap); null when the file is absent or could not be used. */
+  text: string | null;
+  /** False only when there is no such file. */
+  exists: boolean;
+  truncated: boolean;
+  /** "/etc/default/grub: truncated at 4,194,304 bytes ..." or "... is a FIFO ..."; null when read whole or absent. */
+  note: string | null;
+}
+
+/**
+ * Reads a guest text file; `shown` is the path a message names (the guest's path, not the --root one).
+ * Missing is an answer (text null, no note); anything else that stops the read is a note, not a throw.
+ */
+export async function readGuestText(file: string, shown: string, maxBytes = DEFAULT_MAX_BYTES, signal?: AbortSignal): Promise<GuestText> {
+  const read = await readBoundedFile(file, { maxBytes, ...(signal ? { signal } : {}) });
+  if (!read.ok) return { text: null, exists: read.reason !== 'missing', truncated: false, note: read.reason === 'missing' ? null : `${shown}: ${read.problem}` };
+  return {
+    text: read.content.toString('utf8'),
+    exists: true,
+    truncated: read.truncated,
+    note: read.truncated ? truncationNote(shown, maxBytes) : null,
+  };
+}
+
+export function truncationNote(shown: string, maxBytes: number): string {
+  return `${shown}: truncated at ${maxBytes.toLocaleString('en-US')} bytes (${formatBytes(maxBytes)}); what follows was not read or judged`;
+}
+
+/** Reads at most maxBytes of a regular guest file; null when it is absent or cannot be used (see readGuestText for why). */
+export async function readTextIfExists(file: string, maxBytes = DEFAULT_MAX_BYTES, signal?: AbortSignal): Promise<string | null> {
+  return (await readGuestText(file, file, maxBytes, signal)).text;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${+(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${+(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes} bytes`;
+}
+
+function formatDuration(ms: number): string {
+  return ms >= 1000 ? `${+(ms / 1000).toFixed(1)} s` : `${ms} ms`;
 }

@@ -1,9 +1,10 @@
 // Reads trust-store sources from disk with bounds: regular files only (never FIFOs or devices),
 // a size cap per file, a cap on directory entries, and each real file parsed once even when
 // several symlinks (name.pem, <hash>.0) point at it.
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { opendir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseCertificateFile, type CertFileParse } from './cert-file';
+import { readBoundedFile } from '../read-text';
 
 export const MAX_CERT_FILE_BYTES = 16 * 1024 * 1024;
 export const MAX_DIRECTORY_ENTRIES = 20_000;
@@ -37,36 +38,45 @@ export class CertSourceReader {
   }
 
   private async readRealFile(real: string, shownPath: string): Promise<FileRead> {
-    try {
-      const info = await stat(real);
-      if (!info.isFile()) return { ok: false, notFound: false, problem: `${shownPath}: not a regular file` };
-      if (info.size > MAX_CERT_FILE_BYTES) {
-        return {
-          ok: false,
-          notFound: false,
-          problem: `${shownPath}: is ${info.size.toLocaleString('en-US')} bytes, over the ${formatBytes(MAX_CERT_FILE_BYTES)} limit for a CA bundle (the Debian bundle is about 200 KiB); not read`,
-        };
-      }
-      const content = await readFile(real, { signal: this.signal });
-      return { ok: true, realPath: real, size: info.size, modifiedAt: info.mtime.toISOString(), parse: parseCertificateFile(content) };
-    } catch (err) {
-      if ((err as Error).name === 'AbortError') throw err;
-      return { ok: false, notFound: isNotFound(err), problem: `${shownPath}: ${explainFsError(err)}` };
-    }
+    const read = await readBoundedFile(real, {
+      maxBytes: MAX_CERT_FILE_BYTES,
+      overCap: 'refuse',
+      capReason: 'for a CA bundle (the Debian bundle is about 200 KiB)',
+      ...(this.signal ? { signal: this.signal } : {}),
+    });
+    if (!read.ok) return { ok: false, notFound: read.reason === 'missing', problem: `${shownPath}: ${read.problem}` };
+    return { ok: true, realPath: real, size: read.content.length, modifiedAt: read.modifiedAt.toISOString(), parse: parseCertificateFile(read.content) };
   }
 
-  /** Lists a directory's entry names, sorted; null when it does not exist. */
-  async listDirectory(dir: string): Promise<{ names: string[]; truncated: boolean } | null> {
-    let names: string[];
+  /**
+   * Lists a directory's entry names, sorted; null when it does not exist. At most
+   * MAX_DIRECTORY_ENTRIES names are taken (a directory of a million files is not loaded whole);
+   * an unreadable directory is a problem, not a throw.
+   */
+  async listDirectory(dir: string): Promise<{ names: string[]; truncated: boolean; problem?: string } | null> {
+    const names: string[] = [];
+    let truncated = false;
     try {
-      names = await readdir(dir);
+      const handle = await opendir(dir, { bufferSize: 256 });
+      try {
+        for (let entry = await handle.read(); entry !== null; entry = await handle.read()) {
+          this.signal?.throwIfAborted();
+          if (names.length === MAX_DIRECTORY_ENTRIES) {
+            truncated = true;
+            break;
+          }
+          names.push(entry.name);
+        }
+      } finally {
+        await handle.close().catch(() => undefined);
+      }
     } catch (err) {
+      if ((err as Error).name === 'AbortError' || this.signal?.aborted) throw err;
       if (isNotFound(err)) return null;
-      throw err;
+      return { names: [], truncated: false, problem: explainFsError(err) };
     }
     names.sort();
-    const truncated = names.length > MAX_DIRECTORY_ENTRIES;
-    return { names: truncated ? names.slice(0, MAX_DIRECTORY_ENTRIES) : names, truncated };
+    return { names, truncated };
   }
 
   /** For a directory entry: is it a subdirectory? Used to skip e.g. /etc/ssl/certs/java. */
@@ -94,12 +104,6 @@ export function explainFsError(err: unknown): string {
     case 'EISDIR': return 'is a directory';
     default: return (err as Error).message;
   }
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${+(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-  if (bytes >= 1024) return `${+(bytes / 1024).toFixed(1)} KiB`;
-  return `${bytes} bytes`;
 }
 
 export function joinShown(dir: string, name: string): string {

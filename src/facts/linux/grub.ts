@@ -2,7 +2,8 @@
 // GRUB 2 configs, /etc/default/grub, GRUB legacy menu.lst, BLS entries and grubenv.
 import { readdir, readlink } from 'node:fs/promises';
 import { guestPath } from '../guest-paths';
-import { readTextIfExists } from '../read-text';
+import { escapeControls, truncateText } from '../../core/text-bounds';
+import { readGuestText } from '../read-text';
 
 export const GRUB_FILES = ['/boot/grub/menu.lst', '/boot/grub/grub.cfg', '/boot/grub2/grub.cfg', '/etc/default/grub', '/boot/grub2/grubenv'];
 const EXTRA_DIRS = ['/boot/efi/EFI', '/boot/loader/entries'];
@@ -17,7 +18,8 @@ export interface KernelParam {
 }
 
 export interface GrubFacts {
-  files: Array<{ path: string; exists: boolean }>;
+  /** exists: the file was there and read; note: why it was cut at the cap or not read (a FIFO, a directory, ...). */
+  files: Array<{ path: string; exists: boolean; note?: string }>;
   params: KernelParam[];
   /** Device name (sda1) to file-system UUID, from /dev/disk/by-uuid: the replacement for a device name. */
   uuidByDevice: Record<string, string>;
@@ -27,14 +29,31 @@ export interface GrubFacts {
 const PARAM_LINE = /^\s*(linux|linuxefi|linux16|kernel|options|GRUB_CMDLINE_LINUX(?:_DEFAULT)?=|kernelopts=|set\s+kernelopts=)/;
 const PARAM = /(?:^|[\s"'])(root|resume|rd\.lvm\.lv|rd_LVM_LV)=([^\s"']+)/g;
 
+/** Real configurations carry a few per line and some hundreds per file; past these a file is hostile. */
+export const MAX_PARAMS_PER_LINE = 16;
+export const MAX_PARAMS_PER_FILE = 1000;
+
+/**
+ * Linear in the text: each line is tested by anchored or non-overlapping regexes, and the quoted
+ * line is cut once per line (evidence shares it) rather than copied whole into every parameter.
+ */
 export function parseKernelParams(text: string, path: string): KernelParam[] {
   const params: KernelParam[] = [];
-  text.split(/\r?\n/).forEach((raw, index) => {
-    if (!PARAM_LINE.test(raw) || raw.trim().startsWith('#')) return;
+  // The path is shown in summaries and in remediation steps (which keep their own line breaks): a
+  // directory name under /boot/efi/EFI with a newline in it must not add a line there.
+  const shownPath = escapeControls(path);
+  const lines = text.split(/\r?\n/);
+  for (let index = 0; index < lines.length && params.length < MAX_PARAMS_PER_FILE; index++) {
+    const raw = lines[index]!;
+    if (!PARAM_LINE.test(raw) || raw.trimStart().startsWith('#')) continue;
+    let line: string | null = null;
+    let onLine = 0;
     for (const match of raw.matchAll(PARAM)) {
-      params.push({ path, lineNumber: index + 1, line: raw.trim(), key: match[1] as KernelParam['key'], value: match[2]! });
+      line ??= truncateText(raw.trim());
+      params.push({ path: shownPath, lineNumber: index + 1, line, key: match[1] as KernelParam['key'], value: truncateText(match[2]!) });
+      if (++onLine >= MAX_PARAMS_PER_LINE || params.length >= MAX_PARAMS_PER_FILE) break;
     }
-  });
+  }
   return params;
 }
 
@@ -44,9 +63,9 @@ export async function readGrubFacts(root: string): Promise<GrubFacts> {
   const files: GrubFacts['files'] = [];
   const params: KernelParam[] = [];
   for (const path of paths) {
-    const text = await readTextIfExists(guestPath(root, path), 4 * 1024 * 1024);
-    files.push({ path, exists: text !== null });
-    if (text !== null) params.push(...parseKernelParams(text, path));
+    const { text, note } = await readGuestText(guestPath(root, path), path, 4 * 1024 * 1024);
+    files.push({ path, exists: text !== null, ...(note ? { note } : {}) });
+    if (text !== null) for (const param of parseKernelParams(text, path)) params.push(param); // no push(...): a spread of a huge array overflows the stack
   }
   return { files, params, uuidByDevice: await readUuidLinks(root) };
 }

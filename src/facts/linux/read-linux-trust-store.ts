@@ -103,6 +103,7 @@ async function readDirectory(
   const listing = await reader.listDirectory(dir);
   if (!listing) return { path: shown, kind: 'directory', origin, exists: false, certificates: 0, hashLinks: 0, modifiedAt: null, problems: [] };
   const problems: string[] = [];
+  if (listing.problem) problems.push(`${shown}: ${listing.problem}`);
   if (listing.truncated) problems.push(`${shown}: more than ${listing.names.length} entries; only the first ${listing.names.length} were read`);
   const seen = new Set<string>();
   let hashLinks = 0;
@@ -132,8 +133,16 @@ async function readDirectory(
     certificates: seen.size,
     hashLinks,
     modifiedAt: info ? info.mtime.toISOString() : null,
-    problems,
+    problems: capProblems(problems, shown),
   };
+}
+
+/** At most this many problems are listed per directory: a directory of 5,000 junk files is one line of evidence, not 5,000. */
+const MAX_PROBLEMS_PER_SOURCE = 20;
+
+function capProblems(problems: string[], shown: string): string[] {
+  if (problems.length <= MAX_PROBLEMS_PER_SOURCE) return problems;
+  return [...problems.slice(0, MAX_PROBLEMS_PER_SOURCE), `${shown}: ${(problems.length - MAX_PROBLEMS_PER_SOURCE).toLocaleString('en-US')} more problems not listed`];
 }
 
 const TRUST_RANK: Record<TlsTrust, number> = { unspecified: 0, trusted: 1, 'not-for-tls': 2, rejected: 3 };

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import type { Platform } from '../../core/check';
 import { describeError } from '../../core/errors';
 import { guestPath } from '../guest-paths';
-import { readTextIfExists } from '../read-text';
+import { readGuestText } from '../read-text';
 import { parseProxyInfoConf, type ProxyInfoConf } from './proxy-info-conf';
 import { parseProxyValue, type ParsedProxy } from './proxy-url';
 import { parseProxyAssignments, type ProxyVariable } from './shell-env-files';
@@ -58,7 +58,10 @@ export async function readProxySettings(options: ProxyOptions): Promise<ProxySet
   const confPath = options.platform === 'windows'
     ? path.win32.join(options.env.ProgramData ?? 'C:\\ProgramData', WINDOWS_ASR_CONFIG_DIR, 'ProxyInfo.conf')
     : LINUX_PROXY_INFO_CONF;
-  const confText = options.platform === 'windows' ? await readTextIfExists(confPath) : await readTextIfExists(guestPath(options.root, confPath));
+  const confRead = await readGuestText(options.platform === 'windows' ? confPath : guestPath(options.root, confPath), confPath, undefined, options.signal);
+  // An unreadable ProxyInfo.conf (a FIFO, a directory, no permission) defeats the Mobility service too; a cut one is only partly judged.
+  if (confRead.note) (confRead.text === null ? problems : notes).push(confRead.note);
+  const confText = confRead.text;
   const conf = confText === null ? null : parseProxyInfoConf(confText);
   if (conf) {
     problems.push(...conf.problems.map((p) => `${confPath} ${p}`));
@@ -66,7 +69,7 @@ export async function readProxySettings(options: ProxyOptions): Promise<ProxySet
     candidates.push({ source: confPath, value: conf.proxy?.shown ?? conf.address ?? '', bypass: conf.bypassList, problem: conf.problems[0] ?? null });
   }
 
-  const envSources = options.platform === 'windows' ? await windowsSources(options, notes, problems) : await linuxSources(options);
+  const envSources = options.platform === 'windows' ? await windowsSources(options, notes, problems) : await linuxSources(options, notes);
   candidates.push(...envSources);
 
   const chosen = chooseProxy(options, conf, confPath, candidates);
@@ -107,10 +110,11 @@ function chooseProxy(
 }
 
 /** /etc/environment, /etc/profile, then this process's environment; each as one candidate. */
-async function linuxSources(options: ProxyOptions): Promise<ProxyCandidate[]> {
+async function linuxSources(options: ProxyOptions, notes: string[]): Promise<ProxyCandidate[]> {
   const out: ProxyCandidate[] = [];
   for (const file of ['/etc/environment', '/etc/profile']) {
-    const text = await readTextIfExists(guestPath(options.root, file));
+    const { text, note } = await readGuestText(guestPath(options.root, file), file, undefined, options.signal);
+    if (note) notes.push(`${note} (a proxy set there may have been missed)`);
     if (text === null) continue;
     const candidate = candidateFrom(file, parseProxyAssignments(text));
     if (candidate) out.push(candidate);

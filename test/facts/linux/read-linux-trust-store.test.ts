@@ -54,7 +54,7 @@ describe('readLinuxTrustStore', () => {
     expect(dir.problems).toEqual([
       '/etc/ssl/certs/aaaaaaaa.0: is a symbolic link loop',
       '/etc/ssl/certs/bbbbbbbb.0: is a symbolic link loop',
-      '/etc/ssl/certs/cccccccc.0: not a regular file',
+      '/etc/ssl/certs/cccccccc.0: is a FIFO (named pipe), not a regular file; not read',
       '/etc/ssl/certs/dead.pem: does not exist (or is a broken symbolic link)',
       '/etc/ssl/certs/huge.pem: is 16,777,217 bytes, over the 16 MiB limit for a CA bundle (the Debian bundle is about 200 KiB); not read',
     ]);
