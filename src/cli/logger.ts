@@ -1,7 +1,9 @@
 // Logs go to stderr through pino (synchronous destination: worker-thread transports do not work
-// inside a bundle), with secrets redacted by path, so stdout stays the report alone.
+// inside a bundle), with secrets redacted by path, and every line scrubbed of the secrets the agent
+// knows (src/core/redact.ts), so stdout stays the report alone and no log line carries a password.
 import pino, { type Logger } from 'pino';
 import type { LogLevel } from './args';
+import { scrubSecrets } from '../core/redact';
 
 export const REDACTED_PATHS = [
   'token', '*.token', 'accessToken', '*.accessToken', 'access_token', '*.access_token',
@@ -11,5 +13,6 @@ export const REDACTED_PATHS = [
 ];
 
 export function createLogger(level: LogLevel, destination: pino.DestinationStream = pino.destination({ dest: 2, sync: true })): Logger {
-  return pino({ level, base: { name: 'asr-ready' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
+  const scrubbed: pino.DestinationStream = { write: (line: string) => destination.write(scrubSecrets(line)) };
+  return pino({ level, base: { name: 'asr-ready' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, scrubbed);
 }

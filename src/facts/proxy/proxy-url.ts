@@ -1,7 +1,7 @@
 // Normalises a proxy setting ("host:port", "http://user:pw@host:port/") into the parts we use.
 // The credentials are dropped here: ASR supports only unauthenticated proxies, so the probe goes
 // the way the Mobility service would, and no password is ever kept.
-import { redactUrl } from '../../core/redact';
+import { redactUrl, rememberSecret } from '../../core/redact';
 
 export interface ParsedProxy {
   /** scheme://host:port, no credentials. */
@@ -23,8 +23,13 @@ export function parseProxyValue(raw: string): ParsedProxy | { problem: string } 
   } catch {
     return { problem: `"${redactUrl(value)}" is not a proxy address (expected http://host:port)` };
   }
+  // Dropped below, but remembered first: no output, log or spool entry can then carry it.
+  rememberSecret(url.password);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return { problem: `"${redactUrl(value)}" uses ${url.protocol.replace(':', '')}; only http:// proxies are supported` };
   if (!url.hostname) return { problem: `"${redactUrl(value)}" has no host name` };
+  if (`${url.pathname}${url.search}${url.hash}`.includes('@')) {
+    return { problem: `"${redactUrl(value)}" is ambiguous: an "@" follows the host, so the password holds "/", "?" or "#"; write them %-encoded (%2F, %3F, %23, and "@" as %40)` };
+  }
   const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
   return {
