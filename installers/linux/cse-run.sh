@@ -24,4 +24,6 @@ if [ "${1:-}" = --install ]; then
   sh "$here/install.sh" --binary "$binary" --sums "$here/SHA256SUMS"
 fi
 
-"$binary" check --output compact --fail-on "${ASR_READY_CSE_FAIL_ON:-never}" "$@"
+# Through the environment, not flags: a flag given twice is an error, and the admin's own
+# --output or --fail-on among the arguments must win over these defaults.
+ASR_READY_OUTPUT=compact ASR_READY_FAIL_ON="${ASR_READY_CSE_FAIL_ON:-never}" "$binary" check "$@"

@@ -35,5 +35,9 @@ $actual = Get-Sha256 $binary
 if ($expected -ne $actual) { [Console]::Error.WriteLine("SHA-256 mismatch for asr-ready-win-x64.exe: expected $expected, got $actual"); exit 2 }
 if ($Install) { & (Join-Path $PSScriptRoot 'install.ps1') -Binary $binary -Sha256 $actual }
 $failOn = if ($env:ASR_READY_CSE_FAIL_ON) { $env:ASR_READY_CSE_FAIL_ON } else { 'never' }
-& $binary check --output compact --fail-on $failOn @AgentArgs
+# Through the environment, not flags: a flag given twice is an error, and the admin's own
+# --output or --fail-on among the arguments must win over these defaults.
+$env:ASR_READY_OUTPUT = 'compact'
+$env:ASR_READY_FAIL_ON = $failOn
+& $binary check @AgentArgs
 exit $LASTEXITCODE

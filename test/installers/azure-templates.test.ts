@@ -87,6 +87,6 @@ describe('installers/windows', () => {
     expect(script).toMatch(/New-ScheduledTaskPrincipal -UserId 'SYSTEM'/);
     expect(script).toMatch(/-StartWhenAvailable -MultipleInstances IgnoreNew/);
     const cse = readFileSync(path.join(REPO, 'installers', 'windows', 'cse-run.ps1'), 'utf8');
-    expect(cse).toMatch(/& \$binary check --output compact --fail-on \$failOn @AgentArgs/);
+    expect(cse).toMatch(/\$env:ASR_READY_OUTPUT = 'compact'\n\$env:ASR_READY_FAIL_ON = \$failOn\n& \$binary check @AgentArgs/);
   });
 });

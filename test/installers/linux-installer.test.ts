@@ -16,9 +16,9 @@ afterEach(() => {
   scratch = undefined;
 });
 
-function fakeBinary(where: string, name = 'asr-ready-linux-x64'): { file: string; sha256: string } {
+function fakeBinary(where: string, name = 'asr-ready-linux-x64', body = 'echo "fake asr-ready $*"'): { file: string; sha256: string } {
   const file = path.join(where, name);
-  writeFileSync(file, '#!/bin/sh\necho "fake asr-ready $*"\n');
+  writeFileSync(file, `#!/bin/sh\n${body}\n`);
   chmodSync(file, 0o755);
   return { file, sha256: createHash('sha256').update(readFileSync(file)).digest('hex') };
 }
@@ -91,11 +91,14 @@ describe('installers/linux', () => {
   it('cse-run.sh checks the downloaded binary and runs it with compact output', () => {
     const s = (scratch = mkdtempSync(path.join(os.tmpdir(), 'asr-ready-cse-')));
     const arch = execFileSync('uname', ['-m'], { encoding: 'utf8' }).trim() === 'aarch64' ? 'arm64' : 'x64';
-    const bin = fakeBinary(s, `asr-ready-linux-${arch}`);
+    const bin = fakeBinary(s, `asr-ready-linux-${arch}`, 'echo "fake asr-ready $* (output=$ASR_READY_OUTPUT fail-on=$ASR_READY_FAIL_ON)"');
     cpSync(path.join(dir, 'cse-run.sh'), path.join(s, 'cse-run.sh'));
     writeFileSync(path.join(s, 'SHA256SUMS'), `${bin.sha256}  asr-ready-linux-${arch}\n`);
     const ok = spawnSync('sh', [path.join(s, 'cse-run.sh'), '--checks', 'trust.'], { encoding: 'utf8' });
-    expect(ok.stdout).toBe('fake asr-ready check --output compact --fail-on never --checks trust.\n');
+    expect(ok.stdout).toBe('fake asr-ready check --checks trust. (output=compact fail-on=never)\n');
+    // the admin's own --output or --fail-on is passed as given and wins over the environment's defaults
+    const own = spawnSync('sh', [path.join(s, 'cse-run.sh'), '--fail-on', 'warn'], { encoding: 'utf8', env: { ...process.env, ASR_READY_CSE_FAIL_ON: 'fail' } });
+    expect(own.stdout).toBe('fake asr-ready check --fail-on warn (output=compact fail-on=fail)\n');
     writeFileSync(bin.file, '#!/bin/sh\necho tampered\n');
     const tampered = spawnSync('sh', [path.join(s, 'cse-run.sh')], { encoding: 'utf8' });
     expect(tampered.status).toBe(2);
