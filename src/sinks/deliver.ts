@@ -1,7 +1,8 @@
 // Delivers the report. Write-ahead: this run's report is in the spool (claimed by this run) before
-// any attempt, updated as destinations acknowledge it, removed once all have. Then what earlier runs
-// spooled (oldest first, each under a claim so overlapping runs never send one twice), then this
-// run's report. Delivery never changes the verdict or the exit code; its outcome is the report's
+// any attempt, updated as destinations acknowledge it (Log Analytics: as each request's rows are
+// accepted or refused, so no accepted row is sent again), removed once all have. Then what earlier
+// runs spooled (oldest first, each under a claim so overlapping runs never send one twice), then
+// this run's report. Delivery never changes the verdict or the exit code; its outcome is the report's
 // `delivery` section. A `stop` (SIGTERM and friends) ends it promptly with the report spooled.
 import type { Dispatcher } from 'undici';
 import type { Report } from '../report/report';
@@ -68,7 +69,11 @@ export async function deliver(report: Report, config: DeliveryConfig, deps: Deli
   // 3. This run's report; each acknowledgement is recorded before the next destination.
   const current: DestinationResult[] = [];
   for (const destination of configured) {
-    const sent = await sendTo(ctx, destination, report, entry.pending.find((p) => p.name === destination)!, false);
+    const record = async (progress: PendingDestination) => {
+      entry = { ...entry, pending: entry.pending.map((p) => (p.name === destination ? progress : p)) };
+      if (spool && mine) await spool.update(mine, entry).catch((err: unknown) => note(err, "recording this run's progress"));
+    };
+    const sent = await sendTo(ctx, destination, report, entry.pending.find((p) => p.name === destination)!, false, record);
     current.push(sent.result);
     const pending = entry.pending.flatMap((p) => (p.name !== destination ? [p] : sent.keep ? [sent.keep] : []));
     const changed = JSON.stringify(pending) !== JSON.stringify(entry.pending);
@@ -117,7 +122,11 @@ async function sendBacklog(spool: Spool, configured: DestinationName[], ctx: Sen
     let entry = held.ok ? held.entry : file.entry;
     for (const pending of entry.pending) {
       if (!configured.includes(pending.name)) continue;
-      const sent = await sendTo(ctx, pending.name, entry.report, pending, true);
+      const record = async (progress: PendingDestination) => {
+        entry = { ...entry, pending: entry.pending.map((p) => (p.name === pending.name ? progress : p)) };
+        await spool.update(claim, entry).catch((err: unknown) => note(err, 'recording progress on a spooled report'));
+      };
+      const sent = await sendTo(ctx, pending.name, entry.report, pending, true, record);
       results.push(sent.result);
       const next: PendingDestination[] = entry.pending.flatMap((p) => (p.name !== pending.name ? [p] : sent.keep ? [sent.keep] : []));
       const changed = JSON.stringify(next) !== JSON.stringify(entry.pending);

@@ -13,6 +13,7 @@ import { TokenError } from './tokens';
 import { describeError } from '../core/errors';
 import { scrubSecrets } from '../core/redact';
 import { abortable, isValidHeaderValue, readCapped } from './read-body';
+import { uncovered, type RowRange } from './row-ranges';
 
 export const MAX_BATCH_BYTES = 1_000_000;
 const MAX_FIELD_CHARS = 32_000; // the API truncates fields at 64 KB; stay well inside in UTF-8
@@ -73,58 +74,100 @@ export function rowsFor(report: Report, vm: ImdsIdentity): ReadinessRow[] {
 
 /** Splits rows into JSON arrays each under maxBytes uncompressed (the API's limit counts both). */
 export function batchRows(rows: ReadinessRow[], maxBytes = MAX_BATCH_BYTES): ReadinessRow[][] {
-  const batches: ReadinessRow[][] = [];
-  let current: ReadinessRow[] = [];
+  return batchIndexes(rows, rows.keys(), maxBytes).map((batch) => batch.map((i) => rows[i]!));
+}
+
+/** batchRows over some of the rows (those still to send), as lists of their indexes. */
+export function batchIndexes(rows: readonly ReadinessRow[], indexes: Iterable<number>, maxBytes = MAX_BATCH_BYTES): number[][] {
+  const batches: number[][] = [];
+  let current: number[] = [];
   let size = 2;
-  for (const row of rows) {
-    const rowSize = Buffer.byteLength(JSON.stringify(row)) + 1;
+  for (const index of indexes) {
+    const rowSize = Buffer.byteLength(JSON.stringify(rows[index])) + 1;
     if (current.length > 0 && size + rowSize > maxBytes) {
       batches.push(current);
       current = [];
       size = 2;
     }
-    current.push(row);
+    current.push(index);
     size += rowSize;
   }
   if (current.length) batches.push(current);
   return batches;
 }
 
-export interface BatchOutcome {
-  index: number;
-  rows: number;
-  outcome: RetryOutcome<number>;
+/** The row range of each batch batchRows makes: what an entry of spool version 1 meant by a batch index. */
+export function batchRanges(rows: ReadinessRow[], maxBytes = MAX_BATCH_BYTES): RowRange[] {
+  return batchIndexes(rows, rows.keys(), maxBytes).map((b): RowRange => [b[0]!, b.at(-1)! + 1]);
 }
 
+export interface RowsSent {
+  /** Indexes of the rows Logs Ingestion accepted in this call. */
+  accepted: number[];
+  /** Indexes of the rows it refused for good (400, or a single row too large): never to be sent again. */
+  refused: number[];
+  /** The failure that stopped sending (transient, or the destination refused for good); the rows not accepted or refused stay open. */
+  failure: RetryOutcome<number> | null;
+  /** The first refusal for good, for the message. */
+  refusal: RetryOutcome<number> | null;
+  attempts: number;
+  /** The HTTP status of the last answer, if any. */
+  lastStatus: number | null;
+}
+
+/** Told after each answer that settled rows (accepted or refused), with all this call settled so far, so it can be recorded before the next request. */
+export type RowsProgress = (sent: Pick<RowsSent, 'accepted' | 'refused'>) => Promise<void>;
+
+/**
+ * Sends the rows that no range in `settled` covers (already accepted or refused for good), in
+ * batches under 1 MB. A 413 halves a batch, and its halves are settled row by row: a half accepted
+ * is accepted whatever happens to the other. The first failure that is not a refusal for good
+ * stops the sending; every row not settled is then still open, and only those are sent again later.
+ */
 export async function sendRows(
   rows: ReadinessRow[],
-  skipBatches: readonly number[],
+  settled: readonly RowRange[],
   target: LogAnalyticsTarget,
   tokens: TokenProvider,
   dispatcher: Dispatcher,
   policy: RetryPolicy,
   signal: AbortSignal,
-): Promise<BatchOutcome[]> {
+  progress?: RowsProgress,
+): Promise<RowsSent> {
   const url = `${target.endpoint.replace(/\/+$/, '')}/dataCollectionRules/${encodeURIComponent(target.dcrId)}/streams/${encodeURIComponent(target.stream)}?api-version=${LOGS_INGESTION_API_VERSION}`;
-  const outcomes: BatchOutcome[] = [];
-  const batches = batchRows(rows);
-  for (let index = 0; index < batches.length; index++) {
-    if (skipBatches.includes(index)) continue;
-    if (signal.aborted) break; // no new attempt once stopped: the rest stay pending
-    outcomes.push({ index, rows: batches[index]!.length, outcome: await sendSplittingOn413(batches[index]!, url, tokens, dispatcher, policy, signal) });
-  }
-  return outcomes;
-}
+  const sent: RowsSent = { accepted: [], refused: [], failure: null, refusal: null, attempts: 0, lastStatus: null };
+  const stopped = () => signal.aborted || sent.failure !== null; // no new attempt once stopped: the rest stay open
 
-/** A 413 (or ReadyBody_ClientConnectionAbort) means "too large for this endpoint": halve and send both halves. */
-async function sendSplittingOn413(rows: ReadinessRow[], url: string, tokens: TokenProvider, dispatcher: Dispatcher, policy: RetryPolicy, signal: AbortSignal): Promise<RetryOutcome<number>> {
-  const outcome = await sendBatch(rows, url, tokens, dispatcher, policy, signal);
-  if (outcome.ok || outcome.status !== 413 || rows.length < 2) return outcome;
-  const half = Math.ceil(rows.length / 2);
-  const first = await sendSplittingOn413(rows.slice(0, half), url, tokens, dispatcher, policy, signal);
-  if (!first.ok) return first;
-  const second = await sendSplittingOn413(rows.slice(half), url, tokens, dispatcher, policy, signal);
-  return { ...second, attempts: outcome.attempts + first.attempts + second.attempts };
+  /** A 413 (or ReadyBody_ClientConnectionAbort) means "too large for this endpoint": halve and send both halves. */
+  const sendSplittingOn413 = async (batch: number[]): Promise<void> => {
+    const outcome = await sendBatch(batch.map((i) => rows[i]!), url, tokens, dispatcher, policy, signal);
+    sent.attempts += outcome.attempts;
+    if (outcome.status !== null) sent.lastStatus = outcome.status;
+    if (outcome.ok) {
+      sent.accepted.push(...batch);
+      await progress?.(sent);
+      return;
+    }
+    if (outcome.status === 413 && batch.length >= 2) {
+      const half = Math.ceil(batch.length / 2);
+      await sendSplittingOn413(batch.slice(0, half));
+      if (!stopped()) await sendSplittingOn413(batch.slice(half));
+      return;
+    }
+    if (outcome.permanent === 'report' || !outcome.transient) {
+      sent.refused.push(...batch);
+      sent.refusal ??= outcome;
+      await progress?.(sent);
+      return;
+    }
+    sent.failure = outcome;
+  };
+
+  for (const batch of batchIndexes(rows, uncovered(rows.length, settled))) {
+    if (stopped()) break;
+    await sendSplittingOn413(batch);
+  }
+  return sent;
 }
 
 async function sendBatch(rows: ReadinessRow[], url: string, tokens: TokenProvider, dispatcher: Dispatcher, policy: RetryPolicy, signal: AbortSignal): Promise<RetryOutcome<number>> {

@@ -1,9 +1,9 @@
 // Reads one spool entry as guest data: a regular file only (a FIFO would block, a device never
-// end), its size checked before reading, and the JSON checked for the shape this version writes.
+// end), its size checked before reading, and the JSON checked for the shape of a version it knows.
 // Anything else comes back as the reason it cannot be sent, for the quarantine.
 import { constants } from 'node:fs';
 import { lstat, open } from 'node:fs/promises';
-import type { PendingDestination, SpoolEntry } from './spool';
+import type { PendingDestination, SpoolEntry, SpoolVersion } from './spool';
 
 export type ReadOutcome = { ok: true; entry: SpoolEntry; size: number } | { ok: false; reason: string; gone?: boolean };
 
@@ -43,23 +43,26 @@ export async function readEntry(file: string, maxBytes: number): Promise<ReadOut
   return problem ? { ok: false, reason: problem } : { ok: true, entry: parsed as SpoolEntry, size: info.size };
 }
 
-/** What makes a parsed value something other than a spool entry of version 1, or null. */
+/** What makes a parsed value something other than a spool entry of version 1 or 2, or null. */
 export function entryProblem(value: unknown): string | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'it is not a JSON object';
   const e = value as Partial<Record<keyof SpoolEntry, unknown>>;
-  if (e.version !== 1) return `its version is ${JSON.stringify(e.version) ?? 'missing'}, not 1`;
+  if (e.version !== 1 && e.version !== 2) return `its version is ${JSON.stringify(e.version) ?? 'missing'}, not 1 or 2`;
   if (typeof e.runId !== 'string' || !RUN_ID.test(e.runId)) return 'it has no valid runId';
   if (typeof e.createdAt !== 'string' || Number.isNaN(Date.parse(e.createdAt))) return 'it has no valid createdAt';
-  if (!Array.isArray(e.pending) || e.pending.length === 0 || !e.pending.every(validPending)) return 'its list of pending destinations is missing or invalid';
+  if (!Array.isArray(e.pending) || e.pending.length === 0 || !e.pending.every((p) => validPending(p, e.version as SpoolVersion))) return 'its list of pending destinations is missing or invalid';
   const report = e.report as { runId?: unknown } | null;
   if (typeof report !== 'object' || report === null || report.runId !== e.runId) return 'it holds no report for its runId';
   return null;
 }
 
-function validPending(p: unknown): p is PendingDestination {
+function validPending(p: unknown, version: SpoolVersion): p is PendingDestination {
   const d = p as Partial<PendingDestination> | null;
-  const batches = (v: unknown) => v === undefined || (Array.isArray(v) && v.length <= 10_000 && v.every((n) => Number.isSafeInteger(n) && n >= 0));
-  return typeof d === 'object' && d !== null && DESTINATIONS.has(d.name as string) && batches(d.deliveredBatches) && batches(d.refusedBatches);
+  const index = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
+  const batches = (v: unknown) => v === undefined || (Array.isArray(v) && v.length <= 10_000 && v.every(index));
+  // Row ranges only in version 2: a version 1 reader would ignore them and send those rows again.
+  const ranges = (v: unknown) => v === undefined || (version >= 2 && Array.isArray(v) && v.length <= 10_000 && v.every((r) => Array.isArray(r) && r.length === 2 && index(r[0]) && index(r[1]) && r[0] < r[1]));
+  return typeof d === 'object' && d !== null && DESTINATIONS.has(d.name as string) && batches(d.deliveredBatches) && batches(d.refusedBatches) && ranges(d.deliveredRows) && ranges(d.refusedRows);
 }
 
 function kindOf(info: import('node:fs').Stats): string {

@@ -292,6 +292,51 @@ describe('Log Analytics (Logs Ingestion API)', () => {
       rmSync(spool, { recursive: true, force: true });
     }
   });
+
+  it('a batch split on 413 whose first half is accepted and second half fails → kept with the accepted rows recorded; the next run sends only the rest: every row exactly once', async () => {
+    // One batch of 40-odd rows (a finding per endpoint), over the endpoint's 6,000 bytes: 413, halves, ...; the first piece accepted, the next one answered 500 (once).
+    const ingestion = await startFakeIngestion(pki.leafFor(['ingest.test']), [pki.intermediate], { dcrId: DCR, stream: STREAM, maxBytes: 6_000, errorAfterAccepted: { accepted: 1, count: 1 } });
+    const spool = spoolDir();
+    const run = () => runCli([
+      '--checks', 'network.endpoints', '--json', '--no-proxy', '--trust-store', DEBIAN_BUNDLE, ...Array.from({ length: 30 }, (_, i) => ['--endpoint', `host${i}.asr-ready-test.invalid`]).flat(),
+      '--log-analytics-endpoint', 'https://ingest.test', '--dcr-id', DCR, '--stream', STREAM,
+      '--tenant-id', 'contoso.onmicrosoft.com', '--client-id', '00000000-0000-0000-0000-000000000001', '--client-secret-file', files.path('/sp-secret'),
+      '--connect-to', `ingest.test:443:127.0.0.1:${ingestion.port}`, '--connect-to', `login.microsoftonline.com:443:127.0.0.1:${tokenServer.port}`,
+      '--report-ca-file', files.path('/ca.pem'), '--spool-dir', spool, '--delivery-attempts', '1',
+    ], { timeoutMs: 60_000 });
+    /** Rows stored per run id and finding: each must be there exactly once. */
+    const stored = (runId: string) => ingestion.rows.filter((r) => r.RunId === runId).map((r) => `${String(r.CheckId)}|${String(r.Subject)}`).sort();
+    const expected = (r: Report) => ['(run)|', ...r.findings.map((f) => `${f.checkId}|${f.subject ?? ''}`)].sort();
+    try {
+      const first = await run();
+      expect(first.code).toBe(1); // the .invalid endpoints fail: delivery does not change that
+      const one = JSON.parse(first.stdout) as Report;
+      const rows = one.findings.length + 1;
+      expect(rows).toBeGreaterThan(30);
+      const accepted = stored(one.runId).length;
+      expect(accepted).toBeGreaterThan(0);
+      expect(accepted).toBeLessThan(rows / 2);
+      expect(one.delivery!.results).toEqual([expect.objectContaining({ status: 'spooled', httpStatus: 500, error: `${rows - accepted} of ${rows} row(s) not accepted: Logs Ingestion answered HTTP 500, InternalServerError` })]);
+      expect(ingestion.calls.map((c) => c.status).slice(0, 2)).toEqual([413, 413]);
+      expect(ingestion.calls.filter((c) => c.status === 204)).toHaveLength(1);
+      expect(ingestion.calls.at(-1)!.status).toBe(500);
+      const [entryName] = spooled(spool);
+      const entry = JSON.parse(readFileSync(path.join(spool, entryName!), 'utf8'));
+      expect(entry).toMatchObject({ version: 2, runId: one.runId, pending: [{ name: 'log-analytics', deliveredRows: [[0, accepted]] }] });
+
+      const second = await run();
+      expect(second.code).toBe(1);
+      const two = JSON.parse(second.stdout) as Report;
+      expect(two.delivery!.results.map((r) => [r.runId, r.fromSpool, r.status])).toEqual([[one.runId, true, 'delivered'], [two.runId, false, 'delivered']]);
+      expect(stored(one.runId)).toEqual(expected(one));
+      expect(stored(two.runId)).toEqual(expected(two));
+      expect(ingestion.rows).toHaveLength(rows + two.findings.length + 1);
+      expect(spooled(spool)).toEqual([]);
+    } finally {
+      await ingestion.close();
+      rmSync(spool, { recursive: true, force: true });
+    }
+  });
 });
 
 // A fake Entra ID token endpoint for the service-principal flow (login.microsoftonline.com via --connect-to).

@@ -2,7 +2,9 @@
 // - collector: checks the bearer token, stores reports by Idempotency-Key (a replay is not stored
 //   twice), and can fail at random (seeded) before or after storing, or answer 429 with Retry-After.
 // - Logs Ingestion: checks the path, a bearer JWT whose aud is the monitor audience, gzip, a JSON
-//   array of rows with the declared columns, the size limit (413), and can answer 403 or 429 first.
+//   array of rows with the declared columns, the size limit (413), and can answer 403 or 429 first,
+//   fail requests it would accept after some were accepted (the second half of a 413 split), or at
+//   random (seeded). It has no idempotency (neither has the real API): every accepted row counts.
 import https from 'node:https';
 import { gunzipSync } from 'node:zlib';
 import type { Socket } from 'node:net';
@@ -115,15 +117,40 @@ export function fakeJwt(aud: string, expiresInSeconds = 3600): string {
 
 export const ROW_COLUMNS = ['TimeGenerated', 'RunId', 'RowType', 'Computer', 'VmId', 'VmResourceId', 'Region', 'CheckId', 'Subject', 'Status', 'Summary', 'Remediation', 'AsrErrorCodes', 'AgentVersion', 'AgentRuntime', 'Verdict', 'Counts'];
 
-export async function startFakeIngestion(cert: TestCa, chain: TestCa[], options: { dcrId: string; stream: string; audience?: string; maxBytes?: number; forbiddenFirst?: number; throttleFirst?: number; errorFirst?: number; hang?: boolean }): Promise<FakeIngestion> {
+export interface IngestionOptions {
+  dcrId: string;
+  stream: string;
+  audience?: string;
+  maxBytes?: number;
+  forbiddenFirst?: number;
+  throttleFirst?: number;
+  errorFirst?: number;
+  /**
+   * Once `accepted` requests were accepted, answer the next `count` requests it would accept with
+   * `status` (default 500) instead, storing nothing: e.g. the second half of a batch split on 413.
+   */
+  errorAfterAccepted?: { accepted: number; count: number; status?: number };
+  /** Answer this share of the requests it would accept with 500 or 503, storing nothing (seeded). */
+  failureRate?: number;
+  seed?: number;
+  hang?: boolean;
+  /** Called as each request arrives, before it is answered (to look at the client's state at that instant). */
+  onRequest?: () => void;
+}
+
+export async function startFakeIngestion(cert: TestCa, chain: TestCa[], options: IngestionOptions): Promise<FakeIngestion> {
   const rows: FakeIngestion['rows'] = [];
   const calls: FakeIngestion['calls'] = [];
   let forbidden = 0;
   let throttled = 0;
   let errored = 0;
+  let accepted = 0;
+  let failedAfter = 0;
+  const random = seeded(options.seed ?? 42);
   const audience = options.audience ?? 'https://monitor.azure.com';
   const server = https.createServer({ key: cert.keyPem, cert: [cert.certPem, ...chain.map((c) => c.certPem)].join('') }, async (req, res) => {
     const raw = await readBody(req);
+    options.onRequest?.();
     if (options.hang) return; // accept the request and never answer
     const send = (status: number, body = '') => {
       calls.push({ status, bytes: raw.length, gzip: req.headers['content-encoding'] === 'gzip' });
@@ -165,6 +192,14 @@ export async function startFakeIngestion(cert: TestCa, chain: TestCa[], options:
     if (!Array.isArray(body) || body.some((r) => typeof r !== 'object' || ROW_COLUMNS.some((c) => !(c in r)) || Object.keys(r).some((k) => !ROW_COLUMNS.includes(k)))) {
       return send(400, '{"error":{"code":"InvalidStreamData"}}');
     }
+    const after = options.errorAfterAccepted;
+    if (after && accepted >= after.accepted && failedAfter < after.count) {
+      failedAfter++;
+      return send(after.status ?? 500, '{"error":{"code":"InternalServerError"}}');
+    }
+    const roll = random();
+    if (roll < (options.failureRate ?? 0)) return send(roll < (options.failureRate ?? 0) / 2 ? 503 : 500, '{"error":{"code":"ServiceUnavailable"}}');
+    accepted++;
     rows.push(...(body as Array<Record<string, unknown>>));
     send(204);
   });

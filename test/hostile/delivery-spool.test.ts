@@ -4,13 +4,13 @@ import { randomUUID } from 'node:crypto';
 import { execFileSync, spawn } from 'node:child_process';
 import https from 'node:https';
 import { Readable } from 'node:stream';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, runCli, runProgram, type CliResult } from '../helpers/cli';
 import { FakeGuest } from '../helpers/fake-guest';
-import { CLI_BUNDLE, DEBIAN_BUNDLE } from '../helpers/paths';
+import { CLI_APP_BUNDLE, CLI_BUNDLE, DEBIAN_BUNDLE } from '../helpers/paths';
 import { freePort, makePki, serveOnLoopback, startSilentServer, type Pki } from '../helpers/servers';
 import { fakeJwt, startFakeCollector, startFakeIngestion, type FakeCollector } from '../helpers/fake-sinks';
 import { startFakeImds } from '../helpers/fake-imds';
@@ -119,6 +119,38 @@ describe('the spool as the host presents it', () => {
       expect(result.stderr).toContain('it could not be spooled and is lost');
       expect(result.stderr).toMatch(/LISTING: \. \.\. filler $/m);
     } finally {
+      rmSync(spool, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('spool directory not writable by the user running the agent (EACCES) → exit 0, report printed and delivered, "forbidden (EACCES)" named, nothing written there', async () => {
+    // Tests run as root, which may write anywhere: run the agent as "nobody" (65534), from
+    // world-readable copies of the bundles and inputs, against a spool owned by root, mode 0700.
+    for (const [from, to] of [[CLI_BUNDLE, '/asr-ready.cjs'], [CLI_APP_BUNDLE, '/asr-ready-app.cjs'], [DEBIAN_BUNDLE, '/debian.crt']] as const) {
+      copyFileSync(from, files.path(to));
+      chmodSync(files.path(to), 0o644);
+    }
+    const collector = await collectorFor();
+    const spool = tmp();
+    chmodSync(spool, 0o700);
+    expect(statSync(spool).uid).toBe(0);
+    expect(statSync(spool).mode & 0o777).toBe(0o700);
+    try {
+      const cliArgs = args(collector.port, spool).map((a) => (a === DEBIAN_BUNDLE ? files.path('/debian.crt') : a));
+      const result = await runCli(cliArgs, { uid: 65534, gid: 65534, bundle: files.path('/asr-ready.cjs'), cwd: files.root });
+      expect(result.code).toBe(0); // ready, as without a spool: the spool never changes the exit code
+      const r = report(result);
+      expect(reportSchemaErrors(r)).toEqual([]);
+      expect(r.verdict).toBe('ready');
+      expect(r.delivery!.spool.condition).toEqual({ code: 'forbidden', errno: 'EACCES', message: expect.stringContaining(`the spool directory ${spool} may not be written by this user (EACCES, while writing this run's report)`) });
+      expect(r.delivery!.results).toEqual([{ destination: 'collector', runId: r.runId, fromSpool: false, status: 'delivered', attempts: 1, httpStatus: 201, error: null }]);
+      expect(result.stderr).toContain(`asr-ready: the spool directory ${spool} may not be written by this user (EACCES, while writing this run's report)`);
+      expect(result.stderr).toContain('run as the user that owns it (root for the installed timer) or give --spool-dir that this user owns');
+      expect([...collector.stored.keys()]).toEqual([r.runId]);
+      expect(readdirSync(spool)).toEqual([]);
+      expect(statSync(spool).mode & 0o777).toBe(0o700); // left as it was
+    } finally {
+      await collector.close();
       rmSync(spool, { recursive: true, force: true });
     }
   });

@@ -62,7 +62,7 @@ describe('entryProblem', () => {
   it.each([
     [null, 'it is not a JSON object'],
     [[], 'it is not a JSON object'],
-    [{ version: 2 }, 'its version is 2, not 1'],
+    [{ version: 3 }, 'its version is 3, not 1 or 2'],
     [{ version: 1, runId: '../../etc/passwd' }, 'it has no valid runId'],
     [{ version: 1, runId: '0b1f0c57-3c1c-4a55-9d3e-111111111111', createdAt: 'soon' }, 'it has no valid createdAt'],
     [{ version: 1, runId: '0b1f0c57-3c1c-4a55-9d3e-111111111111', createdAt: '2026-01-01T00:00:00Z', pending: [{ name: 'ftp' }] }, 'its list of pending destinations is missing or invalid'],
