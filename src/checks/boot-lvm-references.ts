@@ -19,13 +19,29 @@ export const bootLvmReferences: Check = {
 
 export function evaluateLvmReferences(grub: GrubFacts, storage: StorageStackFacts): CheckOutcome {
   const refs = grub.params.filter((p) => p.key === 'rd.lvm.lv' || p.key === 'rd_LVM_LV');
-  const evidence = { references: refs.map(({ path, lineNumber, key, value }) => ({ path, lineNumber, key, value })), logicalVolumes: storage.logicalVolumes, sources: storage.lvmSources };
+  // LVM backups cut at the cap or unreadable: a volume named at boot may be in the part not read.
+  const notJudged = storage.lvmNotes ?? [];
+  const unread = notJudged.length ? ` Not judged: ${notJudged.join('; ')}.` : '';
+  const evidence = {
+    references: refs.map(({ path, lineNumber, key, value }) => ({ path, lineNumber, key, value })),
+    logicalVolumes: storage.logicalVolumes,
+    sources: storage.lvmSources,
+    ...(notJudged.length ? { notJudged } : {}),
+  };
   if (refs.length === 0) return { status: 'pass', summary: 'The boot configuration names no LVM volumes (no rd.lvm.lv= or rd_LVM_LV=).', evidence };
   if (storage.lvmSources.length === 0) {
-    return { status: 'warn', summary: `The boot configuration names ${unique(refs.map((r) => r.value)).join(', ')}, but no LVM information was found (/dev/mapper, /etc/lvm/backup) to confirm they exist.`, remediation: 'Check with: sudo lvs', evidence };
+    return { status: 'warn', summary: `The boot configuration names ${unique(refs.map((r) => r.value)).join(', ')}, but no LVM information was found (/dev/mapper, /etc/lvm/backup) to confirm they exist.${unread}`, remediation: 'Check with: sudo lvs', evidence };
   }
   const missing = refs.filter((r) => !storage.logicalVolumes.includes(r.value));
-  if (missing.length === 0) return { status: 'pass', summary: `Every volume named at boot exists: ${unique(refs.map((r) => r.value)).join(', ')}.`, evidence };
+  if (missing.length === 0) return { status: 'pass', summary: `Every volume named at boot exists: ${unique(refs.map((r) => r.value)).join(', ')}.${unread}`, evidence };
+  if (notJudged.length) {
+    return {
+      status: 'warn',
+      summary: `${missing.map((m) => `${m.key}=${m.value} (${m.path}:${m.lineNumber})`).join(', ')} name logical volumes not found in what could be read, but not judged: ${notJudged.join('; ')}.`,
+      remediation: 'Check with: sudo lvs; then correct any rd.lvm.lv= or rd_LVM_LV= that names a volume that does not exist (Site Recovery fails with 151124).',
+      evidence,
+    };
+  }
   return {
     status: 'fail',
     summary: `${missing.map((m) => `${m.key}=${m.value} (${m.path}:${m.lineNumber})`).join(', ')} name logical volumes that do not exist; Site Recovery fails with 151124. Existing volumes: ${storage.logicalVolumes.join(', ') || 'none'}.`,

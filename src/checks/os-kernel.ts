@@ -33,7 +33,15 @@ const EXAMPLES: Record<LinuxDistroEntry['kernelStyle'], string> = {
   suse: '5.14.21-150500.55.39-default',
 };
 
+/** A --root /proc/sys/kernel/osrelease cut at the cap or unreadable is named: the kernel judged then comes from /boot. */
 export function evaluateKernel(host: HostFacts, kernel: KernelFacts, matrix: SupportMatrix): CheckOutcome {
+  const outcome = judgeKernel(host, kernel, matrix);
+  const notJudged = host.kernelNotes ?? [];
+  if (notJudged.length === 0) return outcome;
+  return { ...outcome, summary: `${outcome.summary} Not judged: ${notJudged.join('; ')}.`, evidence: { ...outcome.evidence, notJudged } };
+}
+
+function judgeKernel(host: HostFacts, kernel: KernelFacts, matrix: SupportMatrix): CheckOutcome {
   const evidence = { release: kernel.release, source: kernel.source, installed: kernel.installed };
   if (!kernel.release) {
     return { status: 'skip', summary: 'The kernel is unknown: no running kernel, and no /boot/vmlinuz-* under --root.', evidence };

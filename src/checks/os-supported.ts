@@ -22,7 +22,19 @@ export const osSupported: Check = {
 
 const ARM = /^(aarch64|arm64|armv\d.*)$/i;
 
+/**
+ * Release files cut at the cap or unreadable (and /etc/debian_version, which picks Debian's point
+ * release) are named in the evidence and the summary: the version judged may lack what was cut.
+ */
 export function evaluateLinuxSupport(host: HostFacts, kernel: KernelFacts, matrix: SupportMatrix, now: Date): CheckOutcome {
+  const outcome = judgeLinuxSupport(host, kernel, matrix, now);
+  if (!host.osRelease?.ID) return outcome; // that summary already names the release files it could not read
+  const notJudged = [...(host.notes ?? []), ...(kernel.notes ?? [])];
+  if (notJudged.length === 0) return outcome;
+  return { ...outcome, summary: `${outcome.summary} Not judged: ${notJudged.join('; ')}.`, evidence: { ...outcome.evidence, notJudged } };
+}
+
+function judgeLinuxSupport(host: HostFacts, kernel: KernelFacts, matrix: SupportMatrix, now: Date): CheckOutcome {
   const release = host.osRelease;
   const evidence = { id: release?.ID ?? null, versionId: release?.VERSION_ID ?? null, prettyName: host.distroName, arch: host.arch, debianVersion: kernel.debianVersion, matrixVersion: matrix.version };
   if (host.arch && ARM.test(host.arch)) {

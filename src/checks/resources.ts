@@ -24,17 +24,35 @@ export const resourcesSize: Check = {
 export function evaluateSize(r: ResourceFacts, matrix: SupportMatrix): CheckOutcome {
   const { minVcpus, minMemoryGiB, driverMemoryPercent } = matrix.resources;
   const memGiB = r.memoryBytes === null ? null : Math.round((r.memoryBytes / 1024 ** 3) * 10) / 10;
-  const evidence = { vcpus: r.vcpus, memoryGiB: memGiB, source: r.source, minimum: { vcpus: minVcpus, memoryGiB: minMemoryGiB } };
-  if (r.vcpus === null && memGiB === null) return { status: 'skip', summary: `vCPUs and memory are unknown (${r.source}).`, evidence };
+  const notJudged = r.notes ?? [];
+  const evidence = {
+    vcpus: r.vcpus,
+    memoryGiB: memGiB,
+    source: r.source,
+    minimum: { vcpus: minVcpus, memoryGiB: minMemoryGiB },
+    ...(r.vcpusLowerBound ? { vcpusLowerBound: true } : {}),
+    ...(notJudged.length ? { notJudged } : {}),
+  };
+  const unread = notJudged.length ? ` Not judged: ${notJudged.join('; ')}.` : '';
+  if (r.vcpus === null && memGiB === null) return { status: 'skip', summary: `vCPUs and memory are unknown (${r.source}).${unread}`, evidence };
+  // A cut /proc/cpuinfo counts only the processors before the cut: too few is not proof of too few.
+  const vcpusShort = r.vcpus !== null && r.vcpus < minVcpus && !r.vcpusLowerBound;
   const short = [
-    r.vcpus !== null && r.vcpus < minVcpus ? `${r.vcpus} vCPU (at least ${minVcpus} needed)` : null,
+    vcpusShort ? `${r.vcpus} vCPU (at least ${minVcpus} needed)` : null,
     memGiB !== null && r.memoryBytes! < minMemoryGiB * 1e9 ? `${memGiB} GiB RAM (at least ${minMemoryGiB} GB needed)` : null,
   ].filter(Boolean);
   const driver = memGiB === null ? '' : ` The replication driver will use about ${driverMemoryPercent}% of RAM (~${Math.round((r.memoryBytes! / 1024 ** 2) * (driverMemoryPercent / 100))} MiB here).`;
   if (short.length) {
-    return { status: 'fail', summary: `Too small for Site Recovery: ${short.join(', ')}.${driver}`, remediation: 'Resize the VM to a size with at least 2 vCPUs and 1 GB of memory.', evidence };
+    return { status: 'fail', summary: `Too small for Site Recovery: ${short.join(', ')}.${driver}${unread}`, remediation: 'Resize the VM to a size with at least 2 vCPUs and 1 GB of memory.', evidence };
   }
-  return { status: 'pass', summary: `${r.vcpus ?? '?'} vCPUs and ${memGiB ?? '?'} GiB RAM meet the minimum (2 vCPUs, 1 GB).${driver}`, evidence };
+  const vcpuText = r.vcpus === null ? '?' : r.vcpusLowerBound ? `at least ${r.vcpus}` : `${r.vcpus}`;
+  if (r.vcpus !== null && r.vcpus < minVcpus && r.vcpusLowerBound) {
+    return { status: 'warn', summary: `Only ${r.vcpus} vCPU counted before /proc/cpuinfo was cut, so the vCPU minimum (${minVcpus}) was not judged.${unread}`, remediation: 'Check the vCPU count with: nproc', evidence };
+  }
+  if (notJudged.length && (r.vcpus === null || memGiB === null)) {
+    return { status: 'warn', summary: `${vcpuText} vCPUs and ${memGiB ?? '?'} GiB RAM; what is unknown was not judged.${driver}${unread}`, remediation: 'Check with: nproc; grep MemTotal /proc/meminfo', evidence };
+  }
+  return { status: 'pass', summary: `${vcpuText} vCPUs and ${memGiB ?? '?'} GiB RAM meet the minimum (2 vCPUs, 1 GB).${driver}${unread}`, evidence };
 }
 
 export const resourcesFreeSpace: Check = {

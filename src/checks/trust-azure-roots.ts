@@ -41,6 +41,13 @@ function evaluateLinux(store: LinuxTrustStore, catalog: RootCatalog, now: Date):
     caPackage: store.caPackage,
     opensslEnv: store.opensslEnv,
   };
+  // A package database cut at its cap or unreadable: the CA package may be past the cut, and the
+  // bundle's age is then judged from file times.
+  const notJudged = store.caPackageNotes ?? [];
+  const packageUnjudged = store.caPackage === null && notJudged.length > 0
+    ? `The CA package version was not judged (${notJudged.join('; ')}); the bundle's age is taken from its files' modification times.`
+    : null;
+  const withNotJudged = notJudged.length ? { notJudged } : {};
   if (usable.length === 0) {
     const looked = store.sources.map((s) => s.path).join(', ');
     return {
@@ -48,7 +55,7 @@ function evaluateLinux(store: LinuxTrustStore, catalog: RootCatalog, now: Date):
       summary: `No usable trust store: none of ${looked} holds a certificate, so the Mobility service cannot verify any Azure endpoint (error 151066).`,
       remediation: `Install the CA certificates package and rebuild the store (${store.refreshCommand}); then run asr-ready again.`,
       asrErrorCodes: [ASR_TRUST_ERROR],
-      evidence: { store: storeEvidence, roots: [], problems, catalogVersion: catalog.version },
+      evidence: { store: storeEvidence, roots: [], problems, catalogVersion: catalog.version, ...withNotJudged },
     };
   }
   const roots = catalog.roots.map((root) => assessLinuxRoot(root, store, now));
@@ -58,14 +65,15 @@ function evaluateLinux(store: LinuxTrustStore, catalog: RootCatalog, now: Date):
   const where = usable.map((s) => s.path).join(' and ');
   return {
     ...outcome,
-    summary: `${outcome.summary} (store: ${where}${store.origin === 'override' ? ', from --trust-store' : ''}).`,
+    summary: `${outcome.summary} (store: ${where}${store.origin === 'override' ? ', from --trust-store' : ''}).${packageUnjudged ? ` ${packageUnjudged}` : ''}`,
     evidence: {
       store: storeEvidence,
       bundleDate,
       roots,
       problems,
-      notes: notes(roots, staleBundle, opensslEnvNote(store)),
+      notes: [...notes(roots, staleBundle, opensslEnvNote(store)), ...(packageUnjudged ? [packageUnjudged] : [])],
       catalogVersion: catalog.version,
+      ...withNotJudged,
     },
   };
 }

@@ -22,7 +22,12 @@ export interface HostFacts {
   fromRoot: boolean;
   /** Release files that were there but could not be read whole (a FIFO, a directory, cut at the cap), named. */
   notes?: string[];
+  /** --root /proc/sys/kernel/osrelease when it was there but cut at the cap or not readable, named. */
+  kernelNotes?: string[];
 }
+
+/** /proc/sys/kernel/osrelease holds one short line. */
+export const RELEASE_FILE_MAX_BYTES = 64 * 1024;
 
 const UNAME_ARCH: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64', ia32: 'i686', arm: 'armv7l' };
 
@@ -36,7 +41,14 @@ export async function readHostFacts(root: string, platform: Platform): Promise<H
   }
   const notes: string[] = [];
   const osRelease = await readOsRelease(root, notes);
-  const kernel = fromRoot ? (await readTextIfExists(guestPath(root, '/proc/sys/kernel/osrelease')))?.trim() || null : os.release();
+  const kernelNotes: string[] = [];
+  let kernel: string | null = os.release();
+  if (fromRoot) {
+    const release = await readGuestText(guestPath(root, '/proc/sys/kernel/osrelease'), '/proc/sys/kernel/osrelease', RELEASE_FILE_MAX_BYTES);
+    if (release.note) kernelNotes.push(release.note);
+    // A cut release is not a kernel version: the kernel is then taken from /boot, and the note says why.
+    kernel = (release.truncated ? null : release.text?.trim()) || null;
+  }
   const hostname = fromRoot ? truncateText((await readTextIfExists(guestPath(root, '/etc/hostname')))?.trim() ?? '') || null : os.hostname();
   return {
     os: 'linux',
@@ -51,6 +63,7 @@ export async function readHostFacts(root: string, platform: Platform): Promise<H
     osRelease,
     fromRoot,
     ...(notes.length ? { notes } : {}),
+    ...(kernelNotes.length ? { kernelNotes } : {}),
   };
 }
 
@@ -61,13 +74,15 @@ async function readOsRelease(root: string, notes: string[]): Promise<OsRelease |
     if (note) notes.push(note);
     if (text !== null) return parseOsRelease(text);
   }
-  const redhat = await readTextIfExists(guestPath(root, '/etc/redhat-release'));
-  if (redhat !== null) {
-    return parseRedhatRelease(redhat);
+  const redhat = await readGuestText(guestPath(root, '/etc/redhat-release'), '/etc/redhat-release');
+  if (redhat.note) notes.push(redhat.note);
+  if (redhat.text !== null) {
+    return parseRedhatRelease(redhat.text);
   }
-  const suse = await readTextIfExists(guestPath(root, '/etc/SuSE-release'));
-  if (suse !== null) {
-    return parseSuseRelease(suse);
+  const suse = await readGuestText(guestPath(root, '/etc/SuSE-release'), '/etc/SuSE-release');
+  if (suse.note) notes.push(suse.note);
+  if (suse.text !== null) {
+    return parseSuseRelease(suse.text);
   }
   return null;
 }

@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Platform } from '../core/check';
+import { isJsWhitespace, isLineTerminator } from './text-chars';
 
 const execFileAsync = promisify(execFile);
 
@@ -33,10 +34,37 @@ export function parseNtpqPeers(text: string): boolean | null {
 
 export function parseW32tmStatus(text: string): { synchronized: boolean | null; source: string | null } {
   const leap = /^Leap Indicator:\s*(\d+)/m.exec(text)?.[1];
-  const source = /^Source:\s*(.+?)\s*$/m.exec(text)?.[1] ?? null;
+  const source = w32tmSource(text);
   if (leap === undefined) return { synchronized: null, source };
   const unsynced = leap === '3' || /^Source:\s*Local CMOS Clock/m.test(text) || /^Source:\s*Free-running System Clock/m.test(text);
   return { synchronized: !unsynced, source };
+}
+
+/**
+ * What /^Source:\s*(.+?)\s*$/m captured, in one pass: that pattern tried "\s*$" after every
+ * character of the value (quadratic on a long value with long runs of blanks). Its answer, kept as
+ * it was: the first "Source:" at a line start; the value starts at the first non-blank after it
+ * (on a later line when the rest of its line is blank) and runs to the end of that line, less
+ * trailing blanks. When only white space follows to the end of the text, it is the last blank
+ * that is not a line terminator (null when there is none).
+ */
+export function w32tmSource(text: string): string | null {
+  const len = text.length;
+  let at = text.indexOf('Source:');
+  while (at > 0 && !isLineTerminator(text.charCodeAt(at - 1))) at = text.indexOf('Source:', at + 1);
+  if (at < 0) return null;
+  const afterLabel = at + 'Source:'.length;
+  let start = afterLabel;
+  while (start < len && isJsWhitespace(text.charCodeAt(start))) start++;
+  if (start === len) {
+    for (let k = len - 1; k >= afterLabel; k--) if (!isLineTerminator(text.charCodeAt(k))) return text[k]!;
+    return null;
+  }
+  let lineEnd = start;
+  while (lineEnd < len && !isLineTerminator(text.charCodeAt(lineEnd))) lineEnd++;
+  let end = lineEnd;
+  while (end > start && isJsWhitespace(text.charCodeAt(end - 1))) end--;
+  return text.slice(start, end);
 }
 
 export async function readTimeSync(root: string, platform: Platform, signal?: AbortSignal): Promise<TimeSyncFacts> {

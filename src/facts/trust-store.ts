@@ -58,6 +58,8 @@ export interface LinuxTrustStore {
   certificates: Map<string, StoreCertificate>;
   distrusted: DistrustEntry[];
   caPackage: CaPackage | null;
+  /** Package databases cut at their cap or not readable, named: the CA package version may not have been judged. */
+  caPackageNotes?: string[];
   /** OpenSSL environment overrides seen by this process; they change what OpenSSL-based clients trust. */
   opensslEnv: { SSL_CERT_FILE?: string; SSL_CERT_DIR?: string };
   anchorDirectory: string;

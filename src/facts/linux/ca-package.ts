@@ -6,17 +6,25 @@ import { promisify } from 'node:util';
 import type { CaPackage } from '../trust-store';
 import type { DistroFamily } from './distro-family';
 import { guestPath } from '../guest-paths';
-import { readTextIfExists } from '../read-text';
+import { readGuestText } from '../read-text';
 
 const execFileAsync = promisify(execFile);
+/** The package databases are read up to this size (a Debian system's status is a few MiB). */
+export const PACKAGE_DB_MAX_BYTES = 64 * 1024 * 1024;
 
-export async function readCaPackage(root: string, family: DistroFamily, signal?: AbortSignal): Promise<CaPackage | null> {
-  const dpkg = await readTextIfExists(guestPath(root, '/var/lib/dpkg/status'), 64 * 1024 * 1024);
+/**
+ * `notes` receives why a package database was cut at the cap or could not be read, naming it: the CA
+ * package may then be missing from what was read, and the bundle date is judged from file times instead.
+ */
+export async function readCaPackage(root: string, family: DistroFamily, signal?: AbortSignal, notes: string[] = [], maxBytes = PACKAGE_DB_MAX_BYTES): Promise<CaPackage | null> {
+  const { text: dpkg, note: dpkgNote } = await readGuestText(guestPath(root, '/var/lib/dpkg/status'), '/var/lib/dpkg/status', maxBytes, signal);
+  if (dpkgNote) notes.push(dpkgNote);
   if (dpkg !== null) {
     const version = packageFieldFromStanzas(dpkg, 'ca-certificates', 'Version');
     if (version) return { name: 'ca-certificates', version, date: dateFromVersion(version), source: '/var/lib/dpkg/status' };
   }
-  const apk = await readTextIfExists(guestPath(root, '/lib/apk/db/installed'), 64 * 1024 * 1024);
+  const { text: apk, note: apkNote } = await readGuestText(guestPath(root, '/lib/apk/db/installed'), '/lib/apk/db/installed', maxBytes, signal);
+  if (apkNote) notes.push(apkNote);
   if (apk !== null) {
     const version = apkVersion(apk, 'ca-certificates-bundle') ?? apkVersion(apk, 'ca-certificates');
     if (version) return { name: 'ca-certificates', version, date: dateFromVersion(version), source: '/lib/apk/db/installed' };

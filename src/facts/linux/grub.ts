@@ -32,27 +32,47 @@ const PARAM = /(?:^|[\s"'])(root|resume|rd\.lvm\.lv|rd_LVM_LV)=([^\s"']+)/g;
 /** Real configurations carry a few per line and some hundreds per file; past these a file is hostile. */
 export const MAX_PARAMS_PER_LINE = 16;
 export const MAX_PARAMS_PER_FILE = 1000;
+export const GRUB_FILE_MAX_BYTES = 4 * 1024 * 1024;
 
 /**
  * Linear in the text: each line is tested by anchored or non-overlapping regexes, and the quoted
  * line is cut once per line (evidence shares it) rather than copied whole into every parameter.
+ * `notes` receives what a cap left unread: lines whose parameters past the per-line cap were not
+ * judged, and the line where the per-file cap stopped the parse.
  */
-export function parseKernelParams(text: string, path: string): KernelParam[] {
+export function parseKernelParams(text: string, path: string, notes?: string[]): KernelParam[] {
   const params: KernelParam[] = [];
   // The path is shown in summaries and in remediation steps (which keep their own line breaks): a
   // directory name under /boot/efi/EFI with a newline in it must not add a line there.
   const shownPath = escapeControls(path);
   const lines = text.split(/\r?\n/);
-  for (let index = 0; index < lines.length && params.length < MAX_PARAMS_PER_FILE; index++) {
+  const cutLines: number[] = [];
+  let fileCapAt: number | null = null;
+  for (let index = 0; index < lines.length && fileCapAt === null; index++) {
     const raw = lines[index]!;
     if (!PARAM_LINE.test(raw) || raw.trimStart().startsWith('#')) continue;
     let line: string | null = null;
     let onLine = 0;
     for (const match of raw.matchAll(PARAM)) {
+      if (params.length >= MAX_PARAMS_PER_FILE) {
+        fileCapAt = index + 1; // a parameter the cap leaves out: the parse stops here
+        break;
+      }
+      if (onLine >= MAX_PARAMS_PER_LINE) {
+        cutLines.push(index + 1);
+        break;
+      }
       line ??= truncateText(raw.trim());
       params.push({ path: shownPath, lineNumber: index + 1, line, key: match[1] as KernelParam['key'], value: truncateText(match[2]!) });
-      if (++onLine >= MAX_PARAMS_PER_LINE || params.length >= MAX_PARAMS_PER_FILE) break;
+      onLine++;
     }
+  }
+  if (notes && cutLines.length) {
+    const shown = cutLines.slice(0, 10).join(', ') + (cutLines.length > 10 ? ` and ${cutLines.length - 10} more` : '');
+    notes.push(`${shownPath}: more than ${MAX_PARAMS_PER_LINE} root=/resume=/rd.lvm.lv= parameters on line(s) ${shown}; those past the ${MAX_PARAMS_PER_LINE}th were not judged`);
+  }
+  if (notes && fileCapAt !== null) {
+    notes.push(`${shownPath}: more than ${MAX_PARAMS_PER_FILE.toLocaleString('en-US')} root=/resume=/rd.lvm.lv= parameters; parsing stopped at line ${fileCapAt} and what follows was not judged`);
   }
   return params;
 }
@@ -63,9 +83,11 @@ export async function readGrubFacts(root: string): Promise<GrubFacts> {
   const files: GrubFacts['files'] = [];
   const params: KernelParam[] = [];
   for (const path of paths) {
-    const { text, note } = await readGuestText(guestPath(root, path), path, 4 * 1024 * 1024);
-    files.push({ path, exists: text !== null, ...(note ? { note } : {}) });
-    if (text !== null) for (const param of parseKernelParams(text, path)) params.push(param); // no push(...): a spread of a huge array overflows the stack
+    const { text, note } = await readGuestText(guestPath(root, path), path, GRUB_FILE_MAX_BYTES);
+    // The size cap and the parameter caps each leave part of the file unjudged: the file's note says which.
+    const notes = note ? [note] : [];
+    if (text !== null) for (const param of parseKernelParams(text, path, notes)) params.push(param); // no push(...): a spread of a huge array overflows the stack
+    files.push({ path, exists: text !== null, ...(notes.length ? { note: notes.join('; ') } : {}) });
   }
   return { files, params, uuidByDevice: await readUuidLinks(root) };
 }

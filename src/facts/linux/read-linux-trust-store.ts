@@ -54,6 +54,8 @@ export async function readLinuxTrustStore(options: LinuxTrustStoreOptions): Prom
   if (env.SSL_CERT_FILE) opensslEnv.SSL_CERT_FILE = env.SSL_CERT_FILE;
   if (env.SSL_CERT_DIR) opensslEnv.SSL_CERT_DIR = env.SSL_CERT_DIR;
 
+  const caPackageNotes: string[] = [];
+  const caPackage = await readCaPackage(root, family, signal, caPackageNotes);
   return {
     platform: 'linux',
     family,
@@ -61,7 +63,8 @@ export async function readLinuxTrustStore(options: LinuxTrustStoreOptions): Prom
     sources,
     certificates,
     distrusted,
-    caPackage: await readCaPackage(root, family, signal),
+    caPackage,
+    ...(caPackageNotes.length ? { caPackageNotes } : {}),
     opensslEnv,
     anchorDirectory: locations.anchorDirectory,
     refreshCommand: locations.refreshCommand,

@@ -2,7 +2,7 @@
 // volumes that exist (for rd.lvm.lv references).
 import { readdir } from 'node:fs/promises';
 import { guestPath } from '../guest-paths';
-import { readTextIfExists } from '../read-text';
+import { readGuestText, readTextIfExists } from '../read-text';
 
 export interface StorageStackFacts {
   multipath: string[];
@@ -10,9 +10,13 @@ export interface StorageStackFacts {
   /** "vg/lv" for every logical volume found in /dev/mapper, /dev/<vg>/ or /etc/lvm/backup. */
   logicalVolumes: string[];
   lvmSources: string[];
+  /** LVM metadata backups cut at the cap or not readable, named: volumes past the cut (or in them) were not seen. */
+  lvmNotes?: string[];
 }
 
-export async function readStorageStack(root: string): Promise<StorageStackFacts> {
+export const LVM_BACKUP_MAX_BYTES = 1024 * 1024;
+
+export async function readStorageStack(root: string, lvmBackupMaxBytes = LVM_BACKUP_MAX_BYTES): Promise<StorageStackFacts> {
   const multipath: string[] = [];
   const drbd: string[] = [];
   const mapper = await readdir(guestPath(root, '/dev/mapper')).catch(() => [] as string[]);
@@ -33,13 +37,15 @@ export async function readStorageStack(root: string): Promise<StorageStackFacts>
   }
   if (mapper.length) sources.push('/dev/mapper');
   const backups = await readdir(guestPath(root, '/etc/lvm/backup')).catch(() => [] as string[]);
+  const lvmNotes: string[] = [];
   for (const vg of backups) {
-    const text = await readTextIfExists(guestPath(root, `/etc/lvm/backup/${vg}`));
+    const { text, note } = await readGuestText(guestPath(root, `/etc/lvm/backup/${vg}`), `/etc/lvm/backup/${vg}`, lvmBackupMaxBytes);
+    if (note) lvmNotes.push(note);
     if (!text) continue;
     sources.push(`/etc/lvm/backup/${vg}`);
     for (const lv of logicalVolumesInBackup(text)) volumes.add(`${vg}/${lv}`);
   }
-  return { multipath, drbd, logicalVolumes: [...volumes].sort(), lvmSources: sources };
+  return { multipath, drbd, logicalVolumes: [...volumes].sort(), lvmSources: sources, ...(lvmNotes.length ? { lvmNotes } : {}) };
 }
 
 /** The names inside "logical_volumes { NAME { ... } ... }" of an LVM metadata backup. */

@@ -1,0 +1,105 @@
+// Parsers of Windows tool output (src/facts/windows/reg-query.ts, certutil-store.ts and the w32tm
+// "Source:" line in src/facts/time-sync.ts): never throw, give exactly what the patterns they
+// replaced gave (those patterns are kept here as the reference, on inputs small enough for them),
+// and run in linear time on the inputs that made those patterns quadratic.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { matchValueLine, parseRegQuery } from '../../src/facts/windows/reg-query';
+import { isCertHeader, parseCertutilStore } from '../../src/facts/windows/certutil-store';
+import { parseW32tmStatus, w32tmSource } from '../../src/facts/time-sync';
+import { isJsWhitespace, isLineTerminator } from '../../src/facts/text-chars';
+import { anyText, expectLinear, repeatTo, textOf } from './linear';
+
+// The replaced patterns: the reference for "without changing results".
+const OLD_VALUE_LINE = /^ {2,}(\S(?:.*?\S)?) {2,}(REG_[A-Z_]+)(?: {2,}(.*))?$/;
+const OLD_CERT_HEADER = /^=+ *\S.*?\d+ *=+\s*$/;
+const OLD_SOURCE = /^Source:\s*(.+?)\s*$/m;
+
+const oldValueLine = (line: string) => {
+  const m = OLD_VALUE_LINE.exec(line);
+  return m ? { name: m[1]!, type: m[2]!, value: (m[3] ?? '').trim() } : null;
+};
+
+const REG_FRAGMENTS = ['  ', '    ', ' ', 'REG_', 'REG_SZ', 'REG_DWORD', 'REG_', '_', 'A', 'x', '0x1', '\t', '\r', '\u2028', '\u00a0', 'Name', '  REG_SZ  ', 'HKEY_LOCAL_MACHINE\\X'];
+const CERT_FRAGMENTS = ['=', '====', ' ', '  ', '0', '1', '42', 'Certificate', 'a', '\r', '\u2028', '\t', '\u00a0', '= ', ' ='];
+const SOURCE_FRAGMENTS = ['Source:', 'Source: ', 'Local CMOS Clock', 'time.windows.com', ' ', '\t', '\n', '\r\n', '\r', '\u2028', '\u00a0', 'x', 'Leap Indicator: 0', 'Leap Indicator: 3'];
+
+/** Lines as parseRegQuery feeds them to the matcher: tabs already widened. */
+const regLine = fc.oneof(textOf(REG_FRAGMENTS, 12), fc.string({ unit: 'binary', maxLength: 40 })).map((l) => l.replace(/\t/g, '    '));
+
+describe('Windows tool-output parsers', () => {
+  it('never throw on arbitrary input', () => {
+    fc.assert(
+      fc.property(fc.oneof(anyText, textOf([...REG_FRAGMENTS, ...CERT_FRAGMENTS, ...SOURCE_FRAGMENTS, '\n', '(sha1): ', 'a'.repeat(40)], 60)), (text) => {
+        for (const v of parseRegQuery(text)) expect(v.type).toMatch(/^REG_[A-Z_]+$/);
+        for (const e of parseCertutilStore(text)) expect(e.sha1).toMatch(/^[0-9A-F]{40}$/);
+        const w32 = parseW32tmStatus(text);
+        expect([true, false, null]).toContain(w32.synchronized);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('the character classes are JavaScript\'s "\\s" and line terminators, for every UTF-16 code unit', () => {
+    for (let code = 0; code <= 0xffff; code++) {
+      const ch = String.fromCharCode(code);
+      expect(isJsWhitespace(code), `U+${code.toString(16)}`).toBe(/\s/.test(ch));
+      expect(isLineTerminator(code), `U+${code.toString(16)}`).toBe(!/./.test(ch));
+    }
+  });
+
+  it('reg query value lines: the same name, type and data as the pattern they replace', () => {
+    fc.assert(fc.property(regLine, (line) => {
+      expect(matchValueLine(line)).toEqual(oldValueLine(line));
+    }), { numRuns: 5000 });
+    for (const line of ['    A  REG_SZ  B  REG_SZ', '  A  REG_SZ  B  REG_SZ\r', '  A  REG_SZ', '  AB  REG_DWORD    0x1  ', '  A\u2028B  REG_SZ  x', '   \u00a0A  REG_SZ', '  A  REG_  x', '  A  REG_SZx']) {
+      expect(matchValueLine(line), JSON.stringify(line)).toEqual(oldValueLine(line));
+    }
+  });
+
+  it('certutil certificate headers: accepted exactly when the pattern they replace accepted them', () => {
+    const line = fc.oneof(textOf(CERT_FRAGMENTS, 12), fc.string({ unit: 'binary', maxLength: 30 }));
+    fc.assert(fc.property(line, (l) => {
+      expect(isCertHeader(l)).toBe(OLD_CERT_HEADER.test(l));
+    }), { numRuns: 5000 });
+    for (const l of ['================ Certificate 0 ================', '================ Zertifikat 12 ================', '==1==', '=1=', '=====', '= 1 =', '=a1=', '==\r1=', '=a\r1=', '= \u2028 1 =', '=x 7 = \t ']) {
+      expect(isCertHeader(l), JSON.stringify(l)).toBe(OLD_CERT_HEADER.test(l));
+    }
+  });
+
+  it('w32tm "Source:": the same value as the pattern it replaces', () => {
+    fc.assert(fc.property(textOf(SOURCE_FRAGMENTS, 16), (text) => {
+      expect(w32tmSource(text)).toBe(OLD_SOURCE.exec(text)?.[1] ?? null);
+    }), { numRuns: 5000 });
+    for (const text of ['Source: time.windows.com,0x9  \r\n', 'Source:\n\nnext line\n', 'Source:  \n', 'Source:\n', 'xSource: a\nSource: b', 'Source:\u2028 \u00a0', 'Leap Indicator: 0\r\nSource: VM IC Time Synchronization Provider\r\n']) {
+      expect(w32tmSource(text), JSON.stringify(text)).toBe(OLD_SOURCE.exec(text)?.[1] ?? null);
+    }
+  });
+
+  it.each([
+    ['"  REG_SZ  B" pieces with a line terminator at the end', (n: number) => repeatTo('  REG_SZ  B', n, '  A', '\r')],
+    ['long type names that never end well', (n: number) => repeatTo('  REG_ABCDEFGH', n, '  A', 'x')],
+    ['single blanks between name characters', (n: number) => repeatTo('a ', n, '  ')],
+    ['many value lines', (n: number) => repeatTo('    Name    REG_SZ    value\r\n', n)],
+  ])('reg query is linear: %s', (name, build) => {
+    expectLinear(name, parseRegQuery, build);
+  });
+
+  it.each([
+    ['a long run of digits in a header', (n: number) => repeatTo('1', n, '=a', 'x')],
+    ['digits and blanks', (n: number) => repeatTo('1 ', n, '= a', '=x')],
+    ['"=1" repeated', (n: number) => repeatTo('=1', n)],
+    ['many certificates', (n: number) => repeatTo('================ Certificate 0 ================\r\nSubject: CN=X\r\nCert Hash(sha1): df3c24f9bfd666761b268073fe06d1cc8d4f82a4\r\n', n)],
+  ])('certutil is linear: %s', (name, build) => {
+    expectLinear(name, parseCertutilStore, build);
+  });
+
+  it.each([
+    ['a value with a long run of blanks', (n: number) => repeatTo(' ', n, 'Leap Indicator: 0\nSource: a', 'b')],
+    ['blanks and tabs, then a value', (n: number) => repeatTo(' \t', n, 'Source: x', 'y\n')],
+    ['"Source:" not at a line start', (n: number) => repeatTo('xSource:', n)],
+    ['"Source:" lines', (n: number) => repeatTo('Source:  \n', n)],
+  ])('w32tm is linear: %s', (name, build) => {
+    expectLinear(name, parseW32tmStatus, build);
+  });
+});
