@@ -71,8 +71,14 @@ export async function readAzureMetadata(options: MetadataOptions): Promise<Azure
     attempts++;
     try {
       const { status, body } = await imdsGet(url, ATTEMPT_TIMEOUT_MS, options.signal);
-      if (status === 200) {
+      const notDocument = status === 200 ? notAnInstanceDocument(body) : null;
+      if (status === 200 && notDocument === null) {
         return { ...base, contacted: true, endpoint, ok: true, status, attempts, error: null, compute: computeFrom(body) };
+      }
+      // A 200 that is not an instance document would otherwise pass as "Azure VM (no vmId)" with no region.
+      if (notDocument !== null) {
+        last = { status, error: `IMDS answered HTTP 200 with ${notDocument}, not an instance document` };
+        break;
       }
       last = { status, error: `IMDS answered HTTP ${status}${imdsErrorText(body)}` };
       // 400 (bad header/version) and 404 will not change on retry; 410, 429 and 5xx may.
@@ -102,6 +108,15 @@ async function readAssetTag(options: MetadataOptions): Promise<{ value: string |
   } catch {
     return { value: null, source: 'Win32_SystemEnclosure.SMBIOSAssetTag (could not be read)' };
   }
+}
+
+/** What is wrong with a 200 answer that should be an instance document, or null when it is one. */
+function notAnInstanceDocument(body: unknown): string | null {
+  if (body === null) return 'a body that is not JSON';
+  if (Array.isArray(body)) return 'a JSON array';
+  if (typeof body !== 'object') return `a JSON ${typeof body}`;
+  const compute = (body as Record<string, unknown>).compute;
+  return typeof compute === 'object' && compute !== null && !Array.isArray(compute) ? null : 'no "compute" object';
 }
 
 function imdsErrorText(body: unknown): string {

@@ -3,6 +3,7 @@
 // connection; report uploads use the same factory without looking at the trace.
 import { Agent } from 'undici';
 import { openConnection, type ConnectorOptions } from './connector';
+import { LayerError } from './layers';
 import { newTrace, type ConnectionTrace } from './trace';
 
 export function createDispatcher(options: ConnectorOptions, onTrace?: (trace: ConnectionTrace) => void, signal?: AbortSignal): Agent {
@@ -16,8 +17,20 @@ export function createDispatcher(options: ConnectorOptions, onTrace?: (trace: Co
       const port = Number(opts.port) || (tlsWanted ? 443 : 80);
       openConnection({ host: opts.hostname.replace(/^\[|\]$/g, ''), port, tls: tlsWanted }, options, trace, signal).then(
         (socket) => callback(null, socket),
-        (err: Error) => callback(err, null),
+        (err: Error) => callback(finalError(err), null),
       );
     },
   });
+}
+
+/**
+ * undici takes a connect failure coded UND_ERR_SOCKET or UND_ERR_INFO for a recoverable socket error
+ * and dials again at once, for ever: a proxy that closes the connection instead of answering CONNECT
+ * spun a probe (and the CPU, and the proxy) until the run deadline. Our connector's failure is final
+ * for the request, so it reaches undici under a code undici does not retry.
+ */
+function finalError(err: Error): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code !== 'UND_ERR_SOCKET' && code !== 'UND_ERR_INFO') return err;
+  return err instanceof LayerError ? new LayerError(err.layer, err.message, 'ECONNCLOSED') : Object.assign(new Error(err.message), { code: 'ECONNCLOSED' });
 }

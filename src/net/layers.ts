@@ -142,10 +142,16 @@ export async function proxyTunnel(
   } catch (err) {
     if (err instanceof LayerError) throw err;
     const timedOut = timeout.aborted;
-    const message = timedOut ? `the proxy did not answer CONNECT ${target} within ${timeoutMs} ms` : `the proxy closed or failed the CONNECT to ${target}: ${describeError(err)}`;
+    // The run's deadline, not the proxy: say so, as the TCP and TLS layers do.
+    const stopped = !timedOut && signal?.aborted === true;
+    const message = timedOut
+      ? `the proxy did not answer CONNECT ${target} within ${timeoutMs} ms`
+      : stopped
+        ? `stopped at the deadline while waiting for the proxy to answer CONNECT ${target}`
+        : `the proxy closed or failed the CONNECT to ${target}: ${describeError(err)}`;
     const evidence: ProxyEvidence = { proxy: proxyShown, ok: false, ms: elapsed(started), status: null, error: message };
     proxySocket.destroy();
-    throw Object.assign(new LayerError('proxy', message, timedOut ? 'ETIMEDOUT' : ((err as NodeJS.ErrnoException).code ?? null)), { evidence });
+    throw Object.assign(new LayerError('proxy', message, timedOut ? 'ETIMEDOUT' : stopped ? 'ABORTED' : ((err as NodeJS.ErrnoException).code ?? null)), { evidence });
   } finally {
     void client.close().catch(() => {});
   }

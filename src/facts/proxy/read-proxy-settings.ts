@@ -106,7 +106,10 @@ function chooseProxy(
     if ('problem' in parsed) continue;
     return { effective: { ...parsed, source: c.source }, directBecause: '', bypass: c.bypass, bypassSource: c.bypass.length ? `${c.source} (bypass list)` : null };
   }
-  return { effective: null, directBecause: 'no proxy is configured', bypass: [], bypassSource: null };
+  // "No proxy is configured" would be false when one is, but unusable (socks5://, no host): name it.
+  const unusable = candidates.find((c) => c.problem);
+  const directBecause = unusable ? `no usable proxy: ${unusable.source}: ${unusable.problem}` : 'no proxy is configured';
+  return { effective: null, directBecause, bypass: [], bypassSource: null };
 }
 
 /** /etc/environment, /etc/profile, then this process's environment; each as one candidate. */
