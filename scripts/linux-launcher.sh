@@ -38,6 +38,23 @@ start() {
 # this user, so nobody else can swap the libraries a root run would load.
 owned() { [ -d "$1" ] && [ ! -L "$1" ] && [ -O "$1" ]; }
 
+# Any other folder (HOME and ASR_READY_RUNTIME_DIR may point anywhere: sudo keeps HOME on some
+# systems) must belong to this user or root and be writable by its owner only.
+guarded() {
+  [ -d "$1" ] || return 1
+  mine=no
+  [ -O "$1" ] && mine=yes
+  # shellcheck disable=SC2046 # the words of `ls -ldnL`: mode, links, owner's id, ...
+  set -- $(ls -ldnL "$1" 2>/dev/null)
+  [ $# -ge 3 ] && { [ "$mine" = yes ] || [ "$3" = 0 ]; } || return 1
+  case "$1" in ?????w* | ????????w*) return 1 ;; esac # group- or other-writable
+  return 0
+}
+
+# A runtime is started only when complete, guarded, not a link, and executable from where it is (a
+# folder later remounted noexec falls through to the next candidate instead of failing to start).
+runnable() { [ -f "$1/.complete" ] && [ ! -L "$1" ] && [ -x "$1/lib/$loader" ] && guarded "$1"; }
+
 user_id() { [ -n "${uid:-}" ] || uid=$(id -u 2>/dev/null) || uid=unknown; }
 
 # Removes other versions' folders unused for a week, and unpackings abandoned an hour ago.
@@ -45,7 +62,9 @@ clean_up() {
   for old in "$1"/*; do
     if [ "$old" != "$1/$key" ] && [ -f "$old/.complete" ] && [ -n "$(find "$old/.last-used" -mtime +6 2>/dev/null)" ]; then
       trace "removing unused $old"
-      rm -rf "$old"
+      # renamed first: a run that found it complete a moment ago now fails to start rather than
+      # starting half a runtime
+      mv "$old" "$1/.partial-unused-$$" 2>/dev/null && rm -rf "$1/.partial-unused-$$"
     fi
   done
   find "$1" -maxdepth 1 -name '.partial-*' -mmin +60 -exec rm -rf {} + 2>/dev/null
@@ -68,6 +87,8 @@ unpack_into() {
   if [ "$in_shared_place" = yes ]; then
     owned "$base" || { refuse "$base" 'not a directory owned by this user'; return 1; }
     chmod 0700 "$base" 2>/dev/null
+  else
+    guarded "$base" || { refuse "$base" 'not a folder of this user or root that only its owner can write'; return 1; }
   fi
   final=$base/$key
   tmp=$base/.partial-$key-$$
@@ -86,40 +107,50 @@ unpack_into() {
     refuse "$base" "unpacking failed: is the file system full? about $unpacked_mb MB are needed"
     return 1
   fi
-  if command -v sha256sum > /dev/null 2>&1 && ! (cd "$tmp" && sha256sum -c MANIFEST.sha256 > /dev/null 2>&1); then
+  if command -v sha256sum > /dev/null 2>&1; then
+    verified() { (cd "$tmp" && sha256sum -c MANIFEST.sha256 > /dev/null 2>&1); }
+  else
+    # tar ends without complaint on a stream cut at a file boundary: at least every file must be there
+    verified() { [ -f "$tmp/MANIFEST.sha256" ] && while read -r listed_sum listed; do [ -n "$listed_sum" ] && [ -f "$tmp/$listed" ] || return 1; done < "$tmp/MANIFEST.sha256"; }
+  fi
+  if ! verified; then
     rm -rf "$tmp"
     refuse "$base" 'unpacked files do not match their checksums: is the file system full or failing?'
     return 1
   fi
   : > "$tmp/.complete"
-  if [ -d "$final" ] && [ ! -f "$final/.complete" ]; then rm -rf "$final"; fi # damaged by hand
+  if [ -d "$final" ] && [ ! -f "$final/.complete" ]; then # damaged by hand: set aside whole, then removed
+    mv "$final" "$base/.partial-damaged-$$" 2>/dev/null && rm -rf "$base/.partial-damaged-$$"
+  fi
   if [ -d "$final" ]; then
     rm -rf "$tmp" # another run finished first: use its copy
   else
     mv "$tmp" "$final" 2>/dev/null
     rm -rf "$tmp" "$final/.partial-$key-$$" # lost a race inside mv: ours landed in theirs
   fi
-  [ -f "$final/.complete" ] || { refuse "$base" 'the unpacked folder vanished'; return 1; }
+  runnable "$final" || { refuse "$base" "$final is not a complete runtime of this user or root"; return 1; }
   clean_up "$base"
   return 0
 }
 
 umask 022
 if [ -n "${ASR_READY_RUNTIME_DIR:-}" ]; then
-  [ -f "$ASR_READY_RUNTIME_DIR/$key/.complete" ] && start "$ASR_READY_RUNTIME_DIR/$key" "$@"
+  guarded "$ASR_READY_RUNTIME_DIR" && runnable "$ASR_READY_RUNTIME_DIR/$key" && start "$ASR_READY_RUNTIME_DIR/$key" "$@"
   unpack_into "$ASR_READY_RUNTIME_DIR" no && start "$ASR_READY_RUNTIME_DIR/$key" "$@"
-  fail "cannot unpack its runtime into ASR_READY_RUNTIME_DIR: $tried. Point it at a writable folder on a file system mounted without noexec."
+  fail "cannot unpack its runtime into ASR_READY_RUNTIME_DIR: $tried. Point it at a folder of this user (or root) that only its owner can write, on a file system mounted without noexec."
 fi
 
 system=/var/cache/asr-ready/runtime
 home=''
-case "${HOME:-/}" in /) ;; *) home=${XDG_CACHE_HOME:-$HOME/.cache}/asr-ready/runtime ;; esac
-# Fast path: a complete runtime of this version, from an earlier run (no process is forked here).
-[ -f "$system/$key/.complete" ] && start "$system/$key" "$@"
-[ -n "$home" ] && [ -f "$home/$key/.complete" ] && start "$home/$key" "$@"
+# Only a home of this user: root whose HOME still names another user's (sudo on some systems) must
+# neither run nor unpack a runtime where that user could swap it.
+case "${HOME:-/}" in /) ;; *) [ -O "$HOME" ] && { [ -z "${XDG_CACHE_HOME:-}" ] || [ -O "$XDG_CACHE_HOME" ]; } && home=${XDG_CACHE_HOME:-$HOME/.cache}/asr-ready/runtime ;; esac
+# Fast path: a complete runtime of this version, from an earlier run (one `ls` is forked to check it).
+runnable "$system/$key" && start "$system/$key" "$@"
+[ -n "$home" ] && guarded "$home" && runnable "$home/$key" && start "$home/$key" "$@"
 user_id
 for place in "${TMPDIR:-/tmp}" /var/tmp /dev/shm; do
-  owned "$place/asr-ready-runtime-$uid" && [ -f "$place/asr-ready-runtime-$uid/$key/.complete" ] && start "$place/asr-ready-runtime-$uid/$key" "$@"
+  owned "$place/asr-ready-runtime-$uid" && runnable "$place/asr-ready-runtime-$uid/$key" && start "$place/asr-ready-runtime-$uid/$key" "$@"
 done
 
 # First run of this version: unpack into the first folder that can hold and execute it.

@@ -6,9 +6,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, closeSync, copyFileSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { stageLinuxRuntime } from './linux-runtime.mjs';
 
-const LAUNCHER = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'linux-launcher.sh');
+const LAUNCHER = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'linux-launcher.sh');
 /** The launcher is padded to this many bytes, so the payload's offset is a constant of the header. */
 export const LAUNCHER_BYTES = 16_384;
 
@@ -52,7 +53,8 @@ export function buildLinuxDownload({ arch, seaBinary, nodeLicense, nodeVersion, 
 
   const tar = path.join(work, 'payload.tar');
   // Top-level names, not '.': an entry for '.' would set the unpacking folder's own time to 1970.
-  execFileSync('tar', ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '--format=gnu', '-C', stage, '-cf', tar, ...readdirSync(stage).sort()]);
+  // --mode: directories too get fixed modes, so the builder's umask cannot change the bytes.
+  execFileSync('tar', ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '--mode=u+rwX,go+rX,go-w', '--format=gnu', '-C', stage, '-cf', tar, ...readdirSync(stage).sort()]);
   const gz = path.join(work, 'payload.tar.gz');
   const [input, out] = [openSync(tar, 'r'), openSync(gz, 'w')];
   const gzip = spawnSync('gzip', ['-n', '-6', '-c'], { stdio: [input, out, 'inherit'] });

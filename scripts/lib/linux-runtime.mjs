@@ -7,8 +7,9 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const PINS_FILE = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'linux-runtime-libs.json');
+const PINS_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'linux-runtime-libs.json');
 export const RUNTIME_PINS = JSON.parse(readFileSync(PINS_FILE, 'utf8'));
 
 const sha256 = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -57,8 +58,11 @@ function fetchPackages(arch, cacheDir, log) {
           `Debian serves only the newest update of a package. Pin the new version in scripts/linux-runtime-libs.json ` +
           `(version and sha256), or build with ASR_READY_UNPINNED_LIBS=1 to take the current one.`, { cause: error });
       }
+      // The file this download wrote, not the highest name in the cache: "u9" sorts after "u15" as text.
+      const before = new Set(readdirSync(debs));
       apt(['download', name]);
-      const file = readdirSync(debs).filter((f) => f.startsWith(`${name}_`) && f.endsWith(`_${debianArch}.deb`)).sort().at(-1);
+      const candidates = readdirSync(debs).filter((f) => f.startsWith(`${name}_`) && f.endsWith(`_${debianArch}.deb`));
+      const file = candidates.find((f) => !before.has(f)) ?? candidates.find((f) => f.includes(`_${String(execFileSync('apt-cache', [...aptOptions(state, debianArch), 'policy', name], { encoding: 'utf8' }).match(/Candidate: (\S+)/)?.[1]).replace(/:/g, '%3a')}_`));
       const version = file.split('_')[1].replace(/%3a/g, ':');
       const sum = sha256(path.join(debs, file));
       log(`WARNING: ${name} ${pin.version} is gone from the archive; took ${version} (sha256 ${sum}). Pin it in scripts/linux-runtime-libs.json.`);

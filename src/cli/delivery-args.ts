@@ -2,7 +2,7 @@
 // environment (never the command line, which other users can read in the process list).
 import { X509Certificate } from 'node:crypto';
 import { UsageError } from '../core/errors';
-import { rememberSecret } from '../core/redact';
+import { MIN_REMEMBERED, rememberSecret } from '../core/redact';
 import { readBoundedFileSync } from '../facts/read-text';
 import { quoteArg, shownPath } from '../core/quote-arg';
 
@@ -144,6 +144,7 @@ export function secretText(content: Buffer, where: string): string {
   }
   const text = content.subarray(0, end).toString('latin1').replace(/^[ \t]+|[ \t]+$/g, '');
   if (!text) throw new UsageError(`${where} is empty; it must hold the secret`);
+  if (text.length < MIN_REMEMBERED) throw new UsageError(`${where} holds only ${text.length} character(s): too short to be a token or secret (and to be kept out of the output reliably)`);
   rememberSecret(text); // from here on no output, log line or spool entry can carry it
   return text;
 }

@@ -157,6 +157,9 @@ export async function runSelectedChecks(options: CliOptions, checks: readonly Ch
       concurrency: CHECK_CONCURRENCY,
       progress,
     });
+    // The watchdog guards the checks only: delivery has its own bounds, and a watchdog still armed
+    // through it could print a second verdict and spool a second entry for this run.
+    await watchdog?.stop();
     known.host = await facts.host().catch(() => null);
     // Memoized: resolves at once when a network check ran, and is not started otherwise.
     known.probes = checks.some(usesEndpointProbes) ? await facts.endpointProbes().catch(() => null) : null;

@@ -57,16 +57,24 @@ export async function startWatchdog(options: WatchdogOptions): Promise<Watchdog 
   beat.unref();
   Atomics.store(beats, 0, 0);
   options.progress.listen({ started: (id) => worker.postMessage({ started: id }), finished: (id) => worker.postMessage({ finished: id }) });
-  const stop = async () => {
-    clearInterval(beat);
-    delete hooks[key];
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ARM_BOUND_MS);
-      worker.on('message', (m: { detached?: boolean }) => m.detached && (clearTimeout(timer), resolve()));
-      worker.postMessage({ detach: true });
-    });
-    await worker.terminate();
-  };
+  let exited = false;
+  worker.once('exit', () => (exited = true));
+  let stopping: Promise<void> | null = null;
+  // Idempotent, and prompt when the worker is already gone (a dead worker never answers "detach").
+  const stop = () =>
+    (stopping ??= (async () => {
+      clearInterval(beat);
+      delete hooks[key];
+      if (exited) return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ARM_BOUND_MS);
+        const done = () => (clearTimeout(timer), resolve());
+        worker.on('message', (m: { detached?: boolean }) => m.detached && done());
+        worker.once('exit', done);
+        worker.postMessage({ detach: true });
+      });
+      await worker.terminate();
+    })());
   const armed = await new Promise<{ inspector: boolean } | null>((resolve) => {
     const timer = setTimeout(() => resolve(null), ARM_BOUND_MS);
     worker.once('message', (m: { inspector: boolean }) => (clearTimeout(timer), resolve(m)));

@@ -36,13 +36,14 @@ export function redactUrl(value: string): string {
 }
 
 const known = new Set<string>();
-/** Shorter strings would mask ordinary words: such a secret is refused by whoever reads it, not here. */
-const MIN_REMEMBERED = 4;
+/** Shorter strings would mask ordinary words: token and secret files refuse them (delivery-args.ts). */
+export const MIN_REMEMBERED = 4;
 
-/** Remembers a secret (and its URL-encoded forms) so that scrubSecrets() removes it from any text. */
+/** Remembers a secret (and its URL-encoded and JSON-escaped forms) so that scrubSecrets() removes it from any text. */
 export function rememberSecret(secret: string | null | undefined): void {
   if (!secret || secret.length < MIN_REMEMBERED) return;
-  for (const form of new Set([secret, encodeURIComponent(secret), encodeURI(secret), safeDecode(secret)])) {
+  const forms = [secret, encodeURIComponent(secret), encodeURI(secret), safeDecode(secret)];
+  for (const form of new Set([...forms, ...forms.map((f) => JSON.stringify(f).slice(1, -1))])) {
     if (form.length >= MIN_REMEMBERED) known.add(form);
   }
 }

@@ -106,6 +106,32 @@ describe.skipIf(!BUILT)('the Linux launcher', () => {
     expect(result.stderr).toContain('unpacking into');
   });
 
+  /** A fake runtime whose "loader" only says it ran, owned by another user: what an attacker would plant. */
+  const plant = (dir: string) => {
+    mkdirSync(path.join(dir, 'lib'), { recursive: true });
+    writeFileSync(path.join(dir, '.complete'), '');
+    writeFileSync(path.join(dir, 'lib', 'ld-linux-x86-64.so.2'), '#!/bin/sh\necho PLANTED RUNTIME RAN\n', { mode: 0o755 });
+    for (const p of [dir, path.join(dir, 'lib'), path.join(dir, 'lib', 'ld-linux-x86-64.so.2'), path.join(dir, '.complete')]) chownSync(p, 1000, 1000);
+  };
+
+  it.skipIf(!IS_ROOT)('ASR_READY_RUNTIME_DIR holding a runtime another user planted → never started; exit 2 naming it', () => {
+    const base = tempDir('asr-ready-rt-');
+    plant(path.join(base, key));
+    const result = launch(['--version'], { ASR_READY_RUNTIME_DIR: base });
+    expect(result.stdout).not.toContain('PLANTED');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`${base}/${key} is not a complete runtime of this user or root`);
+  });
+
+  it.skipIf(!IS_ROOT)('ASR_READY_RUNTIME_DIR that anyone may write (mode 1777, like /tmp) → refused, exit 2', () => {
+    const base = tempDir('asr-ready-rt-');
+    chmodSync(base, 0o1777);
+    const result = launch(['--version'], { ASR_READY_RUNTIME_DIR: base });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`${base} (not a folder of this user or root that only its owner can write)`);
+    expect(readdirSync(base)).toEqual([]);
+  });
+
   describe.skipIf(!canMount)('where it unpacks without ASR_READY_RUNTIME_DIR (tmpfs mounts in a private mount namespace)', () => {
     it('falls back past a read-only /var/cache, a noexec home, a folder of another user and a symlink, to /dev/shm', () => {
       const home = tempDir('asr-ready-home-');
@@ -139,6 +165,21 @@ describe.skipIf(!BUILT)('the Linux launcher', () => {
       expect(result.stderr).toMatch(/^asr-ready: cannot unpack its runtime \(about \d+ MB\) into any of: /);
       expect(result.stderr).toContain(`/var/cache/asr-ready/runtime (cannot be created); ${tmp}/asr-ready-runtime-0 (mounted noexec); /var/tmp/asr-ready-runtime-0 (mounted noexec); /dev/shm/asr-ready-runtime-0 (mounted noexec). Set ASR_READY_RUNTIME_DIR to a writable folder on a file system mounted without noexec, and run again.\n`);
       expect(result.stderr.split('\n')).toHaveLength(2);
+    });
+
+    it('as root with HOME still naming another user\'s home (sudo keeps it on some systems) holding a planted runtime → not started; unpacked under /var/cache instead', () => {
+      const home = tempDir('asr-ready-home-');
+      chownSync(home, 1000, 1000);
+      mkdirSync(path.join(home, '.cache', 'asr-ready', 'runtime'), { recursive: true });
+      for (const d of ['.cache', '.cache/asr-ready', '.cache/asr-ready/runtime']) chownSync(path.join(home, d), 1000, 1000);
+      plant(path.join(home, '.cache', 'asr-ready', 'runtime', key));
+      const result = inMountNamespace(`
+        mount -t tmpfs -o mode=755 tmpfs /var/cache
+        "$DOWNLOAD" --version
+        ls /var/cache/asr-ready/runtime`, { HOME: home, ASR_READY_LAUNCHER_TRACE: '1' });
+      expect(result.stdout).toBe(`${VERSION}${key}\n`);
+      expect(result.stdout + result.stderr).not.toContain('PLANTED');
+      expect(result.status).toBe(0);
     });
 
     it('as an ordinary user, unpacks into ~/.cache/asr-ready/runtime', () => {
