@@ -42,12 +42,25 @@ export interface DeliveryReport {
 
 /** A claim older than this is another run's that died without cleaning up, whatever its pid says. */
 const CLAIM_MARGIN_MS = 5 * 60 * 1000;
+/** How long a request under way may still be answered after a stop (SIGTERM etc.). */
+export const STOP_GRACE_MS = 1_000;
+
+/** Aborts `ms` after `stop` does (at once if it already has: no request starts after a stop). */
+function afterGrace(stop: AbortSignal, ms: number): AbortSignal {
+  const controller = new AbortController();
+  if (stop.aborted) controller.abort(stop.reason);
+  else stop.addEventListener('abort', () => setTimeout(() => controller.abort(stop.reason), ms).unref(), { once: true });
+  return controller.signal;
+}
 
 export async function deliver(report: Report, config: DeliveryConfig, deps: DeliveryDeps, stop?: AbortSignal): Promise<DeliveryReport> {
   const timeout = AbortSignal.timeout(config.timeoutMs);
   const signal = stop ? AbortSignal.any([stop, timeout]) : timeout;
+  // A request already under way when the stop comes gets a moment for its answer: an
+  // acknowledgment cut off in flight would make a later run send the report again.
+  const requestSignal = stop ? AbortSignal.any([afterGrace(stop, STOP_GRACE_MS), timeout]) : timeout;
   const configured: DestinationName[] = [...(config.collector ? ['collector' as const] : []), ...(config.logAnalytics ? ['log-analytics' as const] : [])];
-  const ctx: SendContext = { ...deps, collector: config.collector, logAnalytics: config.logAnalytics, retry: config.retry, signal, down: new Map() };
+  const ctx: SendContext = { ...deps, collector: config.collector, logAnalytics: config.logAnalytics, retry: config.retry, signal, requestSignal, down: new Map() };
   const results: DestinationResult[] = [];
   let condition: SpoolCondition | null = null;
   const note = (err: unknown, while_: string) => (condition ??= spoolCondition(config.spool!.dir, err, while_));

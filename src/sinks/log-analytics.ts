@@ -133,6 +133,8 @@ export async function sendRows(
   policy: RetryPolicy,
   signal: AbortSignal,
   progress?: RowsProgress,
+  /** Aborts requests under way (default: signal); a stop may leave them a moment for their answer. */
+  requestSignal: AbortSignal = signal,
 ): Promise<RowsSent> {
   const url = `${target.endpoint.replace(/\/+$/, '')}/dataCollectionRules/${encodeURIComponent(target.dcrId)}/streams/${encodeURIComponent(target.stream)}?api-version=${LOGS_INGESTION_API_VERSION}`;
   const sent: RowsSent = { accepted: [], refused: [], failure: null, refusal: null, attempts: 0, lastStatus: null };
@@ -140,7 +142,7 @@ export async function sendRows(
 
   /** A 413 (or ReadyBody_ClientConnectionAbort) means "too large for this endpoint": halve and send both halves. */
   const sendSplittingOn413 = async (batch: number[]): Promise<void> => {
-    const outcome = await sendBatch(batch.map((i) => rows[i]!), url, tokens, dispatcher, policy, signal);
+    const outcome = await sendBatch(batch.map((i) => rows[i]!), url, tokens, dispatcher, policy, signal, requestSignal);
     sent.attempts += outcome.attempts;
     if (outcome.status !== null) sent.lastStatus = outcome.status;
     if (outcome.ok) {
@@ -170,7 +172,7 @@ export async function sendRows(
   return sent;
 }
 
-async function sendBatch(rows: ReadinessRow[], url: string, tokens: TokenProvider, dispatcher: Dispatcher, policy: RetryPolicy, signal: AbortSignal): Promise<RetryOutcome<number>> {
+async function sendBatch(rows: ReadinessRow[], url: string, tokens: TokenProvider, dispatcher: Dispatcher, policy: RetryPolicy, signal: AbortSignal, requestSignal: AbortSignal): Promise<RetryOutcome<number>> {
   let refresh = false;
   let refreshed = false;
   return withRetries(async () => {
@@ -190,10 +192,10 @@ async function sendBatch(rows: ReadinessRow[], url: string, tokens: TokenProvide
       const response = await abortable(request(url, {
         method: 'POST',
         dispatcher,
-        signal,
+        signal: requestSignal,
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-encoding': 'gzip', 'x-ms-client-request-id': randomUUID() },
         body: gzipSync(JSON.stringify(rows)),
-      }), signal);
+      }), requestSignal);
       const { text } = await readCapped(response.body);
       const status = response.statusCode;
       if (status === 204 || status === 200) return { ok: true, value: status, status };

@@ -30,7 +30,10 @@ export interface SendContext {
   tokens: TokenProvider | null;
   vm: ImdsIdentity;
   userAgent: string;
+  /** No new attempt once aborted (stop or time bound). */
   signal: AbortSignal;
+  /** Aborts requests under way: the time bound, or a short grace after a stop. */
+  requestSignal: AbortSignal;
   down: Map<DestinationName, string>;
 }
 
@@ -69,7 +72,7 @@ interface Sent {
 }
 
 async function toCollector(ctx: SendContext, report: Report): Promise<Sent> {
-  const outcome = await withRetries(() => postReport(report, ctx.collector!, ctx.dispatcher, ctx.userAgent, ctx.signal), ctx.retry, ctx.signal);
+  const outcome = await withRetries(() => postReport(report, ctx.collector!, ctx.dispatcher, ctx.userAgent, ctx.requestSignal), ctx.retry, ctx.signal);
   const common = { attempts: outcome.attempts, httpStatus: outcome.status, error: outcome.error };
   if (outcome.ok) return { ...common, keep: null, status: 'delivered' };
   if (outcome.permanent === 'report' || !outcome.transient) return { ...common, keep: null, status: 'rejected' };
@@ -96,7 +99,7 @@ async function toLogAnalytics(ctx: SendContext, report: Report, pending: Pending
     const p = progress(s);
     if (record && coveredCount(rows.length, mergeRanges(p.deliveredRows, p.refusedRows)) < rows.length) await record(keepFor(p));
   };
-  const sent = await sendRows(rows, [...prior.delivered, ...prior.refused], ctx.logAnalytics!, ctx.tokens!, ctx.dispatcher, ctx.retry, ctx.signal, recordProgress);
+  const sent = await sendRows(rows, [...prior.delivered, ...prior.refused], ctx.logAnalytics!, ctx.tokens!, ctx.dispatcher, ctx.retry, ctx.signal, recordProgress, ctx.requestSignal);
   const { deliveredRows, refusedRows } = progress(sent);
   const total = rows.length;
   const refused = coveredCount(total, refusedRows);
