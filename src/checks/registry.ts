@@ -10,6 +10,7 @@ import { networkTlsInspection } from './network-tls-inspection';
 import { timeSkew } from './time-skew';
 import { osSupported } from './os-supported';
 import { osKernel } from './os-kernel';
+import { osFips } from './os-fips';
 import { bootGrubDeviceNames } from './boot-grub-device-names';
 import { bootLvmReferences } from './boot-lvm-references';
 import { storageFilesystems } from './storage-filesystems';
@@ -29,6 +30,7 @@ export const ALL_CHECKS: readonly Check[] = [
   timeSync,
   osSupported,
   osKernel,
+  osFips,
   bootGrubDeviceNames,
   bootLvmReferences,
   storageFilesystems,

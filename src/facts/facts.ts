@@ -13,6 +13,8 @@ import { readMobilityConfig, type MobilityConfigFacts } from './mobility-config'
 import { probeEndpoints, type EndpointProbeFacts, type NetworkOptions } from './network';
 import { readKernelFacts, type KernelFacts } from './linux/kernel';
 import { readGrubFacts, type GrubFacts } from './linux/grub';
+import { readLinuxFips, type LinuxFipsFacts } from './linux/fips';
+import { readWindowsFips, type WindowsFipsFacts } from './windows/fips';
 import { readMounts, type MountFacts } from './linux/mounts';
 import { readBlockDevices, type BlockDevice } from './linux/block-devices';
 import { readStorageStack, type StorageStackFacts } from './linux/storage-stack';
@@ -119,6 +121,15 @@ export class Facts {
         readLinuxResources(root),
       ]);
       return { kernel, grub, mounts, disks, storage, resources };
+    });
+  }
+
+  /** FIPS mode (os.fips): on Linux from /proc and the GRUB files linuxGuest() already read; on Windows from the policy value. */
+  fips(): Promise<{ platform: 'linux'; linux: LinuxFipsFacts } | { platform: 'windows'; windows: WindowsFipsFacts }> {
+    return this.memo('FIPS mode', 30_000, async (signal) => {
+      if (this.options.platform === 'windows') return { platform: 'windows' as const, windows: await readWindowsFips(signal) };
+      const guest = await this.linuxGuest();
+      return { platform: 'linux' as const, linux: await readLinuxFips(this.options.root, guest.grub) };
     });
   }
 

@@ -53,7 +53,7 @@ describe.skipIf(!BUILT || !existsSync(WINE))('the Windows download under wine', 
     const report = JSON.parse(result.stdout) as Report;
     expect(reportSchemaErrors(report)).toEqual([]);
     expect(report.host.os).toBe('windows');
-    expect(report.findings.map((f) => f.checkId)).toEqual(['trust.azure-roots', 'os.supported', 'resources.size', 'resources.free-space', 'windows.services', 'windows.updates', 'windows.pending-reboot']);
+    expect(report.findings.map((f) => f.checkId)).toEqual(['trust.azure-roots', 'os.supported', 'os.fips', 'resources.size', 'resources.free-space', 'windows.services', 'windows.updates', 'windows.pending-reboot']);
     return report;
   };
 

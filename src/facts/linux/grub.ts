@@ -1,4 +1,5 @@
-// Kernel parameters from the boot configuration (151126 device names, 151124 LVM references):
+// Kernel parameters from the boot configuration (151126 device names, 151124 LVM references, fips=
+// for os.fips):
 // GRUB 2 configs, /etc/default/grub, GRUB legacy menu.lst, BLS entries and grubenv.
 import { readdir, readlink } from 'node:fs/promises';
 import { guestPath } from '../guest-paths';
@@ -13,7 +14,7 @@ export interface KernelParam {
   lineNumber: number;
   /** The whole line, trimmed, as the admin will find it in the file. */
   line: string;
-  key: 'root' | 'resume' | 'rd.lvm.lv' | 'rd_LVM_LV';
+  key: 'root' | 'resume' | 'rd.lvm.lv' | 'rd_LVM_LV' | 'fips';
   value: string;
 }
 
@@ -27,7 +28,7 @@ export interface GrubFacts {
 
 /** Lines that carry kernel parameters in any of the formats above. */
 const PARAM_LINE = /^\s*(linux|linuxefi|linux16|kernel|options|GRUB_CMDLINE_LINUX(?:_DEFAULT)?=|kernelopts=|set\s+kernelopts=)/;
-const PARAM = /(?:^|[\s"'])(root|resume|rd\.lvm\.lv|rd_LVM_LV)=([^\s"']+)/g;
+const PARAM = /(?:^|[\s"'])(root|resume|rd\.lvm\.lv|rd_LVM_LV|fips)=([^\s"']+)/g;
 
 /** Real configurations carry a few per line and some hundreds per file; past these a file is hostile. */
 export const MAX_PARAMS_PER_LINE = 16;
