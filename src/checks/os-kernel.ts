@@ -6,6 +6,7 @@ import type { CheckOutcome } from '../core/finding';
 import { SUPPORT_MATRIX, compareVersions, type LinuxDistroEntry, type SupportMatrix } from '../catalog/support-matrix';
 import type { HostFacts } from '../facts/host';
 import type { KernelFacts } from '../facts/linux/kernel';
+import { kernelNameArch } from '../facts/linux/guest-arch';
 
 export const osKernel: Check = {
   id: 'os.kernel',
@@ -49,6 +50,20 @@ function judgeKernel(host: HostFacts, kernel: KernelFacts, matrix: SupportMatrix
   const entry = matrix.linux.find((d) => d.ids.includes((host.osRelease?.ID ?? '').toLowerCase()));
   if (!entry) return { status: 'skip', summary: `Kernel ${kernel.release}: the distribution is not in the support matrix, so there is no stock kernel to compare with (see os.supported).`, evidence };
   const label = kernel.source === 'running' ? 'The running kernel' : `The kernel (${kernel.source})`;
+  // The STOCK patterns accept el9.aarch64 and Debian's -arm64 names, and Ubuntu's arm64 kernels
+  // carry no arch at all: a kernel named for another architecture, or on a guest known to be one,
+  // is not a stock x86-64 kernel (the matrix: no ARM64, ../shared/reference/azure-requirements.md).
+  const named = kernelNameArch(kernel.release);
+  const kernelArch = named ?? (host.arch && host.arch !== 'x86_64' ? host.arch : null);
+  if (kernelArch && kernelArch !== 'x86_64') {
+    const why = named ? `is built for ${named}` : `runs on a ${kernelArch} guest (${host.archSource ?? 'architecture of the host'})`;
+    return {
+      status: 'fail',
+      summary: `${label} ${kernel.release} ${why}: it is not a stock x86-64 ${entry.name} kernel. Site Recovery supports only x86-64 VMs with the distribution's own kernels; ARM64 is not supported.`,
+      remediation: `Protect an x86-64 VM running a stock ${entry.name} kernel; a VM of another architecture cannot be replicated with Site Recovery.`,
+      evidence: { ...evidence, kernelArch, archSource: named ? `kernel name ${kernel.release}` : host.archSource ?? null },
+    };
+  }
   if (!STOCK[entry.kernelStyle].test(kernel.release)) {
     return {
       status: 'fail',

@@ -20,6 +20,9 @@ export const osSupported: Check = {
   },
 };
 
+// "Linux: stock kernels per agent table, **no ARM64**" and "ARM64 not supported (new 2026)"
+// (../shared/reference/azure-requirements.md, support matrix 2026-01-01). Live, the arch is the
+// running machine's; under --root it is the guest image's own (src/facts/linux/guest-arch.ts).
 const ARM = /^(aarch64|arm64|armv\d.*)$/i;
 
 /**
@@ -36,9 +39,10 @@ export function evaluateLinuxSupport(host: HostFacts, kernel: KernelFacts, matri
 
 function judgeLinuxSupport(host: HostFacts, kernel: KernelFacts, matrix: SupportMatrix, now: Date): CheckOutcome {
   const release = host.osRelease;
-  const evidence = { id: release?.ID ?? null, versionId: release?.VERSION_ID ?? null, prettyName: host.distroName, arch: host.arch, debianVersion: kernel.debianVersion, matrixVersion: matrix.version };
+  const evidence = { id: release?.ID ?? null, versionId: release?.VERSION_ID ?? null, prettyName: host.distroName, arch: host.arch, archSource: host.archSource ?? null, ...(host.archNotes?.length ? { archNotes: host.archNotes } : {}), debianVersion: kernel.debianVersion, matrixVersion: matrix.version };
   if (host.arch && ARM.test(host.arch)) {
-    return { status: 'fail', summary: `${host.distroName ?? 'This guest'} runs on ${host.arch}: Site Recovery does not support ARM64 VMs.`, remediation: 'Replicate an x64 VM; ARM64 guests cannot be protected with Azure Site Recovery.', evidence };
+    const runs = host.fromRoot ? `is built for ${host.arch} (${host.archSource ?? 'from the image'})` : `runs on ${host.arch}`;
+    return { status: 'fail', summary: `${host.distroName ?? 'This guest'} ${runs}: Site Recovery does not support ARM64 VMs (support matrix ${matrix.version}).`, remediation: 'Replicate an x64 VM; ARM64 guests cannot be protected with Azure Site Recovery.', evidence };
   }
   if (!release?.ID) {
     const unread = host.notes?.length ? `: ${host.notes.join('; ')}` : ' (no /etc/os-release, /usr/lib/os-release or release file)';

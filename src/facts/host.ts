@@ -6,6 +6,7 @@ import { parseOsRelease, parseRedhatRelease, parseSuseRelease, type OsRelease } 
 import { truncateText } from '../core/text-bounds';
 import { readGuestText, readTextIfExists } from './read-text';
 import { distroFamily, type DistroFamily } from './linux/distro-family';
+import { readGuestArch } from './linux/guest-arch';
 
 export interface HostFacts {
   os: Platform;
@@ -15,6 +16,14 @@ export interface HostFacts {
   version: string | null;
   kernel: string | null;
   arch: string | null;
+  /**
+   * Where arch came from: "live: node os.arch() x64", or under --root the guest's own files
+   * ("/bin/sh -> /usr/bin/dash: ELF e_machine 0xb7 (aarch64)", a /boot kernel image name, the
+   * kernel release suffix); null when nothing named it.
+   */
+  archSource?: string | null;
+  /** --root files looked at for the architecture that could not be used (not ELF, a link with no target inside the root), named. */
+  archNotes?: string[];
   hostname: string | null;
   family: DistroFamily;
   osRelease: OsRelease | null;
@@ -36,7 +45,7 @@ export async function readHostFacts(root: string, platform: Platform): Promise<H
   if (platform === 'windows') {
     return {
       os: 'windows', distro: 'windows', distroName: os.version(), version: os.release(), kernel: os.release(),
-      arch: UNAME_ARCH[os.arch()] ?? os.arch(), hostname: os.hostname(), family: 'unknown', osRelease: null, fromRoot,
+      arch: UNAME_ARCH[os.arch()] ?? os.arch(), archSource: `live: node os.arch() ${os.arch()}`, hostname: os.hostname(), family: 'unknown', osRelease: null, fromRoot,
     };
   }
   const notes: string[] = [];
@@ -49,6 +58,8 @@ export async function readHostFacts(root: string, platform: Platform): Promise<H
     // A cut release is not a kernel version: the kernel is then taken from /boot, and the note says why.
     kernel = (release.truncated ? null : release.text?.trim()) || null;
   }
+  // A mounted image runs no kernel: its architecture is read from its own shell's ELF header or kernel names.
+  const guestArch = fromRoot ? await readGuestArch(root, kernel) : null;
   const hostname = fromRoot ? truncateText((await readTextIfExists(guestPath(root, '/etc/hostname')))?.trim() ?? '') || null : os.hostname();
   return {
     os: 'linux',
@@ -56,8 +67,9 @@ export async function readHostFacts(root: string, platform: Platform): Promise<H
     distroName: osRelease?.PRETTY_NAME ?? osRelease?.NAME ?? null,
     version: osRelease?.VERSION_ID ?? null,
     kernel,
-    // The architecture of a mounted image cannot be read from its files cheaply; only the live one is known.
-    arch: fromRoot ? null : UNAME_ARCH[os.arch()] ?? os.arch(),
+    arch: guestArch ? guestArch.arch : UNAME_ARCH[os.arch()] ?? os.arch(),
+    archSource: guestArch ? guestArch.source : `live: node os.arch() ${os.arch()}`,
+    ...(guestArch?.notes.length ? { archNotes: guestArch.notes } : {}),
     hostname,
     family: osRelease ? distroFamily(osRelease) : 'unknown',
     osRelease,

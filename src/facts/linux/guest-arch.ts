@@ -1,0 +1,140 @@
+// The architecture of a --root guest image, read from its own files (no kernel runs there):
+// 1. the ELF header of its shell (/bin/sh, /usr/bin/env, /bin/bash): e_machine says what the
+//    userland was built for; only the first 64 bytes of a regular file are read;
+// 2. else the installed kernel image names under /boot (vmlinuz-5.14.0-427.el9.aarch64,
+//    vmlinuz-6.1.0-28-cloud-arm64, vmlinuz-6.8.0-1021-generic-64k);
+// 3. else the suffix of the kernel release (--root /proc/sys/kernel/osrelease).
+// Links among these few paths (/bin/sh -> dash, /bin -> usr/bin) are followed the way the guest's
+// kernel would if the root were its /: an absolute target is taken relative to the root and `..`
+// never climbs above it, so nothing outside the root is read. This is deliberately not a general
+// guest path resolver: it serves only the shell paths below.
+import { lstat, readdir, readlink } from 'node:fs/promises';
+import path from 'node:path';
+import { guestPath } from '../guest-paths';
+import { readBoundedFile } from '../read-text';
+
+export interface GuestArch {
+  arch: string | null;
+  /** Where the architecture came from, e.g. "/bin/sh -> /usr/bin/dash: ELF e_machine 0xb7 (aarch64)". */
+  source: string | null;
+  /** What was looked at and could not be used, named. */
+  notes: string[];
+}
+
+export const SHELL_PATHS = ['/bin/sh', '/usr/bin/env', '/bin/bash'] as const;
+/** An ELF header is 52 (32-bit) or 64 (64-bit) bytes; e_machine sits at bytes 18-19. */
+export const ELF_HEADER_BYTES = 64;
+/** Links followed for one shell path before it is called a loop (the kernel allows 40; a shell needs two or three). */
+const MAX_LINKS = 16;
+
+const ELF_MACHINES: Record<number, string> = { 0x3e: 'x86_64', 0xb7: 'aarch64', 0x03: 'i686', 0x28: 'armv7l' };
+
+/** The architecture an ELF header names; null when the bytes are not an ELF header. */
+export function elfMachine(header: Buffer): { machine: number; arch: string | null } | null {
+  if (header.length < 20 || header[0] !== 0x7f || header.toString('latin1', 1, 4) !== 'ELF') return null;
+  const data = header[5]; // EI_DATA: 1 little-endian, 2 big-endian
+  if (data !== 1 && data !== 2) return null;
+  const machine = data === 1 ? header.readUInt16LE(18) : header.readUInt16BE(18);
+  return { machine, arch: ELF_MACHINES[machine] ?? null };
+}
+
+/** The architecture a kernel release or image name ends with; null when it names none. */
+export function kernelNameArch(name: string): string | null {
+  if (/[.\-_](x86_64|amd64)$/.test(name)) return 'x86_64';
+  // Ubuntu's 64 KiB-page flavour (generic-64k, azure-64k) exists only for arm64.
+  if (/[.\-_](aarch64|arm64)$/.test(name) || /-64k$/.test(name)) return 'aarch64';
+  if (/[.\-_](i[3-6]86|686(-pae)?)$/.test(name)) return 'i686';
+  if (/[.\-_](armv7hl?|armmp(-lpae)?)$/.test(name)) return 'armv7l';
+  return null;
+}
+
+/** Kernel image files under /boot. */
+const KERNEL_IMAGE = /^(vmlinuz|vmlinux|Image)-(.+)$/;
+
+export async function readGuestArch(root: string, kernelRelease: string | null): Promise<GuestArch> {
+  const notes: string[] = [];
+  for (const shell of SHELL_PATHS) {
+    const found = await shellArch(root, shell, notes);
+    if (found) return { ...found, notes };
+  }
+  const images = (await readdir(guestPath(root, '/boot')).catch(() => [] as string[]))
+    .map((n) => KERNEL_IMAGE.exec(n))
+    .filter((m): m is RegExpExecArray => m !== null && !/rescue/.test(m[2]!))
+    .map((m) => ({ file: `/boot/${m[0]}`, arch: kernelNameArch(m[2]!) }))
+    .filter((k): k is { file: string; arch: string } => k.arch !== null)
+    .sort((a, b) => a.file.localeCompare(b.file));
+  const archs = [...new Set(images.map((k) => k.arch))];
+  if (archs.length === 1) return { arch: archs[0]!, source: `kernel image name ${images.map((k) => k.file).join(', ')}`, notes };
+  if (archs.length > 1) notes.push(`kernel images under /boot name different architectures (${images.map((k) => `${k.file}: ${k.arch}`).join(', ')}); not judged from them`);
+  const fromRelease = kernelRelease ? kernelNameArch(kernelRelease) : null;
+  if (fromRelease) return { arch: fromRelease, source: `kernel release suffix ${kernelRelease} (/proc/sys/kernel/osrelease)`, notes };
+  return { arch: null, source: null, notes };
+}
+
+async function shellArch(root: string, shell: string, notes: string[]): Promise<{ arch: string; source: string } | null> {
+  const resolved = await followInsideRoot(root, shell);
+  if (resolved.guest === null) {
+    if (resolved.problem) notes.push(`${shell}${resolved.chain}: ${resolved.problem}`);
+    return null;
+  }
+  const shown = `${shell}${resolved.chain}`;
+  const read = await readBoundedFile(guestPath(root, resolved.guest), { maxBytes: ELF_HEADER_BYTES });
+  if (!read.ok) {
+    if (read.reason !== 'missing') notes.push(`${shown}: ${read.problem}`);
+    return null;
+  }
+  const elf = elfMachine(read.content);
+  if (!elf) {
+    notes.push(`${shown}: not an ELF executable`);
+    return null;
+  }
+  const hex = `0x${elf.machine.toString(16).padStart(2, '0')}`;
+  if (!elf.arch) {
+    notes.push(`${shown}: ELF e_machine ${hex} is not an architecture asr-ready knows`);
+    return null;
+  }
+  return { arch: elf.arch, source: `${shown}: ELF e_machine ${hex} (${elf.arch})` };
+}
+
+/**
+ * Follows the links of one guest path inside the root: every component is looked at with lstat
+ * under the root, an absolute link target restarts from the root, and `..` stops at the root.
+ * guest is the final guest path (to read through guestPath), or null with the problem named.
+ */
+async function followInsideRoot(root: string, file: string): Promise<{ guest: string | null; chain: string; problem?: string }> {
+  const done: string[] = [];
+  let pending = file.split('/').filter(Boolean);
+  let links = 0;
+  let chain = '';
+  while (pending.length > 0) {
+    const part = pending.shift()!;
+    if (part === '.') continue;
+    if (part === '..') {
+      done.pop(); // at the root, `..` is the root
+      continue;
+    }
+    const current = `/${[...done, part].join('/')}`;
+    let isLink: boolean;
+    try {
+      isLink = (await lstat(path.join(root, current))).isSymbolicLink();
+    } catch {
+      return links > 0 ? { guest: null, chain, problem: 'the link target does not exist inside --root' } : { guest: null, chain };
+    }
+    if (!isLink) {
+      done.push(part);
+      continue;
+    }
+    if (++links > MAX_LINKS) return { guest: null, chain, problem: `more than ${MAX_LINKS} symbolic links (a loop?)` };
+    let target: string;
+    try {
+      target = await readlink(path.join(root, current));
+    } catch {
+      return { guest: null, chain, problem: `${current} could not be read as a link` };
+    }
+    if (target.startsWith('/')) done.length = 0;
+    pending = [...target.split('/').filter(Boolean), ...pending];
+    if (pending.length === 0) continue;
+    chain = ` -> ${path.posix.normalize(`/${[...done, ...pending].join('/')}`)}`;
+  }
+  return { guest: `/${done.join('/')}`, chain };
+}
