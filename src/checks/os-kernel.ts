@@ -3,10 +3,11 @@
 // within about 30 days, so "newer than we know" is never a failure.
 import type { Check } from '../core/check';
 import type { CheckOutcome } from '../core/finding';
-import { SUPPORT_MATRIX, compareVersions, type LinuxDistroEntry, type SupportMatrix } from '../catalog/support-matrix';
+import { SUPPORT_MATRIX, type LinuxDistroEntry, type SupportMatrix } from '../catalog/support-matrix';
 import type { HostFacts } from '../facts/host';
 import type { KernelFacts } from '../facts/linux/kernel';
 import { kernelNameArch } from '../facts/linux/guest-arch';
+import { compareKernelVersions } from '../facts/linux/kernel-version';
 
 export const osKernel: Check = {
   id: 'os.kernel',
@@ -22,7 +23,9 @@ export const osKernel: Check = {
 
 const STOCK: Record<LinuxDistroEntry['kernelStyle'], RegExp> = {
   el: /^\d+\.\d+\.\d+-[\d.]+\.el\d+(_\d+)?(uek)?(\.(x86_64|aarch64))?$/,
-  ubuntu: /^\d+\.\d+\.\d+-\d+-(generic|azure|azure-fde|lowlatency|kvm|virtual|aws|gcp|oracle|generic-lpae|realtime)$/,
+  // Ubuntu's own ABI numbers have one to five digits ("-49-", "-1021-"); a mainline build's ABI is
+  // six digits made of its version ("6.8.12-060812-generic"), and is not an Ubuntu kernel.
+  ubuntu: /^\d+\.\d+\.\d+-\d{1,5}-(generic|azure|azure-fde|lowlatency|kvm|virtual|aws|gcp|oracle|generic-lpae|realtime)$/,
   debian: /^\d+\.\d+\.\d+-\d+(-cloud)?-(amd64|arm64|rt-amd64|686|686-pae)$/,
   suse: /^\d+\.\d+\.\d+-[\d.]+-(default|azure)$/,
 };
@@ -33,6 +36,51 @@ const EXAMPLES: Record<LinuxDistroEntry['kernelStyle'], string> = {
   debian: '6.1.0-28-cloud-amd64',
   suse: '5.14.21-150500.55.39-default',
 };
+
+const REFERENCE = '../shared/reference/azure-requirements.md §5.2';
+
+interface DistroMatch {
+  /** Why the kernel, stock in shape, belongs to another distribution or major version. */
+  mismatch: string | null;
+  /** What the reference does not give, so it is not judged (named in the evidence). */
+  notInReference: string[];
+}
+
+/**
+ * Does a kernel of the distribution's shape belong to this distribution and major version?
+ * Enterprise Linux kernels carry their major in the dist tag (".el9_4"): it must be the guest's.
+ * Oracle's UEK ("el8uek") is stock on Oracle Linux only. What the reference does not list
+ * (UEK generations' kernel versions, SLES service packs' kernel prefixes, the Ubuntu and Debian
+ * kernel series per release) is named as not judged, never guessed.
+ */
+export function matchKernelToDistro(entry: LinuxDistroEntry, version: string | null, release: string): DistroMatch {
+  const notInReference: string[] = [];
+  const major = version ? version.split('.')[0]! : null;
+  if (entry.kernelStyle === 'el') {
+    const tag = /\.el(\d+)(?:_\d+)?(uek)?(?:\.[a-z0-9_]+)?$/.exec(release);
+    const tagMajor = tag?.[1] ?? null;
+    const uek = Boolean(tag?.[2]);
+    if (uek && entry.id !== 'ol') {
+      return { mismatch: `is an Oracle Unbreakable Enterprise Kernel (el${tagMajor}uek), which is stock on Oracle Linux only, not on ${entry.name}`, notInReference };
+    }
+    if (major === null) notInReference.push(`the ${entry.name} major version is unknown, so the kernel's el${tagMajor ?? '?'} tag is not matched against it`);
+    else if (tagMajor !== major) {
+      return { mismatch: `is built for Enterprise Linux ${tagMajor} (el${tagMajor}${uek ? 'uek' : ''}), not for ${entry.name} ${major}`, notInReference };
+    }
+    if (uek) {
+      // The reference: "RHCK or UEK3–6, UEK7 from 8.7". It names the generations but not their
+      // kernel versions, so which generation this kernel is cannot be told from the reference.
+      notInReference.push(`the UEK generation is not judged: the reference allows UEK3-6, and UEK7 from Oracle Linux 8.7, but gives no kernel version per UEK generation (${REFERENCE})`);
+    }
+  } else if (entry.kernelStyle === 'suse') {
+    // The reference lists SLES service packs (12 SP1-SP5, 15 GA-SP7) but no kernel version prefix
+    // for any of them ("150500." for 15 SP5 is SUSE's convention, not the reference's).
+    notInReference.push(`the service pack of a -default/-azure kernel is not matched: the reference gives no kernel version prefix per SLES service pack (${REFERENCE})`);
+  } else {
+    notInReference.push(`the kernel series per ${entry.name} release is not matched: the reference points to the Mobility agent's kernel tables without listing them (${REFERENCE})`);
+  }
+  return { mismatch: null, notInReference };
+}
 
 /** A --root /proc/sys/kernel/osrelease cut at the cap or unreadable is named: the kernel judged then comes from /boot. */
 export function evaluateKernel(host: HostFacts, kernel: KernelFacts, matrix: SupportMatrix): CheckOutcome {
@@ -64,6 +112,15 @@ function judgeKernel(host: HostFacts, kernel: KernelFacts, matrix: SupportMatrix
       evidence: { ...evidence, kernelArch, archSource: named ? `kernel name ${kernel.release}` : host.archSource ?? null },
     };
   }
+  const mainline = entry.kernelStyle === 'ubuntu' ? /^\d+\.\d+\.\d+-(\d{6,})-/.exec(kernel.release) : null;
+  if (mainline) {
+    return {
+      status: 'fail',
+      summary: `${label} ${kernel.release} is an Ubuntu mainline build (six-digit ABI ${mainline[1]}), not a stock Ubuntu kernel. Site Recovery supports only the distribution's own kernels.`,
+      remediation: 'Install and boot a stock Ubuntu kernel (linux-image-azure or linux-image-generic from the Ubuntu archive), make it the default in GRUB, remove the mainline build, and reboot before enabling replication.',
+      evidence: { ...evidence, expectedPattern: STOCK.ubuntu.source },
+    };
+  }
   if (!STOCK[entry.kernelStyle].test(kernel.release)) {
     return {
       status: 'fail',
@@ -72,18 +129,29 @@ function judgeKernel(host: HostFacts, kernel: KernelFacts, matrix: SupportMatrix
       evidence: { ...evidence, expectedPattern: STOCK[entry.kernelStyle].source },
     };
   }
+  const match = matchKernelToDistro(entry, host.version, kernel.release);
+  const gaps = match.notInReference.length > 0 ? { notInReference: match.notInReference } : {};
+  if (match.mismatch) {
+    return {
+      status: 'fail',
+      summary: `${label} ${kernel.release} ${match.mismatch}: it is not a stock ${entry.name}${host.version ? ` ${host.version}` : ''} kernel. Site Recovery supports only the distribution's own kernels for the release it runs.`,
+      remediation: `Install and boot the stock kernel of ${entry.name}${host.version ? ` ${host.version.split('.')[0]}` : ''} from its own repositories, make it the default in GRUB, and reboot before enabling replication.`,
+      evidence: { ...evidence, ...gaps },
+    };
+  }
+  // Minimums are compared by version order, number by number (553.40.1 > 553.5.1), never as text.
   const minimum = entry.kernelMinimums?.[host.version ?? ''];
-  if (minimum && compareVersions(kernel.release, minimum) < 0) {
+  if (minimum && compareKernelVersions(kernel.release, minimum) < 0) {
     return {
       status: 'fail',
       summary: `${label} ${kernel.release} is older than ${minimum}, the first kernel Site Recovery supports on ${entry.name} ${host.version}.`,
       remediation: `Update the kernel (yum/dnf update kernel) to ${minimum} or later and reboot.`,
-      evidence: { ...evidence, minimum },
+      evidence: { ...evidence, minimum, ...gaps },
     };
   }
   return {
     status: 'pass',
     summary: `${label} ${kernel.release} is a stock ${entry.name} kernel${minimum ? ` at or above ${minimum}` : ''}. The Mobility agent's kernel table has the final word on exact versions; kernels newer than the agent knows get support within about 30 days.`,
-    evidence,
+    evidence: { ...evidence, ...gaps },
   };
 }

@@ -4,9 +4,10 @@ import { evaluateLinuxSupport, evaluateWindowsSupport } from '../../src/checks/o
 import { evaluateKernel } from '../../src/checks/os-kernel';
 import { SUPPORT_MATRIX, validateSupportMatrix, versionInRanges } from '../../src/catalog/support-matrix';
 import { readHostFacts, type HostFacts } from '../../src/facts/host';
-import type { KernelFacts } from '../../src/facts/linux/kernel';
 import { parseCurrentVersion } from '../../src/facts/windows/guest-parsers';
-import { FakeGuest } from '../helpers/fake-guest';
+import { FakeGuest, withGuest } from '../helpers/fake-guest';
+import { readKernelFacts, type KernelFacts } from '../../src/facts/linux/kernel';
+import { compareKernelVersions, sortKernelReleases } from '../../src/facts/linux/kernel-version';
 import { fixture } from '../helpers/paths';
 
 const NOW = new Date('2026-11-27T12:00:00Z');
@@ -116,5 +117,90 @@ describe('os.kernel', () => {
     const fromImage = evaluateKernel(host('debian', '12'), kernel('6.1.0-28-cloud-amd64', { source: '--root /boot (installed, newest)' }), SUPPORT_MATRIX);
     expect(fromImage.summary).toMatch(/^The kernel \(--root \/boot \(installed, newest\)\) 6\.1\.0-28-cloud-amd64 is a stock Debian kernel/);
     expect(evaluateKernel(host('debian', '12'), kernel(null, { source: 'unknown' }), SUPPORT_MATRIX).status).toBe('skip');
+  });
+
+  // Each edge from both sides: the distribution and major the kernel is built for, Oracle's UEK,
+  // Ubuntu's ABI width, and the reference's minimum kernels compared by version order.
+  it.each([
+    // (a) the el tag's major must be the guest's major
+    ['rhel', '9.4', '5.14.0-427.13.1.el9_4.x86_64', 'pass'],
+    ['rhel', '9.4', '4.18.0-553.el8_10.x86_64', 'fail'],
+    ['rhel', '8.10', '4.18.0-553.el8_10.x86_64', 'pass'],
+    ['rhel', '8.10', '5.14.0-427.13.1.el9_4.x86_64', 'fail'],
+    ['rhel', '10.0', '6.12.0-55.9.1.el10_0.x86_64', 'pass'],
+    ['rhel', '10.0', '5.14.0-611.5.1.el9_7.x86_64', 'fail'],
+    ['rocky', '9.4', '5.14.0-427.13.1.el9_4.x86_64', 'pass'],
+    ['rocky', '9.4', '4.18.0-553.el8_10.x86_64', 'fail'],
+    ['almalinux', '8.10', '4.18.0-553.el8_10.x86_64', 'pass'],
+    ['almalinux', '8.10', '5.14.0-427.el9.x86_64', 'fail'],
+    ['centos', '7.9', '3.10.0-1160.el7.x86_64', 'pass'],
+    ['centos', '7.9', '4.18.0-348.el8.x86_64', 'fail'],
+    // (d) UEK is stock on Oracle Linux only, and for the guest's major
+    ['ol', '8.9', '5.15.0-200.131.27.el8uek.x86_64', 'pass'],
+    ['ol', '9.4', '5.15.0-200.131.27.el8uek.x86_64', 'fail'],
+    ['ol', '7.9', '3.10.0-1160.el7.x86_64', 'pass'],
+    ['rhel', '8.10', '5.15.0-200.131.27.el8uek.x86_64', 'fail'],
+    // (b) Ubuntu: an ABI of up to five digits is Ubuntu's own; six digits is a mainline build
+    ['ubuntu', '24.04', '6.8.0-1021-azure', 'pass'],
+    ['ubuntu', '24.04', '6.8.0-10210-generic', 'pass'],
+    ['ubuntu', '24.04', '6.8.12-060812-generic', 'fail'],
+    ['ubuntu', '22.04', '6.5.13-065013-generic', 'fail'],
+    // (c) SLES flavours
+    ['sles', '15.5', '5.14.21-150500.55.39-default', 'pass'],
+    ['sles', '15.5', '5.14.21-150500.55.39-azure', 'pass'],
+    ['sles', '15.5', '5.14.21-150500.55.39-custom', 'fail'],
+    // (e) minimums, by version order: both sides of each boundary
+    ['rhel', '8.4', '4.18.0-305.30.1.el8_4.x86_64', 'pass'],
+    ['rhel', '8.4', '4.18.0-305.29.9.el8_4.x86_64', 'fail'],
+    ['rhel', '8.4', '4.18.0-305.4.1.el8_4.x86_64', 'fail'],
+    ['rhel', '8.6', '4.18.0-348.5.1.el8_6.x86_64', 'pass'],
+    ['rhel', '8.6', '4.18.0-348.5.0.el8_6.x86_64', 'fail'],
+    ['rhel', '9.7', '5.14.0-611.5.1.el9_7.x86_64', 'pass'],
+    ['rhel', '9.7', '5.14.0-611.40.1.el9_7.x86_64', 'pass'],
+    ['rhel', '9.7', '5.14.0-611.4.99.el9_7.x86_64', 'fail'],
+    ['rhel', '9.7', '5.14.0-611.el9_7.x86_64', 'fail'],
+    ['rhel', '10.1', '6.12.0-124.8.1.el10_1.x86_64', 'pass'],
+    ['rhel', '10.1', '6.12.0-124.10.1.el10_1.x86_64', 'pass'],
+    ['rhel', '10.1', '6.12.0-124.7.9.el10_1.x86_64', 'fail'],
+    ['rhel', '10.1', '6.12.0-55.9.1.el10_1.x86_64', 'fail'],
+  ])('distribution and major: %s %s with %s is %s', (id, version, release, status) => {
+    expect(evaluateKernel(host(id, version), kernel(release), SUPPORT_MATRIX).status).toBe(status);
+  });
+
+  it('says which distribution and major a foreign kernel is built for', () => {
+    const el8 = evaluateKernel(host('rhel', '9.4'), kernel('4.18.0-553.el8_10.x86_64'), SUPPORT_MATRIX);
+    expect(el8.summary).toBe('The running kernel 4.18.0-553.el8_10.x86_64 is built for Enterprise Linux 8 (el8), not for Red Hat Enterprise Linux 9: it is not a stock Red Hat Enterprise Linux 9.4 kernel. Site Recovery supports only the distribution\'s own kernels for the release it runs.');
+    const uek = evaluateKernel(host('rhel', '8.10'), kernel('5.15.0-200.131.27.el8uek.x86_64'), SUPPORT_MATRIX);
+    expect(uek.summary).toContain('is an Oracle Unbreakable Enterprise Kernel (el8uek), which is stock on Oracle Linux only');
+    const mainline = evaluateKernel(host('ubuntu', '24.04'), kernel('6.8.12-060812-generic'), SUPPORT_MATRIX);
+    expect(mainline.summary).toContain('is an Ubuntu mainline build (six-digit ABI 060812), not a stock Ubuntu kernel');
+  });
+
+  it('names what the reference does not give instead of guessing it', () => {
+    const sles = evaluateKernel(host('sles', '15.5'), kernel('5.14.21-150500.55.39-default'), SUPPORT_MATRIX);
+    expect(sles.evidence?.notInReference).toEqual([expect.stringContaining('no kernel version prefix per SLES service pack')]);
+    const uek = evaluateKernel(host('ol', '8.9'), kernel('5.15.0-200.131.27.el8uek.x86_64'), SUPPORT_MATRIX);
+    expect(uek.evidence?.notInReference).toEqual([expect.stringContaining('gives no kernel version per UEK generation')]);
+    const rhck = evaluateKernel(host('ol', '8.9'), kernel('4.18.0-513.5.1.el8_9.x86_64'), SUPPORT_MATRIX);
+    expect(rhck.evidence?.notInReference).toBeUndefined();
+    const noVersion = evaluateKernel({ ...host('rhel', '9.4'), version: null }, kernel('4.18.0-553.el8_10.x86_64'), SUPPORT_MATRIX);
+    expect(noVersion.status).toBe('pass');
+    expect(noVersion.evidence?.notInReference).toEqual([expect.stringContaining('major version is unknown')]);
+  });
+
+  it('under --root judges the newest installed kernel by version order, not text order', async () => {
+    await withGuest((g) => {
+      g.osRelease('rhel', '8.10', 'Red Hat Enterprise Linux 8.10');
+      for (const r of ['4.18.0-553.5.1.el8_10.x86_64', '4.18.0-553.40.1.el8_10.x86_64', '4.18.0-553.el8_10.x86_64', '4.18.0-80.el8.x86_64']) g.write(`/boot/vmlinuz-${r}`, '');
+      g.write('/boot/vmlinuz-0-rescue-0123456789abcdef', '');
+    }, async (g) => {
+      const facts = await readKernelFacts(g.root, null);
+      expect(facts.installed).toEqual(['4.18.0-80.el8.x86_64', '4.18.0-553.el8_10.x86_64', '4.18.0-553.5.1.el8_10.x86_64', '4.18.0-553.40.1.el8_10.x86_64']);
+      expect(facts).toMatchObject({ release: '4.18.0-553.40.1.el8_10.x86_64', source: '--root /boot (installed, newest)' });
+    });
+    expect(sortKernelReleases(['5.14.0-70.13.1.el9_0', '5.14.0-503.11.1.el9_5', '5.14.0-9.el9'])).toEqual(['5.14.0-9.el9', '5.14.0-70.13.1.el9_0', '5.14.0-503.11.1.el9_5']);
+    expect(sortKernelReleases(['6.8.0-100-generic', '6.8.0-99-generic', '6.11.0-1-generic'])).toEqual(['6.8.0-99-generic', '6.8.0-100-generic', '6.11.0-1-generic']);
+    expect(compareKernelVersions('4.18.0-553.40.1.el8_10.x86_64', '4.18.0-553.5.1.el8_10.x86_64')).toBe(1);
+    expect(compareKernelVersions('4.18.0-305.30.1.el8_4.x86_64', '4.18.0-305.30.1')).toBe(0);
   });
 });

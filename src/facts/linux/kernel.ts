@@ -2,6 +2,7 @@
 import { readdir } from 'node:fs/promises';
 import { guestPath } from '../guest-paths';
 import { readGuestText } from '../read-text';
+import { sortKernelReleases } from './kernel-version';
 
 export interface KernelFacts {
   release: string | null;
@@ -17,11 +18,11 @@ export const DEBIAN_VERSION_MAX_BYTES = 64 * 1024;
 
 export async function readKernelFacts(root: string, runningRelease: string | null): Promise<KernelFacts> {
   const fromRoot = root !== '/' && root !== '';
-  const installed = (await readdir(guestPath(root, '/boot')).catch(() => [] as string[]))
+  // Oldest first by version order ("553.40.1" after "553.5.1"), so the last one is the newest.
+  const installed = sortKernelReleases((await readdir(guestPath(root, '/boot')).catch(() => [] as string[]))
     .filter((n) => n.startsWith('vmlinuz-'))
     .map((n) => n.slice('vmlinuz-'.length))
-    .filter((n) => !/rescue/.test(n))
-    .sort();
+    .filter((n) => !/rescue/.test(n)));
   const debian = await readGuestText(guestPath(root, '/etc/debian_version'), '/etc/debian_version', DEBIAN_VERSION_MAX_BYTES);
   // A cut file's first line is not trusted as a version: what was cut may have been part of it.
   const debianVersion = (debian.truncated ? null : debian.text?.trim()) || null;
