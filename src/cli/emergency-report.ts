@@ -22,13 +22,11 @@ export interface StuckRun {
   render: (report: Report) => string;
   spool: { dir: string; destinations: DestinationName[] } | null;
   exitCode: (findings: Finding[]) => number;
-  /** The run already printed its report: nothing is left to save. */
-  printed: () => boolean;
   exit: (code: number) => void;
 }
 
+/** Reachable only while the checks run: run.ts stops the watchdog (and removes its hook) before any output. */
 export function endStuckRun(run: StuckRun, stuckCheckId: string | null): void {
-  if (run.printed()) return;
   const now = performance.now();
   const findings = run.progress.snapshot((check: Check, state) => {
     if (state.state === 'waiting') return [notStartedFinding(check, null)];

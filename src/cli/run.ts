@@ -100,7 +100,7 @@ export async function runSelectedChecks(options: CliOptions, checks: readonly Ch
     logger,
   });
   // What is known at any instant, for a report the watchdog makes while the main thread is stuck.
-  const known: { host: HostFacts | null; probes: EndpointProbeFacts | null; printed: boolean } = { host: null, probes: null, printed: false };
+  const known: { host: HostFacts | null; probes: EndpointProbeFacts | null } = { host: null, probes: null };
   facts.host().then((h) => (known.host = h), () => {});
   const reportFrom = (findings: Finding[]) =>
     buildReport({
@@ -139,7 +139,6 @@ export async function runSelectedChecks(options: CliOptions, checks: readonly Ch
           report: reportFrom,
           render,
           exitCode,
-          printed: () => known.printed,
           exit: (code) => process.exit(code),
           spool: deliveryConfigured(options.delivery) ? { dir: options.delivery.spoolDir ?? defaultSpoolDir(io.platform, io.env), destinations: destinationsOf(options.delivery) } : null,
         },
@@ -179,7 +178,6 @@ export async function runSelectedChecks(options: CliOptions, checks: readonly Ch
         stderrLine(`asr-ready: the report could not be delivered or spooled: ${describeError(err)}. It is printed below only; run again to deliver it.`);
       }
     }
-    known.printed = true;
     io.stdout.write(render(report));
     logger.debug({ runId, verdict: report.verdict, durationMs: report.durationMs }, 'run finished');
     return exitCode(findings);
