@@ -1,8 +1,10 @@
 // Check os.supported: the distro and version (or Windows edition and build) against the support
-// matrix. ARM64 fails; an end-of-life but listed version warns; anything unlisted fails.
+// matrix. ARM64 fails; an end-of-life but listed version warns; anything unlisted fails, and a
+// release newer than every row the matrix has for it says so. How a VERSION_ID is read per
+// distribution (SLES "12" = 12 GA, Debian "9" = a series, RHEL "8" = unplaceable) is catalog data.
 import type { Check } from '../core/check';
 import type { CheckOutcome } from '../core/finding';
-import { SUPPORT_MATRIX, versionInRanges, type LinuxDistroEntry, type SupportMatrix } from '../catalog/support-matrix';
+import { SUPPORT_MATRIX, findLinuxEntry, placeLinuxVersion, type LinuxDistroEntry, type SupportMatrix } from '../catalog/support-matrix';
 import type { HostFacts } from '../facts/host';
 import type { KernelFacts } from '../facts/linux/kernel';
 import type { WindowsVersion } from '../facts/windows/guest-parsers';
@@ -48,50 +50,85 @@ function judgeLinuxSupport(host: HostFacts, kernel: KernelFacts, matrix: Support
     const unread = host.notes?.length ? `: ${host.notes.join('; ')}` : ' (no /etc/os-release, /usr/lib/os-release or release file)';
     return { status: 'warn', summary: `The distribution could not be identified${unread}.`, remediation: 'Check /etc/os-release; Site Recovery supports only the distributions in its support matrix.', evidence: host.notes?.length ? { ...evidence, notJudged: host.notes } : evidence };
   }
-  const entry = matrix.linux.find((d) => d.ids.includes(release.ID!.toLowerCase()));
-  const version = effectiveVersion(entry, release.VERSION_ID ?? '', kernel.debianVersion);
-  const name = `${entry?.name ?? release.NAME ?? release.ID} ${version}`.trim();
+  const entry = findLinuxEntry(matrix, release);
   if (!entry) {
     return {
       status: 'fail',
-      summary: `${host.distroName ?? name} is not in the Site Recovery support matrix (${matrix.version}).`,
+      summary: `${host.distroName ?? `${release.NAME ?? release.ID} ${release.VERSION_ID ?? ''}`.trim()} is not in the Site Recovery support matrix (${matrix.matrixDate}).`,
       remediation: `Site Recovery protects only these distributions: ${matrix.linux.filter((d) => d.versions.length).map((d) => d.name).join(', ')}. Migrate the workload to one of them.`,
       evidence,
     };
   }
+  // Only Debian's point release is read (/etc/debian_version); CentOS's /etc/centos-release is not.
+  const pointRelease = entry.releaseFile === '/etc/debian_version' ? kernel.debianVersion : null;
+  const versionId = release.VERSION_ID ?? '';
   if (entry.versions.length === 0) {
-    const historic = versionInRanges(version, entry.historicVersions ?? []);
+    // Not in today's matrix: CentOS Linux warns for the releases older matrices listed; CentOS Stream fails whatever its version.
+    const historic = placeLinuxVersion(entry, entry.historicVersions ?? [], versionId, pointRelease).kind === 'listed';
+    const name = `${entry.name} ${versionId}`.trim();
     return {
       status: historic ? 'warn' : 'fail',
       summary: historic ? `${name}: ${entry.note}` : `${name} is not in the Site Recovery support matrix. ${entry.note}`,
       remediation: 'Move to a supported distribution of the same family (RHEL, Rocky Linux, AlmaLinux or Oracle Linux) before relying on Site Recovery.',
-      evidence: { ...evidence, listedInOlderMatrices: historic },
+      evidence: { ...evidence, matched: entry.id, listedInOlderMatrices: historic },
     };
   }
-  if (!versionInRanges(version, entry.versions)) {
+  const placed = placeLinuxVersion(entry, entry.versions, versionId, pointRelease);
+  const name = `${entry.name} ${shownVersion(entry, versionId, placed.version)}`.trim();
+  const rows = entry.versions.join(', ');
+  const judged = { ...evidence, matched: entry.id, judgedVersion: placed.version, matrixDate: matrix.matrixDate };
+  if (placed.kind === 'unplaced') {
+    return {
+      status: 'warn',
+      summary: `${name}: ${placed.why}, so it cannot be placed in a row of the support matrix (${rows}).`,
+      remediation: `Read the release from ${entry.releaseFile ?? '/etc/os-release'} (and restore the distribution's own /etc/os-release if it was edited), then compare it with the rows of the support matrix of ${matrix.matrixDate}: ${rows}.`,
+      evidence: { ...judged, unplaced: placed.why },
+    };
+  }
+  if (placed.kind === 'newer') {
+    // Not supported until a matrix lists it; "newer" tells the admin a later matrix may have (the catalog may be the stale one).
+    const ofMajor = placed.newest.split('.')[0] === placed.version.split('.')[0] ? ` ${placed.version.split('.')[0]}` : '';
     return {
       status: 'fail',
-      summary: `${name} is not a supported version of ${entry.name}; the matrix lists ${entry.versions.join(', ')}.`,
-      remediation: `Upgrade to a listed ${entry.name} version (${entry.versions.join(', ')}), or check the latest support matrix if this release is new. ${entry.note}`,
-      evidence,
+      summary: `${name} is newer than the support matrix of ${matrix.matrixDate}, which lists ${entry.name}${ofMajor} up to ${placed.newest}: a release is supported only once the matrix lists it.`,
+      remediation: `Check the current Azure-to-Azure support matrix (${MATRIX_URL}) for ${entry.name} ${placed.version} and the Mobility agent version it needs; if it is listed there, this tool's catalog is older than that matrix. Otherwise protect a listed release (${rows}). ${entry.note}`,
+      evidence: { ...judged, newerThanMatrix: true, newestListed: placed.newest },
     };
   }
-  const eol = endOfLife(entry, version);
+  if (placed.kind === 'unlisted') {
+    return {
+      status: 'fail',
+      summary: `${name} is not a supported version of ${entry.name}; the matrix lists ${rows}.`,
+      remediation: `${placed.why ? `${placed.why}. ` : ''}Move to a listed ${entry.name} release (${rows}). ${entry.note}`,
+      evidence: placed.why ? { ...judged, why: placed.why } : judged,
+    };
+  }
+  const row = `${entry.name} ${placed.row}`;
+  const fromRow = `Row "${row}" of the support matrix of ${matrix.matrixDate}.`;
+  // Debian "9" without /etc/debian_version: 9.0 is outside the 9.1-9.13 row, 9.1 inside.
+  const unknownPoint = placed.pointReleaseUnknown ? ` Its point release is unknown (${entry.releaseFile ?? 'no release file'} not read), and the row covers ${placed.row} only.` : '';
+  const withRow = { ...judged, matrixRow: row, ...(placed.pointReleaseUnknown ? { pointReleaseUnknown: true } : {}) };
+  const eol = endOfLife(entry, placed.version);
   if (eol && Date.parse(eol) < now.getTime()) {
     return {
       status: 'warn',
-      summary: `${name} is in the support matrix but reached end of life on ${eol}: no new kernels or fixes, and Site Recovery may drop it.`,
+      summary: `${name} is in the support matrix but reached end of life on ${eol}: no new kernels or fixes, and Site Recovery may drop it. ${fromRow}${unknownPoint}`,
       remediation: `Plan an upgrade to a maintained ${entry.name} release. ${entry.note}`,
-      evidence: { ...evidence, endOfLife: eol },
+      evidence: { ...withRow, endOfLife: eol },
     };
   }
-  return { status: 'pass', summary: `${name} is in the Site Recovery support matrix.`, evidence: { ...evidence, note: entry.note } };
+  if (unknownPoint) {
+    return { status: 'warn', summary: `${name} is in the support matrix as ${row}.${unknownPoint}`, remediation: `Check ${entry.releaseFile}: only ${row} is supported.`, evidence: withRow };
+  }
+  return { status: 'pass', summary: `${name} is in the Site Recovery support matrix: row "${row}" of the matrix of ${matrix.matrixDate}.`, evidence: { ...withRow, note: entry.note } };
 }
 
-/** Debian's VERSION_ID is the major only; /etc/debian_version has the point release that 9.0 vs 9.1+ needs. */
-function effectiveVersion(entry: LinuxDistroEntry | undefined, versionId: string, debianVersion: string | null): string {
-  if (entry?.id === 'debian' && debianVersion && /^\d+\.\d+$/.test(debianVersion) && debianVersion.startsWith(`${versionId}.`)) return debianVersion;
-  return versionId;
+const MATRIX_URL = 'https://learn.microsoft.com/azure/site-recovery/azure-to-azure-support-matrix';
+
+/** SLES "12" is shown as "12 GA" (judged as 12.0); Debian "9" with /etc/debian_version 9.13 as "9.13". */
+function shownVersion(entry: LinuxDistroEntry, versionId: string, judged: string): string {
+  if (entry.majorOnlyVersionId === 'ga' && judged === `${versionId}.0`) return `${versionId} GA`;
+  return judged;
 }
 
 function endOfLife(entry: LinuxDistroEntry, version: string): string | null {

@@ -29,10 +29,10 @@ describe('os.supported on real os-release files', () => {
     ['almalinux-8.10', 'pass'], ['almalinux-9.4', 'pass'], ['rocky-8.10', 'pass'], ['rocky-9.4', 'pass'],
     ['rhel-8.10', 'pass'], ['rhel-9.4', 'pass'], ['rhel-9.6', 'pass'], ['rhel-10.0', 'pass'], ['rhel-7.5', 'warn'],
     ['ol-7.9', 'warn'], ['ol-8.9', 'pass'], ['ol-9.4', 'pass'],
-    ['centos-7', 'warn'], ['centos-8', 'warn'], ['centos-stream-9', 'fail'],
+    ['centos-7', 'warn'], ['centos-8', 'warn'], ['centos-stream-8', 'fail'], ['centos-stream-9', 'fail'],
     ['debian-9', 'warn'], ['debian-10', 'warn'], ['debian-11', 'pass'], ['debian-12', 'pass'], ['debian-13', 'fail'],
     ['ubuntu-12.04', 'fail'], ['ubuntu-14.04', 'warn'], ['ubuntu-18.04', 'warn'], ['ubuntu-20.04', 'warn'], ['ubuntu-22.04', 'pass'], ['ubuntu-24.04', 'pass'], ['ubuntu-25.04', 'fail'],
-    ['sles-11-sp4', 'warn'], ['sles-12-sp5', 'warn'], ['sles_sap-12-sp2', 'warn'], ['sles-15-sp5', 'pass'], ['sles-15-sp6', 'pass'],
+    ['sles-11-sp4', 'warn'], ['sles-12-ga', 'fail'], ['sles-12-sp5', 'warn'], ['sles_sap-12-sp2', 'warn'], ['sles-15-ga', 'pass'], ['sles-15-sp5', 'pass'], ['sles-15-sp6', 'pass'], ['sles-16.0', 'fail'],
     ['opensuse-leap-15.5', 'fail'], ['fedora-40', 'fail'], ['alpine-3.19.0', 'fail'], ['amzn-2', 'fail'], ['amzn-2023', 'fail'], ['azurelinux-3.0', 'fail'], ['mariner-2.0', 'fail'],
   ])('%s is %s', async (name, status) => {
     const host = await hostFrom({ '/etc/os-release': name });
@@ -41,9 +41,13 @@ describe('os.supported on real os-release files', () => {
 
   it('names the unsupported version and what is supported', async () => {
     const outcome = evaluateLinuxSupport(await hostFrom({ '/etc/os-release': 'debian-13' }), kernel(null), SUPPORT_MATRIX, NOW);
-    expect(outcome.summary).toBe('Debian 13 is not a supported version of Debian; the matrix lists 7, 8, 9.1-9.13, 10, 11, 12.');
+    expect(outcome.summary).toBe('Debian 13 is newer than the support matrix of 2026-01-01, which lists Debian up to 12: a release is supported only once the matrix lists it.');
+    const old = evaluateLinuxSupport(await hostFrom({ '/etc/os-release': 'ubuntu-12.04' }), kernel(null), SUPPORT_MATRIX, NOW);
+    expect(old.summary).toBe('Ubuntu 12.04 is not a supported version of Ubuntu; the matrix lists 14.04, 16.04, 18.04, 20.04, 22.04, 24.04.');
     const eol = evaluateLinuxSupport(await hostFrom({ '/etc/os-release': 'ubuntu-20.04' }), kernel(null), SUPPORT_MATRIX, NOW);
-    expect(eol.summary).toBe('Ubuntu 20.04 is in the support matrix but reached end of life on 2025-05-31: no new kernels or fixes, and Site Recovery may drop it.');
+    expect(eol.summary).toBe('Ubuntu 20.04 is in the support matrix but reached end of life on 2025-05-31: no new kernels or fixes, and Site Recovery may drop it. Row "Ubuntu 20.04" of the support matrix of 2026-01-01.');
+    const pass = evaluateLinuxSupport(await hostFrom({ '/etc/os-release': 'rhel-9.6' }), kernel(null), SUPPORT_MATRIX, NOW);
+    expect(pass).toMatchObject({ summary: 'Red Hat Enterprise Linux 9.6 is in the Site Recovery support matrix: row "Red Hat Enterprise Linux 9.0-9.7" of the matrix of 2026-01-01.', evidence: { matrixRow: 'Red Hat Enterprise Linux 9.0-9.7', matrixDate: '2026-01-01' } });
   });
 
   it('uses /etc/debian_version to tell the unsupported Debian 9.0 from 9.13', async () => {
@@ -72,7 +76,90 @@ describe('os.supported on real os-release files', () => {
     expect(versionInRanges('9.13', ['9.1-9.13'])).toBe(true);
     expect(versionInRanges('9.0', ['9.1-9.13'])).toBe(false);
     expect(versionInRanges('15.7', ['15-15.7'])).toBe(true);
+    expect(() => validateSupportMatrix({ ...SUPPORT_MATRIX, linux: [{ ...SUPPORT_MATRIX.linux[0]!, versions: ['8.9-9.1'] }] })).toThrow(/"8.9-9.1" spans majors/);
+    expect(() => validateSupportMatrix({ ...SUPPORT_MATRIX, linux: [{ ...SUPPORT_MATRIX.linux[0]!, majorOnlyVersionId: 'guess' as never }] })).toThrow(/unknown majorOnlyVersionId guess/);
     expect(versionInRanges('12.6', ['12.1-12.5'])).toBe(false);
+  });
+});
+
+describe('os.supported: OS identity at the edges', () => {
+  const synth = (release: Record<string, string>): HostFacts => ({ os: 'linux', distro: release.ID ?? null, distroName: release.PRETTY_NAME ?? null, version: release.VERSION_ID ?? null, kernel: null, arch: 'x86_64', hostname: 'h', family: 'unknown', osRelease: release, fromRoot: false });
+  const judge = (release: Record<string, string>, debianVersion: string | null = null) => evaluateLinuxSupport(synth(release), kernel(null, { debianVersion }), SUPPORT_MATRIX, NOW);
+  const file = async (name: string, at = '/etc/os-release') => evaluateLinuxSupport({ ...(await hostFrom({ [at]: name })), arch: 'x86_64' }, kernel(null), SUPPORT_MATRIX, NOW);
+
+  it('reads SLES "12" as 12 GA (not listed) and "15" as 15 GA (listed), from the real files', async () => {
+    expect(await file('sles-12-ga')).toMatchObject({
+      status: 'fail',
+      summary: 'SUSE Linux Enterprise Server 12 GA is not a supported version of SUSE Linux Enterprise Server; the matrix lists 11.3-11.4, 12.1-12.5, 15.0-15.7.',
+      evidence: { versionId: '12', judgedVersion: '12.0' },
+    });
+    expect(await file('sles-15-ga')).toMatchObject({
+      status: 'pass',
+      summary: 'SUSE Linux Enterprise Server 15 GA is in the Site Recovery support matrix: row "SUSE Linux Enterprise Server 15.0-15.7" of the matrix of 2026-01-01.',
+      evidence: { versionId: '15', judgedVersion: '15.0' },
+    });
+    expect(judge({ ID: 'sles', VERSION_ID: '11' }).status).toBe('fail');
+  });
+
+  it('says a release above every row is newer than the matrix of its date, and fails it', async () => {
+    expect(await file('sles-16.0')).toMatchObject({
+      status: 'fail',
+      summary: 'SUSE Linux Enterprise Server 16.0 is newer than the support matrix of 2026-01-01, which lists SUSE Linux Enterprise Server up to 15.7: a release is supported only once the matrix lists it.',
+      remediation: expect.stringContaining('Check the current Azure-to-Azure support matrix (https://learn.microsoft.com/azure/site-recovery/azure-to-azure-support-matrix) for SUSE Linux Enterprise Server 16.0'),
+      evidence: { newerThanMatrix: true, newestListed: '15.7' },
+    });
+    // A minor after the last one listed for its major is new too.
+    expect(judge({ ID: 'rhel', VERSION_ID: '9.8' }).summary).toBe('Red Hat Enterprise Linux 9.8 is newer than the support matrix of 2026-01-01, which lists Red Hat Enterprise Linux 9 up to 9.7: a release is supported only once the matrix lists it.');
+    expect(judge({ ID: 'ubuntu', VERSION_ID: '26.04' })).toMatchObject({ status: 'fail', evidence: { newerThanMatrix: true, newestListed: '24.04' } });
+    expect(judge({ ID: 'debian', VERSION_ID: '13' }, '13.1')).toMatchObject({ status: 'fail', evidence: { judgedVersion: '13.1', newerThanMatrix: true } });
+  });
+
+  it('fails older, interim and delisted releases with the ordinary message, saying why', () => {
+    const interim = judge({ ID: 'ubuntu', VERSION_ID: '24.10' });
+    expect(interim).toMatchObject({ status: 'fail', summary: 'Ubuntu 24.10 is not a supported version of Ubuntu; the matrix lists 14.04, 16.04, 18.04, 20.04, 22.04, 24.04.' });
+    expect(interim.remediation).toMatch(/^24\.10 is not an LTS release, and the matrix lists Ubuntu LTS releases only\./);
+    const sp6 = judge({ ID: 'sles', VERSION_ID: '12.6' });
+    expect(sp6).toMatchObject({ status: 'fail', evidence: { why: '12.6 was listed by the support matrix of 2025-06-13, not by later ones' } });
+    expect(sp6.summary).not.toContain('newer');
+    expect(judge({ ID: 'rhel', VERSION_ID: '6.6' })).toMatchObject({ status: 'fail', summary: expect.stringContaining('Red Hat Enterprise Linux 6.6 is not a supported version') });
+    expect(judge({ ID: 'rhel', VERSION_ID: '5' }).status).toBe('fail');
+  });
+
+  it.each([
+    ['rhel', '8', '/etc/redhat-release'], ['ol', '9', '/etc/oracle-release'], ['rocky', '9', '/etc/rocky-release'], ['almalinux', '8', '/etc/almalinux-release'], ['ubuntu', '24', '/etc/lsb-release'],
+  ])('a bare major from %s (VERSION_ID "%s") cannot be placed: warn, naming %s', (id, versionId, releaseFile) => {
+    const outcome = judge({ ID: id, VERSION_ID: versionId });
+    expect(outcome).toMatchObject({ status: 'warn', evidence: { unplaced: expect.stringContaining(`VERSION_ID "${versionId}" names no minor release`) } });
+    expect(outcome.remediation).toContain(`Read the release from ${releaseFile}`);
+  });
+
+  it('with no VERSION_ID nothing is placed: warn', () => {
+    expect(judge({ ID: 'rhel' })).toMatchObject({ status: 'warn', summary: expect.stringContaining('os-release has no VERSION_ID') });
+    expect(judge({ ID: 'rhel', VERSION_ID: '9.x' })).toMatchObject({ status: 'warn', summary: expect.stringContaining('VERSION_ID "9.x" is not a version number') });
+  });
+
+  it('reads Debian "9" as a series: /etc/debian_version places it, and without it the point release is named unknown', () => {
+    expect(judge({ ID: 'debian', VERSION_ID: '9' }, '9.0').status).toBe('fail');
+    expect(judge({ ID: 'debian', VERSION_ID: '9' }, '9.1').status).toBe('warn'); // listed, end of life
+    const unknown = judge({ ID: 'debian', VERSION_ID: '9' });
+    expect(unknown).toMatchObject({ status: 'warn', evidence: { pointReleaseUnknown: true, matrixRow: 'Debian 9.1-9.13' } });
+    expect(unknown.summary).toContain('Its point release is unknown (/etc/debian_version not read), and the row covers 9.1-9.13 only.');
+    expect(judge({ ID: 'debian', VERSION_ID: '12' })).toMatchObject({ status: 'pass', evidence: { matrixRow: 'Debian 12' } });
+  });
+
+  it('recognises CentOS Stream from NAME, not VERSION_ID: CentOS Linux 8 and CentOS Stream 8 share VERSION_ID "8"', async () => {
+    expect(await file('centos-8')).toMatchObject({ status: 'warn', evidence: { matched: 'centos', versionId: '8' } });
+    const stream = await file('centos-stream-8');
+    expect(stream).toMatchObject({ status: 'fail', evidence: { matched: 'centos-stream', versionId: '8', listedInOlderMatrices: false } });
+    expect(stream.summary).toBe('CentOS Stream 8 is not in the Site Recovery support matrix. CentOS Stream (os-release ID=centos, NAME="CentOS Stream") is listed by no support matrix, whatever its version; it is not CentOS Linux.');
+    expect(await file('centos-stream-9')).toMatchObject({ status: 'fail', evidence: { matched: 'centos-stream' } });
+    // Without os-release: "CentOS Stream release 8" in /etc/redhat-release.
+    expect(await file('centos-stream-8.redhat-release', '/etc/redhat-release')).toMatchObject({ status: 'fail', evidence: { matched: 'centos-stream' } });
+  });
+
+  it.each(['6.10', '7', '7.9', '8', '8.5', '9', '10', ''])('CentOS Stream with VERSION_ID "%s" fails as CentOS Stream', (versionId) => {
+    const release = { ID: 'centos', NAME: 'CentOS Stream', PRETTY_NAME: `CentOS Stream ${versionId}`.trim(), ...(versionId ? { VERSION_ID: versionId } : {}) };
+    expect(judge(release)).toMatchObject({ status: 'fail', evidence: { matched: 'centos-stream' } });
   });
 });
 
