@@ -7,16 +7,19 @@ import { SUPPORT_MATRIX, type SupportMatrix } from '../catalog/support-matrix';
 import type { BlockDevice } from '../facts/linux/block-devices';
 import type { MountFacts } from '../facts/linux/mounts';
 import type { AzureCompute } from '../facts/azure-metadata';
+import { evaluateWindowsDisks } from './windows-storage';
 
 export const storageDisks: Check = {
   id: 'storage.disks',
   title: 'Disks: sizes, count, interface and features',
   description: 'OS disk up to 4,095 GiB, data disks 1 GiB to 32 TiB, at most 64; no NVMe interface, Write Accelerator or encryption at host; data disks initialised.',
   platforms: ['linux', 'windows'],
-  timeoutMs: 40_000,
+  // Windows: the guest facts (which include the disk layout) may take up to 60 s.
+  timeoutMs: 70_000,
   async run(ctx) {
     const host = await ctx.facts.host();
     const metadata = await ctx.facts.azureMetadata();
+    if (host.os === 'windows') return [evaluateWindowsDisks((await ctx.facts.windowsGuest()).storage, metadata.compute, SUPPORT_MATRIX, evaluateDisks([], null, metadata.compute, SUPPORT_MATRIX))];
     const guest = host.os === 'linux' ? await ctx.facts.linuxGuest() : null;
     return [evaluateDisks(guest?.disks ?? [], guest?.mounts ?? null, metadata.compute, SUPPORT_MATRIX)];
   },

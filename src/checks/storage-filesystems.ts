@@ -1,17 +1,20 @@
-// Check storage.filesystems (Linux): ext3, ext4, XFS and BTRFS (with LVM2) are supported; other file
+// Check storage.filesystems. Windows: src/checks/windows-storage.ts. Linux: ext3, ext4, XFS and BTRFS (with LVM2) are supported; other file
 // systems on replicated disks are a warning; multipath software and DRBD are not supported.
 import type { Check } from '../core/check';
 import type { CheckOutcome } from '../core/finding';
 import { SUPPORT_MATRIX, type SupportMatrix } from '../catalog/support-matrix';
 import type { LinuxGuestFacts } from '../facts/facts';
+import { evaluateWindowsFilesystems } from './windows-storage';
 
 export const storageFilesystems: Check = {
   id: 'storage.filesystems',
   title: 'Supported file systems and storage stack',
-  description: 'Site Recovery replicates ext3, ext4, XFS and BTRFS (on partitions or LVM2); multipath software and DRBD are not supported.',
-  platforms: ['linux'],
-  timeoutMs: 30_000,
+  description: 'Site Recovery replicates ext3, ext4, XFS and BTRFS (on partitions or LVM2); multipath software and DRBD are not supported. Windows: NTFS and ReFS; S2D/SOFS (CSVFS) crash-consistent only.',
+  platforms: ['linux', 'windows'],
+  // Windows: the guest facts (which include the volumes) may take up to 60 s.
+  timeoutMs: 70_000,
   async run(ctx) {
+    if ((await ctx.facts.host()).os === 'windows') return [evaluateWindowsFilesystems((await ctx.facts.windowsGuest()).storage)];
     return [evaluateFilesystems(await ctx.facts.linuxGuest(), SUPPORT_MATRIX)];
   },
 };

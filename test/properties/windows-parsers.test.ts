@@ -1,5 +1,5 @@
-// Parsers of Windows tool output (src/facts/windows/reg-query.ts, certutil-store.ts and the w32tm
-// "Source:" line in src/facts/time-sync.ts): never throw, give exactly what the patterns they
+// Parsers of Windows tool output (src/facts/windows/reg-query.ts, certutil-store.ts, the w32tm
+// "Source:" line in src/facts/time-sync.ts, and the storage JSON of windows-storage-parse.ts): never throw, give exactly what the patterns they
 // replaced gave (those patterns are kept here as the reference, on inputs small enough for them),
 // and run in linear time on the inputs that made those patterns quadratic.
 import fc from 'fast-check';
@@ -8,6 +8,7 @@ import { matchValueLine, parseRegQuery } from '../../src/facts/windows/reg-query
 import { isCertHeader, parseCertutilStore } from '../../src/facts/windows/certutil-store';
 import { parseW32tmStatus, w32tmSource } from '../../src/facts/time-sync';
 import { isJsWhitespace, isLineTerminator } from '../../src/facts/text-chars';
+import { parseWindowsStorageJson, MAX_ENTRIES } from '../../src/facts/windows/windows-storage-parse';
 import { anyText, expectLinear, repeatTo, textOf } from './linear';
 
 // The replaced patterns: the reference for "without changing results".
@@ -101,5 +102,47 @@ describe('Windows tool-output parsers', () => {
     ['"Source:" lines', (n: number) => repeatTo('Source:  \n', n)],
   ])('w32tm is linear: %s', (name, build) => {
     expectLinear(name, parseW32tmStatus, build);
+  });
+
+  const STORAGE_FRAGMENTS = ['{', '}', '[', ']', ',', ':', '"disks"', '"volumes"', '"partitions"', '"pools"', '"DriveLetter"', '"BusType"', '"Size"', '"FileSystem"', '"C"', '67', '17', '-1', '1e309', 'null', 'true', '"\\u0000"', '\uFEFF', ' '];
+  const storageDoc = fc.record({
+    psVersion: fc.oneof(fc.string(), fc.constant(null)),
+    disks: fc.oneof(fc.array(fc.dictionary(fc.constantFrom('Number', 'Size', 'BusType', 'PartitionStyle', 'IsBoot', 'FriendlyName', 'Location'), fc.jsonValue({ maxDepth: 2 }))), fc.jsonValue({ maxDepth: 2 })),
+    partitions: fc.array(fc.dictionary(fc.constantFrom('DiskNumber', 'GptType', 'MbrType', 'DriveLetter', 'AccessPaths'), fc.jsonValue({ maxDepth: 2 }))),
+    volumes: fc.oneof(fc.array(fc.dictionary(fc.constantFrom('DriveLetter', 'FileSystem', 'DriveType', 'Size', 'Path', 'FileSystemLabel'), fc.jsonValue({ maxDepth: 2 }))), fc.jsonValue({ maxDepth: 2 })),
+    temporaryDriveLetters: fc.jsonValue({ maxDepth: 2 }),
+    disksError: fc.jsonValue({ maxDepth: 1 }),
+  }, { requiredKeys: [] });
+
+  it('storage JSON: never throws; gives a problem or well-formed facts, on any text and any JSON', () => {
+    const check = (text: string) => {
+      const parsed = parseWindowsStorageJson(text);
+      if ('problem' in parsed) {
+        expect(typeof parsed.problem).toBe('string');
+        expect(parsed.problem.length).toBeLessThan(1200);
+        return;
+      }
+      for (const d of parsed.disks) {
+        expect(d.sizeBytes === null || (Number.isFinite(d.sizeBytes) && d.sizeBytes >= 0)).toBe(true);
+        expect([null, 'RAW', 'MBR', 'GPT']).toContain(d.partitionStyle);
+        expect(typeof d.isBoot).toBe('boolean');
+      }
+      for (const v of [...parsed.volumes, ...parsed.partitions]) expect(v.driveLetter === null || /^[A-Z]$/.test(v.driveLetter)).toBe(true);
+      for (const l of parsed.temporaryDriveLetters) expect(l).toMatch(/^[A-Z]$/);
+      expect(parsed.disks.length).toBeLessThanOrEqual(MAX_ENTRIES);
+    };
+    fc.assert(fc.property(fc.oneof(anyText, textOf(STORAGE_FRAGMENTS, 80)), check), { numRuns: 2000 });
+    fc.assert(fc.property(storageDoc, (doc) => check(JSON.stringify(doc))), { numRuns: 2000 });
+    fc.assert(fc.property(fc.jsonValue(), (doc) => check(JSON.stringify(doc))), { numRuns: 1000 });
+  });
+
+  it.each([
+    ['many volumes', (n: number) => `{"volumes":[${repeatTo('{"DriveLetter":"C","FileSystem":"NTFS","DriveType":3,"Size":1},', n)}{}]}`],
+    ['many partitions with access paths', (n: number) => `{"partitions":[${repeatTo('{"DiskNumber":0,"AccessPaths":["C:\\\\","x"],"GptType":"{A}"},', n)}{}]}`],
+    ['one huge string value', (n: number) => `{"disks":[{"FriendlyName":"${repeatTo('a', n)}"}]}`],
+    ['unclosed nesting', (n: number) => repeatTo('[', n)],
+    ['garbage that is not JSON', (n: number) => repeatTo('Get-CimInstance : Access denied\r\n', n)],
+  ])('storage JSON is linear: %s', (name, build) => {
+    expectLinear(name, parseWindowsStorageJson, build);
   });
 });

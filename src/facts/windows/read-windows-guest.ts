@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describeError } from '../../core/errors';
 import { parseCurrentVersion, parseDotNetTls, parseHotfixIds, parseScQcStartType, parseTlsClientKey, type StartType, type TlsClientSettings, type WindowsVersion } from './guest-parsers';
+import { readWindowsStorage, type WindowsStorageFacts } from './windows-storage';
 
 const execFileAsync = promisify(execFile);
 
@@ -15,6 +16,8 @@ export interface WindowsGuestFacts {
   tls12Client: TlsClientSettings | null;
   dotnet: ReturnType<typeof parseDotNetTls> | null;
   pendingReboot: string[] | null;
+  /** Disks, partitions, volumes and Storage Spaces (storage.disks, storage.filesystems); readWindowsGuest always sets it. */
+  storage?: WindowsStorageFacts;
   problems: string[];
 }
 
@@ -26,6 +29,8 @@ const PENDING_REBOOT_KEYS: Array<[string, string[]]> = [
 
 export async function readWindowsGuest(signal?: AbortSignal): Promise<WindowsGuestFacts> {
   const problems: string[] = [];
+  // PowerShell starts slowly: read the storage layout while the reg/sc/wmic queries run.
+  const storagePending = readWindowsStorage(signal);
   const run = async (file: string, args: string[]) => (await execFileAsync(file, args, { timeout: 20_000, signal, windowsHide: true, maxBuffer: 16 * 1024 * 1024 })).stdout;
   const attempt = async <T>(what: string, fn: () => Promise<T>): Promise<T | null> => {
     try {
@@ -54,5 +59,6 @@ export async function readWindowsGuest(signal?: AbortSignal): Promise<WindowsGue
   for (const [reason, args] of PENDING_REBOOT_KEYS) {
     if (await run('reg', args).then(() => true, () => false)) pendingReboot.push(reason);
   }
-  return { version, hotfixes, hotfixSource, services: { COMSysApp: COMSysApp ?? null, VSS: VSS ?? null }, tls12Client, dotnet, pendingReboot, problems };
+  const storage = await storagePending;
+  return { version, hotfixes, hotfixSource, services: { COMSysApp: COMSysApp ?? null, VSS: VSS ?? null }, tls12Client, dotnet, pendingReboot, storage, problems };
 }
