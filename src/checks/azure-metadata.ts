@@ -10,6 +10,7 @@ export const azureMetadata: Check = {
   title: 'Azure VM metadata (IMDS)',
   description: 'Decides from the SMBIOS chassis asset tag whether this is an Azure VM, then reads region, cloud, VM id, size and disks from the Instance Metadata Service.',
   platforms: ['linux', 'windows'],
+  scope: 'this-machine',
   timeoutMs: 25_000,
   async run(ctx) {
     return [evaluateMetadata(await ctx.facts.azureMetadata())];

@@ -14,6 +14,7 @@ export const networkEndpoints: Check = {
     'Probes each endpoint the Mobility service needs (Entra ID, Site Recovery, Service Bus, cache storage; optional Key Vault, Automation and certificate hosts) ' +
     'through the guest\'s proxy and trust store, layer by layer: DNS, TCP, proxy CONNECT, TLS, HTTP.',
   platforms: ['linux', 'windows'],
+  scope: 'this-machine',
   timeoutMs: 90_000,
   async run(ctx) {
     const [probes, host] = await Promise.all([ctx.facts.endpointProbes(), ctx.facts.host()]);

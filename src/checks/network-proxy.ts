@@ -12,6 +12,7 @@ export const networkProxy: Check = {
   title: 'Proxy configuration',
   description: 'Finds the proxy as the Mobility service does (ProxyInfo.conf, then the system proxy settings) and checks that it is valid, reachable and needs no authentication.',
   platforms: ['linux', 'windows'],
+  scope: 'this-machine',
   timeoutMs: 90_000,
   async run(ctx) {
     const [settings, probes] = await Promise.all([ctx.facts.proxySettings(), ctx.facts.endpointProbes()]);

@@ -11,6 +11,7 @@ export const networkTlsInspection: Check = {
   title: 'TLS inspection of Azure traffic',
   description: 'Warns when an Azure endpoint\'s certificate chain anchors to a root that is not one of Azure\'s, which means a middlebox inspects (re-signs) the traffic.',
   platforms: ['linux', 'windows'],
+  scope: 'this-machine',
   timeoutMs: 90_000,
   async run(ctx) {
     return evaluateTlsInspection(await ctx.facts.endpointProbes());

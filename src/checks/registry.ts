@@ -63,3 +63,26 @@ export function selectChecks(platform: Platform, include: readonly string[], exc
       !exclude.some((s) => matchesSelector(c.id, s)),
   );
 }
+
+/**
+ * Under --root the verdict is the image's: a check of the machine asr-ready runs on (network path,
+ * clock, IMDS, live disk I/O) would judge this machine, not the guest. Such a check runs only when
+ * --checks names it (or its family); otherwise it is reported as a skip that says why and how to ask.
+ */
+export function scopeToImage(checks: readonly Check[], include: readonly string[]): Check[] {
+  return checks.map((check) => {
+    if (check.scope !== 'this-machine' || include.some((s) => matchesSelector(check.id, s))) return check;
+    return {
+      ...check,
+      scope: 'guest-files' as const, // the stand-in looks at nothing on this machine (no probes start for it)
+      timeoutMs: 1_000,
+      run: async () => [
+        {
+          status: 'skip' as const,
+          summary: `Not run under --root: ${check.id} describes the machine asr-ready runs on (its network path, clock, metadata service or disk activity), not the image under --root, so it is kept out of the image's verdict. Run asr-ready on the guest itself, or add --checks ${check.id} to include this machine's view.`,
+          evidence: { reason: 'this-machine check under --root', selectWith: `--checks ${check.id}` },
+        },
+      ],
+    };
+  });
+}

@@ -12,6 +12,7 @@ export const storageChurn: Check = {
   title: 'Disk write churn',
   description: 'Samples write throughput per disk (--churn-sample SECONDS) and compares it with 54 MB/s per VM and 2 (Standard) to 20 (Premium) MB/s per disk.',
   platforms: ['linux', 'windows'],
+  scope: 'this-machine',
   timeoutMs: 3_700_000,
   async run(ctx) {
     const churn = await ctx.facts.churn();

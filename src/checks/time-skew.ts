@@ -12,6 +12,7 @@ export const timeSkew: Check = {
   title: 'Clock against Azure',
   description: 'Compares the guest clock with the Date header of the Azure endpoints that answered: more than 2 minutes is a warning, more than 5 a failure.',
   platforms: ['linux', 'windows'],
+  scope: 'this-machine',
   timeoutMs: 90_000,
   async run(ctx) {
     return [evaluateSkew(await ctx.facts.endpointProbes())];

@@ -9,6 +9,7 @@ export const timeSync: Check = {
   title: 'Clock synchronisation',
   description: 'Checks that a time service keeps the clock synchronised; Site Recovery has trouble when the clock moves back after jumping forward.',
   platforms: ['linux', 'windows'],
+  scope: 'this-machine',
   timeoutMs: 40_000,
   async run(ctx) {
     return [evaluateTimeSync(await ctx.facts.timeSync())];

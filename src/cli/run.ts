@@ -9,7 +9,7 @@ import { CheckProgress } from '../core/check-progress';
 import type { Finding } from '../core/finding';
 import { runChecks } from '../core/engine';
 import { exitCodeFor } from '../core/verdict';
-import { selectChecks } from '../checks/registry';
+import { scopeToImage, selectChecks } from '../checks/registry';
 import { Facts } from '../facts/facts';
 import { buildReport, type Report } from '../report/report';
 import type { HostFacts } from '../facts/host';
@@ -55,7 +55,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   if (io.platform === 'windows' && options.trustStore.length > 0) {
     throw new UsageError('--trust-store applies to Linux guests; on Windows the LocalMachine certificate stores are always what is judged');
   }
-  return runSelectedChecks(options, selectChecks(io.platform, options.checks, options.skip), io);
+  const selected = selectChecks(io.platform, options.checks, options.skip);
+  return runSelectedChecks(options, options.root !== null && options.root !== '/' ? scopeToImage(selected, options.checks) : selected, io);
 }
 
 /** The run itself, from parsed options and the selected checks to the exit code. */
@@ -193,7 +194,7 @@ function destinationsOf(delivery: CliOptions['delivery']): DestinationName[] {
 }
 
 function usesEndpointProbes(check: Check): boolean {
-  return check.id.startsWith('network.') || check.id === 'time.skew';
+  return check.scope === 'this-machine' && (check.id.startsWith('network.') || check.id === 'time.skew');
 }
 
 /** A --trust-store the user named that yields no certificate at all is bad input (exit 2), not a finding. */

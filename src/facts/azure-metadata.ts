@@ -5,8 +5,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Platform } from '../core/check';
 import { describeError } from '../core/errors';
-import { guestPath } from './guest-paths';
-import { readTextIfExists } from './read-text';
+import { GuestFs } from './guest-fs';
 import { imdsGet, loopbackRefusal } from '../net/imds-get';
 import { truncateText } from '../core/text-bounds';
 
@@ -96,7 +95,7 @@ export async function readAzureMetadata(options: MetadataOptions): Promise<Azure
 async function readAssetTag(options: MetadataOptions): Promise<{ value: string | null; source: string }> {
   if (options.platform === 'linux') {
     const file = '/sys/class/dmi/id/chassis_asset_tag';
-    return { value: await readTextIfExists(guestPath(options.root, file)), source: file };
+    return { value: await new GuestFs(options.root).readTextIfExists(file), source: file };
   }
   try {
     const { stdout } = await execFileAsync(

@@ -4,8 +4,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Platform } from '../core/check';
-import { guestPath } from './guest-paths';
-import { readTextIfExists } from './read-text';
+import { GuestFs } from './guest-fs';
 
 const execFileAsync = promisify(execFile);
 const MB = 1_000_000;
@@ -44,9 +43,9 @@ export async function sampleChurn(root: string, platform: Platform, seconds: num
 }
 
 async function sampleLinux(root: string, seconds: number, exclude: readonly string[], signal?: AbortSignal): Promise<ChurnFacts> {
-  const file = guestPath(root, '/proc/diskstats');
+  const fs = new GuestFs(root);
   const read = async () => {
-    const text = await readTextIfExists(file, 4 * 1024 * 1024);
+    const text = await fs.readTextIfExists('/proc/diskstats', 4 * 1024 * 1024);
     if (text === null) throw new Error('/proc/diskstats is not readable');
     return parseDiskstats(text);
   };

@@ -1,9 +1,8 @@
 // Free space where the Mobility service installs and on the root file system (statfs; under
 // --root, of the image's own file systems).
-import { statfs } from 'node:fs/promises';
 import path from 'node:path';
 import type { Platform } from '../core/check';
-import { guestPath } from './guest-paths';
+import { GuestFs } from './guest-fs';
 
 export interface FreeSpaceEntry {
   path: string;
@@ -14,13 +13,14 @@ export interface FreeSpaceEntry {
 }
 
 export async function readFreeSpace(root: string, platform: Platform, paths: { root: string; install: string }): Promise<FreeSpaceEntry[]> {
+  const fs = platform === 'windows' ? GuestFs.live() : new GuestFs(root);
   const out: FreeSpaceEntry[] = [];
   for (const p of [paths.root, paths.install]) {
     const pathApi = platform === 'windows' ? path.win32 : path.posix;
     let measured = p;
     for (;;) {
       try {
-        const stats = await statfs(platform === 'windows' ? measured : guestPath(root, measured));
+        const stats = await fs.statfs(measured);
         out.push({ path: p, measured, freeBytes: Number(stats.bavail) * Number(stats.bsize), error: null });
         break;
       } catch (err) {

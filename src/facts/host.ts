@@ -1,10 +1,9 @@
 // Host identity for the report header and for choosing per-distro behaviour.
 import os from 'node:os';
 import type { Platform } from '../core/check';
-import { guestPath } from './guest-paths';
+import { GuestFs } from './guest-fs';
 import { parseOsRelease, parseRedhatRelease, parseSuseRelease, type OsRelease } from './os-release';
 import { truncateText } from '../core/text-bounds';
-import { readGuestText, readTextIfExists } from './read-text';
 import { distroFamily, type DistroFamily } from './linux/distro-family';
 import { readGuestArch } from './linux/guest-arch';
 
@@ -48,19 +47,20 @@ export async function readHostFacts(root: string, platform: Platform): Promise<H
       arch: UNAME_ARCH[os.arch()] ?? os.arch(), archSource: `live: node os.arch() ${os.arch()}`, hostname: os.hostname(), family: 'unknown', osRelease: null, fromRoot,
     };
   }
+  const fs = new GuestFs(root);
   const notes: string[] = [];
-  const osRelease = await readOsRelease(root, notes);
+  const osRelease = await readOsRelease(fs, notes);
   const kernelNotes: string[] = [];
   let kernel: string | null = os.release();
   if (fromRoot) {
-    const release = await readGuestText(guestPath(root, '/proc/sys/kernel/osrelease'), '/proc/sys/kernel/osrelease', RELEASE_FILE_MAX_BYTES);
+    const release = await fs.readText('/proc/sys/kernel/osrelease', RELEASE_FILE_MAX_BYTES);
     if (release.note) kernelNotes.push(release.note);
     // A cut release is not a kernel version: the kernel is then taken from /boot, and the note says why.
     kernel = (release.truncated ? null : release.text?.trim()) || null;
   }
   // A mounted image runs no kernel: its architecture is read from its own shell's ELF header or kernel names.
-  const guestArch = fromRoot ? await readGuestArch(root, kernel) : null;
-  const hostname = fromRoot ? truncateText((await readTextIfExists(guestPath(root, '/etc/hostname')))?.trim() ?? '') || null : os.hostname();
+  const guestArch = fromRoot ? await readGuestArch(fs, kernel) : null;
+  const hostname = fromRoot ? truncateText((await fs.readTextIfExists('/etc/hostname'))?.trim() ?? '') || null : os.hostname();
   return {
     os: 'linux',
     distro: osRelease?.ID ?? null,
@@ -80,18 +80,18 @@ export async function readHostFacts(root: string, platform: Platform): Promise<H
 }
 
 /** /etc/os-release, else /usr/lib/os-release, else the pre-systemd release files of RHEL 6 and SLES 11. */
-async function readOsRelease(root: string, notes: string[]): Promise<OsRelease | null> {
+async function readOsRelease(fs: GuestFs, notes: string[]): Promise<OsRelease | null> {
   for (const file of ['/etc/os-release', '/usr/lib/os-release']) {
-    const { text, note } = await readGuestText(guestPath(root, file), file);
+    const { text, note } = await fs.readText(file);
     if (note) notes.push(note);
     if (text !== null) return parseOsRelease(text);
   }
-  const redhat = await readGuestText(guestPath(root, '/etc/redhat-release'), '/etc/redhat-release');
+  const redhat = await fs.readText('/etc/redhat-release');
   if (redhat.note) notes.push(redhat.note);
   if (redhat.text !== null) {
     return parseRedhatRelease(redhat.text);
   }
-  const suse = await readGuestText(guestPath(root, '/etc/SuSE-release'), '/etc/SuSE-release');
+  const suse = await fs.readText('/etc/SuSE-release');
   if (suse.note) notes.push(suse.note);
   if (suse.text !== null) {
     return parseSuseRelease(suse.text);

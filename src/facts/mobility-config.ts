@@ -2,8 +2,7 @@
 // (RCMInfo.conf). Key names are not documented, so host names are taken by pattern, not by key.
 import path from 'node:path';
 import type { Platform } from '../core/check';
-import { guestPath } from './guest-paths';
-import { readGuestText } from './read-text';
+import { GuestFs } from './guest-fs';
 import { WINDOWS_ASR_CONFIG_DIR } from './proxy/read-proxy-settings';
 
 /** The Azure DNS suffixes a Mobility service host name ends in. */
@@ -48,10 +47,11 @@ export async function readMobilityConfig(root: string, platform: Platform, env: 
   const files = platform === 'windows'
     ? [path.win32.join(env.ProgramData ?? 'C:\\ProgramData', WINDOWS_ASR_CONFIG_DIR, 'RCMInfo.conf')]
     : ['/usr/local/InMage/config/RCMInfo.conf'];
+  const fs = platform === 'windows' ? GuestFs.live() : new GuestFs(root);
   const hosts = new Set<string>();
   const seen: MobilityConfigFacts['files'] = [];
   for (const file of files) {
-    const { text, note } = await readGuestText(platform === 'windows' ? file : guestPath(root, file), file);
+    const { text, note } = await fs.readText(file);
     seen.push({ path: file, exists: text !== null, ...(note ? { note } : {}) });
     for (const host of text === null ? [] : parseMobilityHosts(text)) hosts.add(host);
   }

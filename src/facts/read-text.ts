@@ -30,6 +30,8 @@ export interface BoundedReadOptions {
   signal?: AbortSignal;
   /** Why the cap, for the "too large" message, e.g. "for a CA bundle (the Debian bundle is about 200 KiB)". */
   capReason?: string;
+  /** Refuse a symbolic link as the last component (O_NOFOLLOW): GuestFs has already resolved it inside --root. */
+  noFollow?: boolean;
 }
 
 export type ReadFailure = 'missing' | 'not-regular' | 'denied' | 'loop' | 'too-large' | 'timeout' | 'error';
@@ -73,7 +75,7 @@ export async function readBoundedFile(file: string, options: BoundedReadOptions 
 async function readWithin(file: string, options: BoundedReadOptions): Promise<BoundedRead> {
   let handle: FileHandle;
   try {
-    handle = await open(file, OPEN_FLAGS);
+    handle = await open(file, OPEN_FLAGS | (options.noFollow ? (constants.O_NOFOLLOW ?? 0) : 0));
   } catch (err) {
     return failure(err);
   }
@@ -204,28 +206,8 @@ export interface GuestText {
   note: string | null;
 }
 
-/**
- * Reads a guest text file; `shown` is the path a message names (the guest's path, not the --root one).
- * Missing is an answer (text null, no note); anything else that stops the read is a note, not a throw.
- */
-export async function readGuestText(file: string, shown: string, maxBytes = DEFAULT_MAX_BYTES, signal?: AbortSignal): Promise<GuestText> {
-  const read = await readBoundedFile(file, { maxBytes, ...(signal ? { signal } : {}) });
-  if (!read.ok) return { text: null, exists: read.reason !== 'missing', truncated: false, note: read.reason === 'missing' ? null : `${shown}: ${read.problem}` };
-  return {
-    text: read.content.toString('utf8'),
-    exists: true,
-    truncated: read.truncated,
-    note: read.truncated ? truncationNote(shown, maxBytes) : null,
-  };
-}
-
 export function truncationNote(shown: string, maxBytes: number): string {
   return `${shown}: truncated at ${maxBytes.toLocaleString('en-US')} bytes (${formatBytes(maxBytes)}); what follows was not read or judged`;
-}
-
-/** Reads at most maxBytes of a regular guest file; null when it is absent or cannot be used (see readGuestText for why). */
-export async function readTextIfExists(file: string, maxBytes = DEFAULT_MAX_BYTES, signal?: AbortSignal): Promise<string | null> {
-  return (await readGuestText(file, file, maxBytes, signal)).text;
 }
 
 export function formatBytes(bytes: number): string {

@@ -149,7 +149,7 @@ describe('guest architecture through the CLI (--root)', () => {
         .write('/boot/vmlinuz-6.8.0-1021-azure', ''));
       expect(report.host).toMatchObject({ distro: 'ubuntu', arch: null });
       expect(report.findings.map((f) => [f.checkId, f.status])).toEqual([['os.supported', 'pass'], ['os.kernel', 'pass']]);
-      expect(finding(report, 'os.supported').evidence).toMatchObject({ arch: null, archNotes: [`/bin/sh -> ${path.join(outside, 'sh')}: the link target does not exist inside --root`, `/usr/bin/env -> ${path.join(outside, 'sh')}: the link target does not exist inside --root`] });
+      expect(finding(report, 'os.supported').evidence).toMatchObject({ arch: null, archNotes: [`/bin/sh: is a dangling link: it leads to ${path.join(outside, 'sh')}, which does not exist inside --root`, `/usr/bin/env: is a dangling link: it leads to ${path.join(outside, 'sh')}, which does not exist inside --root`] });
     } finally {
       rmSync(outside, { recursive: true, force: true });
     }

@@ -5,7 +5,8 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, truncateSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readBoundedFile, readBoundedFileSync, readGuestText, readTextIfExists, truncationNote } from '../../src/facts/read-text';
+import { readBoundedFile, readBoundedFileSync, truncationNote } from '../../src/facts/read-text';
+import { GuestFs } from '../../src/facts/guest-fs';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'asr-ready-read-text-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -102,7 +103,7 @@ describe('readBoundedFile / readBoundedFileSync', () => {
     controller.abort(reason);
     const started = Date.now();
     await expect(readBoundedFile(file('plain3.txt', 'x'), { signal: controller.signal })).rejects.toBe(reason);
-    await expect(readGuestText(file('plain3.txt'), '/etc/plain3', undefined, controller.signal)).rejects.toBe(reason);
+    await expect(new GuestFs(dir).readText('/plain3.txt', undefined, controller.signal)).rejects.toBe(reason);
     expect(Date.now() - started).toBeLessThan(500);
   });
 
@@ -118,29 +119,32 @@ describe('readBoundedFile / readBoundedFileSync', () => {
   });
 });
 
-describe('readGuestText: what a fact sees', () => {
+describe('GuestFs.readText: what a fact sees (paths named as the guest knows them)', () => {
+  const guest = new GuestFs(dir);
   it('a whole file: text, no note', async () => {
-    expect(await readGuestText(file('g1.txt', 'ID=rhel\n'), '/etc/os-release')).toEqual({ text: 'ID=rhel\n', exists: true, truncated: false, note: null });
+    file('g1.txt', 'ID=rhel\n');
+    expect(await guest.readText('/g1.txt')).toEqual({ text: 'ID=rhel\n', exists: true, truncated: false, note: null });
   });
 
   it('a cut file: the first maxBytes, truncated, and a note naming the guest path and the cap', async () => {
-    const got = await readGuestText(file('g2.txt', 'a'.repeat(3000)), '/proc/cpuinfo', 2048);
-    expect(got).toEqual({ text: 'a'.repeat(2048), exists: true, truncated: true, note: '/proc/cpuinfo: truncated at 2,048 bytes (2 KiB); what follows was not read or judged' });
-    expect(got.note).toBe(truncationNote('/proc/cpuinfo', 2048));
+    file('g2.txt', 'a'.repeat(3000));
+    const got = await guest.readText('/g2.txt', 2048);
+    expect(got).toEqual({ text: 'a'.repeat(2048), exists: true, truncated: true, note: '/g2.txt: truncated at 2,048 bytes (2 KiB); what follows was not read or judged' });
+    expect(got.note).toBe(truncationNote('/g2.txt', 2048));
   });
 
-  it('missing: no text and no note; a FIFO or directory: no text, exists, and a note naming the path', async () => {
-    expect(await readGuestText(file('g-absent'), '/etc/absent')).toEqual({ text: null, exists: false, truncated: false, note: null });
-    const fifo = file('g-pipe');
-    execFileSync('mkfifo', [fifo]);
-    expect(await readGuestText(fifo, '/etc/redhat-release')).toEqual({ text: null, exists: true, truncated: false, note: '/etc/redhat-release: is a FIFO (named pipe), not a regular file; not read' });
-    expect((await readGuestText(dir, '/etc/debian_version')).note).toBe('/etc/debian_version: is a directory, not a regular file; not read');
-    expect((await readGuestText('/dev/zero', '/proc/meminfo')).note).toBe('/proc/meminfo: is a character device, not a regular file; not read');
+  it('missing: no text and no note; a FIFO, directory or device: no text, exists, and a note naming the path', async () => {
+    expect(await guest.readText('/g-absent')).toEqual({ text: null, exists: false, truncated: false, note: null });
+    execFileSync('mkfifo', [file('g-pipe')]);
+    expect(await guest.readText('/g-pipe')).toEqual({ text: null, exists: true, truncated: false, note: '/g-pipe: is a FIFO (named pipe), not a regular file; not read' });
+    expect((await guest.readText('/')).note).toBe('/: is a directory, not a regular file; not read');
+    expect((await GuestFs.live().readText('/dev/zero')).note).toBe('/dev/zero: is a character device, not a regular file; not read');
   });
 
-  it('readTextIfExists keeps its old answer: the (cut) text or null', async () => {
-    expect(await readTextIfExists(file('g3.txt', 'abcdef'), 3)).toBe('abc');
-    expect(await readTextIfExists(file('g-absent2'))).toBeNull();
-    expect(await readTextIfExists('/dev/zero')).toBeNull();
+  it('readTextIfExists: the (cut) text or null', async () => {
+    file('g3.txt', 'abcdef');
+    expect(await guest.readTextIfExists('/g3.txt', 3)).toBe('abc');
+    expect(await guest.readTextIfExists('/g-absent2')).toBeNull();
+    expect(await GuestFs.live().readTextIfExists('/dev/zero')).toBeNull();
   });
 });

@@ -1,9 +1,7 @@
 // Disks from /sys/block (size, partitions, holders, NVMe) and the roles Azure's udev rules give
 // them in /dev/disk/azure (os, resource, data/by-lun/N, or the older root and scsi1/lunN names).
-import { readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
-import { guestPath } from '../guest-paths';
-import { readTextIfExists } from '../read-text';
+import { GuestFs } from '../guest-fs';
 
 export interface BlockDevice {
   name: string;
@@ -20,21 +18,18 @@ export interface BlockDevice {
 const IGNORED = /^(loop|ram|sr|fd|dm-|md|zram|nbd)/;
 
 export async function readBlockDevices(root: string): Promise<BlockDevice[]> {
-  let names: string[];
-  try {
-    names = (await readdir(guestPath(root, '/sys/block'))).filter((n) => !IGNORED.test(n)).sort();
-  } catch {
-    return [];
-  }
-  const roles = await readAzureDiskLinks(root);
+  const fs = new GuestFs(root);
+  const names = (await fs.listOrEmpty('/sys/block')).filter((n) => !IGNORED.test(n)).sort();
+  if (names.length === 0) return [];
+  const roles = await readAzureDiskLinks(fs);
   const devices: BlockDevice[] = [];
   for (const name of names) {
     const dir = `/sys/block/${name}`;
-    const sectors = Number.parseInt((await readTextIfExists(guestPath(root, `${dir}/size`))) ?? '', 10);
-    const entries = await readdir(guestPath(root, dir)).catch(() => [] as string[]);
+    const sectors = Number.parseInt((await fs.readTextIfExists(`${dir}/size`)) ?? '', 10);
+    const entries = await fs.listOrEmpty(dir);
     const partitions = entries.filter((e) => e.startsWith(name) && e !== name).sort();
-    const holders = await readdir(guestPath(root, `${dir}/holders`)).catch(() => [] as string[]);
-    const model = (await readTextIfExists(guestPath(root, `${dir}/device/model`)))?.trim() || null;
+    const holders = await fs.listOrEmpty(`${dir}/holders`);
+    const model = (await fs.readTextIfExists(`${dir}/device/model`))?.trim() || null;
     const role = roles.get(name);
     devices.push({
       name,
@@ -51,22 +46,20 @@ export async function readBlockDevices(root: string): Promise<BlockDevice[]> {
 }
 
 /** /dev/disk/azure/{os,root,resource} and data/by-lun/N or scsi1/lunN, resolved to device names. */
-async function readAzureDiskLinks(root: string): Promise<Map<string, { role: BlockDevice['role']; lun: string | null }>> {
+async function readAzureDiskLinks(fs: GuestFs): Promise<Map<string, { role: BlockDevice['role']; lun: string | null }>> {
   const roles = new Map<string, { role: BlockDevice['role']; lun: string | null }>();
   const base = '/dev/disk/azure';
+  // The link's own text names the device (../../sda): it is read, not followed.
   const target = async (link: string) => {
-    try {
-      return path.basename(await readlink(guestPath(root, link)));
-    } catch {
-      return null;
-    }
+    const to = await fs.readLink(link);
+    return to === null ? null : path.posix.basename(to);
   };
   for (const [link, role] of [['os', 'os'], ['root', 'os'], ['resource', 'resource']] as const) {
     const device = await target(`${base}/${link}`);
     if (device && !roles.has(device)) roles.set(device, { role, lun: null });
   }
   for (const dir of ['data/by-lun', 'scsi1']) {
-    const luns = await readdir(guestPath(root, `${base}/${dir}`)).catch(() => [] as string[]);
+    const luns = await fs.listOrEmpty(`${base}/${dir}`);
     for (const entry of luns) {
       const lun = /^(?:lun)?(\d+)$/.exec(entry)?.[1];
       const device = lun !== undefined ? await target(`${base}/${dir}/${entry}`) : null;

@@ -5,8 +5,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { CaPackage } from '../trust-store';
 import type { DistroFamily } from './distro-family';
-import { guestPath } from '../guest-paths';
-import { readGuestText } from '../read-text';
+import { GuestFs } from '../guest-fs';
 
 const execFileAsync = promisify(execFile);
 /** The package databases are read up to this size (a Debian system's status is a few MiB). */
@@ -17,13 +16,14 @@ export const PACKAGE_DB_MAX_BYTES = 64 * 1024 * 1024;
  * package may then be missing from what was read, and the bundle date is judged from file times instead.
  */
 export async function readCaPackage(root: string, family: DistroFamily, signal?: AbortSignal, notes: string[] = [], maxBytes = PACKAGE_DB_MAX_BYTES): Promise<CaPackage | null> {
-  const { text: dpkg, note: dpkgNote } = await readGuestText(guestPath(root, '/var/lib/dpkg/status'), '/var/lib/dpkg/status', maxBytes, signal);
+  const fs = new GuestFs(root);
+  const { text: dpkg, note: dpkgNote } = await fs.readText('/var/lib/dpkg/status', maxBytes, signal);
   if (dpkgNote) notes.push(dpkgNote);
   if (dpkg !== null) {
     const version = packageFieldFromStanzas(dpkg, 'ca-certificates', 'Version');
     if (version) return { name: 'ca-certificates', version, date: dateFromVersion(version), source: '/var/lib/dpkg/status' };
   }
-  const { text: apk, note: apkNote } = await readGuestText(guestPath(root, '/lib/apk/db/installed'), '/lib/apk/db/installed', maxBytes, signal);
+  const { text: apk, note: apkNote } = await fs.readText('/lib/apk/db/installed', maxBytes, signal);
   if (apkNote) notes.push(apkNote);
   if (apk !== null) {
     const version = apkVersion(apk, 'ca-certificates-bundle') ?? apkVersion(apk, 'ca-certificates');

@@ -1,10 +1,11 @@
-// Reads trust-store sources from disk with bounds: regular files only (never FIFOs or devices),
-// a size cap per file, a cap on directory entries, and each real file parsed once even when
-// several symlinks (name.pem, <hash>.0) point at it.
-import { opendir, realpath, stat } from 'node:fs/promises';
+// Reads trust-store sources with bounds: regular files only (never FIFOs or devices), a size cap
+// per file, a cap on directory entries, and each real file parsed once even when several symlinks
+// (name.pem, <hash>.0) point at it. Paths are the guest's, resolved inside --root by GuestFs, so
+// Debian's absolute links into /usr/share/ca-certificates lead into the image, not this machine.
+import { opendir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseCertificateFile, type CertFileParse } from './cert-file';
-import { readBoundedFile } from '../read-text';
+import type { GuestFs, Resolution } from '../guest-fs';
 
 export const MAX_CERT_FILE_BYTES = 16 * 1024 * 1024;
 export const MAX_DIRECTORY_ENTRIES = 20_000;
@@ -18,34 +19,33 @@ export type FileRead =
 export class CertSourceReader {
   private readonly cache = new Map<string, Promise<FileRead>>();
 
-  constructor(private readonly signal?: AbortSignal) {}
+  constructor(
+    readonly fs: GuestFs,
+    private readonly signal?: AbortSignal,
+  ) {}
 
-  /** Reads and parses one certificate file; `shownPath` is what messages name. */
+  /** Reads and parses one certificate file (a guest path); `shownPath` is what messages name. */
   async readFile(file: string, shownPath: string): Promise<FileRead> {
     this.signal?.throwIfAborted();
-    let real: string;
-    try {
-      real = await realpath(file);
-    } catch (err) {
-      return { ok: false, notFound: isNotFound(err), problem: `${shownPath}: ${explainFsError(err)}` };
-    }
-    let pending = this.cache.get(real);
+    const resolved = await this.fs.resolve(file);
+    if (!resolved.ok) return { ok: false, notFound: resolved.reason === 'missing', problem: `${shownPath}: ${resolved.problem}` };
+    let pending = this.cache.get(resolved.host);
     if (!pending) {
-      pending = this.readRealFile(real, shownPath);
-      this.cache.set(real, pending);
+      pending = this.readRealFile(resolved, shownPath);
+      this.cache.set(resolved.host, pending);
     }
     return pending;
   }
 
-  private async readRealFile(real: string, shownPath: string): Promise<FileRead> {
-    const read = await readBoundedFile(real, {
+  private async readRealFile(resolved: Resolution & { ok: true }, shownPath: string): Promise<FileRead> {
+    const read = await this.fs.readResolved(resolved, {
       maxBytes: MAX_CERT_FILE_BYTES,
       overCap: 'refuse',
       capReason: 'for a CA bundle (the Debian bundle is about 200 KiB)',
       ...(this.signal ? { signal: this.signal } : {}),
     });
     if (!read.ok) return { ok: false, notFound: read.reason === 'missing', problem: `${shownPath}: ${read.problem}` };
-    return { ok: true, realPath: real, size: read.content.length, modifiedAt: read.modifiedAt.toISOString(), parse: parseCertificateFile(read.content) };
+    return { ok: true, realPath: resolved.guest, size: read.content.length, modifiedAt: read.modifiedAt.toISOString(), parse: parseCertificateFile(read.content) };
   }
 
   /**
@@ -56,8 +56,10 @@ export class CertSourceReader {
   async listDirectory(dir: string): Promise<{ names: string[]; truncated: boolean; problem?: string } | null> {
     const names: string[] = [];
     let truncated = false;
+    const resolved = await this.fs.resolve(dir);
+    if (!resolved.ok) return resolved.reason === 'missing' ? null : { names: [], truncated: false, problem: resolved.problem };
     try {
-      const handle = await opendir(dir, { bufferSize: 256 });
+      const handle = await opendir(resolved.host, { bufferSize: 256 });
       try {
         for (let entry = await handle.read(); entry !== null; entry = await handle.read()) {
           this.signal?.throwIfAborted();
@@ -80,12 +82,8 @@ export class CertSourceReader {
   }
 
   /** For a directory entry: is it a subdirectory? Used to skip e.g. /etc/ssl/certs/java. */
-  static async isDirectory(file: string): Promise<boolean> {
-    try {
-      return (await stat(file)).isDirectory();
-    } catch {
-      return false;
-    }
+  isDirectory(file: string): Promise<boolean> {
+    return this.fs.isDirectory(file);
   }
 }
 

@@ -2,25 +2,22 @@
 // Debian's "!" entries in /etc/ca-certificates.conf (deselected files under /usr/share/ca-certificates).
 import path from 'node:path';
 import type { DistrustEntry } from '../trust-store';
-import { guestPath } from '../guest-paths';
-import { readTextIfExists } from '../read-text';
 import { CertSourceReader, joinShown } from './cert-source-reader';
 
 export async function readBlocklistDirectories(
-  root: string,
   directories: readonly string[],
   reader: CertSourceReader,
 ): Promise<{ entries: DistrustEntry[]; problems: string[] }> {
   const entries: DistrustEntry[] = [];
   const problems: string[] = [];
   for (const dir of directories) {
-    const listing = await reader.listDirectory(guestPath(root, dir));
+    const listing = await reader.listDirectory(dir);
     if (!listing) continue;
     for (const name of listing.names) {
       const shown = joinShown(dir, name);
-      const read = await reader.readFile(guestPath(root, shown), shown);
+      const read = await reader.readFile(shown, shown);
       if (!read.ok) {
-        if (!(await CertSourceReader.isDirectory(guestPath(root, shown)))) problems.push(read.problem);
+        if (!(await reader.isDirectory(shown))) problems.push(read.problem);
         continue;
       }
       for (const cert of read.parse.certificates) entries.push({ sha256: cert.sha256, name: cert.subject, listedIn: shown });
@@ -30,17 +27,16 @@ export async function readBlocklistDirectories(
 }
 
 export async function readDebianDeselections(
-  root: string,
   reader: CertSourceReader,
 ): Promise<{ entries: DistrustEntry[]; problems: string[] }> {
   const conf = '/etc/ca-certificates.conf';
-  const text = await readTextIfExists(guestPath(root, conf));
+  const text = await reader.fs.readTextIfExists(conf);
   if (text === null) return { entries: [], problems: [] };
   const entries: DistrustEntry[] = [];
   const problems: string[] = [];
   for (const line of parseDeselectedLines(text)) {
     const file = path.posix.join('/usr/share/ca-certificates', line);
-    const read = await reader.readFile(guestPath(root, file), file);
+    const read = await reader.readFile(file, file);
     const certs = read.ok ? read.parse.certificates : [];
     if (certs.length === 0) {
       entries.push({ sha256: null, name: line, listedIn: `${conf} (!${line})` });

@@ -2,8 +2,7 @@
 // booted with, and fips= in the boot configuration the next boot will use (read once, with the
 // other GRUB parameters, by ./grub.ts). Under --root there is usually no /proc: the GRUB files are
 // what is judged then.
-import { guestPath } from '../guest-paths';
-import { readGuestText } from '../read-text';
+import { GuestFs } from '../guest-fs';
 import type { GrubFacts } from './grub';
 
 /** Both /proc files hold one short line; a longer one is cut and said to be. */
@@ -31,9 +30,10 @@ export interface LinuxFipsFacts {
 }
 
 export async function readLinuxFips(root: string, grub: GrubFacts): Promise<LinuxFipsFacts> {
+  const fs = new GuestFs(root);
   const notes: string[] = [];
   const read = async (path: ProcFipsValue['path']) => {
-    const got = await readGuestText(guestPath(root, path), path, FIPS_PROC_MAX_BYTES);
+    const got = await fs.readText(path, FIPS_PROC_MAX_BYTES);
     if (got.note) notes.push(got.note);
     return got.truncated ? null : got.text;
   };

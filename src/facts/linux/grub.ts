@@ -1,10 +1,8 @@
 // Kernel parameters from the boot configuration (151126 device names, 151124 LVM references, fips=
 // for os.fips):
 // GRUB 2 configs, /etc/default/grub, GRUB legacy menu.lst, BLS entries and grubenv.
-import { readdir, readlink } from 'node:fs/promises';
-import { guestPath } from '../guest-paths';
+import { GuestFs } from '../guest-fs';
 import { escapeControls, truncateText } from '../../core/text-bounds';
-import { readGuestText } from '../read-text';
 
 export const GRUB_FILES = ['/boot/grub/menu.lst', '/boot/grub/grub.cfg', '/boot/grub2/grub.cfg', '/etc/default/grub', '/boot/grub2/grubenv'];
 const EXTRA_DIRS = ['/boot/efi/EFI', '/boot/loader/entries'];
@@ -79,38 +77,34 @@ export function parseKernelParams(text: string, path: string, notes?: string[]):
 }
 
 export async function readGrubFacts(root: string): Promise<GrubFacts> {
+  const fs = new GuestFs(root);
   const paths = [...GRUB_FILES];
-  for (const dir of EXTRA_DIRS) paths.push(...(await findConfigs(root, dir)));
+  for (const dir of EXTRA_DIRS) paths.push(...(await findConfigs(fs, dir)));
   const files: GrubFacts['files'] = [];
   const params: KernelParam[] = [];
   for (const path of paths) {
-    const { text, note } = await readGuestText(guestPath(root, path), path, GRUB_FILE_MAX_BYTES);
+    const { text, note } = await fs.readText(path, GRUB_FILE_MAX_BYTES);
     // The size cap and the parameter caps each leave part of the file unjudged: the file's note says which.
     const notes = note ? [note] : [];
     if (text !== null) for (const param of parseKernelParams(text, path, notes)) params.push(param); // no push(...): a spread of a huge array overflows the stack
     files.push({ path, exists: text !== null, ...(notes.length ? { note: notes.join('; ') } : {}) });
   }
-  return { files, params, uuidByDevice: await readUuidLinks(root) };
+  return { files, params, uuidByDevice: await readUuidLinks(fs) };
 }
 
-async function readUuidLinks(root: string): Promise<Record<string, string>> {
-  const dir = guestPath(root, '/dev/disk/by-uuid');
+async function readUuidLinks(fs: GuestFs): Promise<Record<string, string>> {
+  const dir = '/dev/disk/by-uuid';
   const out: Record<string, string> = {};
-  for (const uuid of await readdir(dir).catch(() => [] as string[])) {
-    const target = await readlink(`${dir}/${uuid}`).catch(() => null);
+  for (const uuid of await fs.listOrEmpty(dir)) {
+    const target = await fs.readLink(`${dir}/${uuid}`);
     if (target) out[target.replace(/^.*\//, '')] = uuid;
   }
   return out;
 }
 
 /** grub.cfg under /boot/efi/EFI/<vendor>/ and BLS *.conf entries. */
-async function findConfigs(root: string, dir: string): Promise<string[]> {
-  let entries: string[];
-  try {
-    entries = await readdir(guestPath(root, dir));
-  } catch {
-    return [];
-  }
+async function findConfigs(fs: GuestFs, dir: string): Promise<string[]> {
+  const entries = await fs.listOrEmpty(dir);
   if (dir.endsWith('entries')) return entries.filter((e) => e.endsWith('.conf')).sort().map((e) => `${dir}/${e}`);
   return entries.sort().map((vendor) => `${dir}/${vendor}/grub.cfg`);
 }

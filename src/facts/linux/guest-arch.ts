@@ -4,14 +4,8 @@
 // 2. else the installed kernel image names under /boot (vmlinuz-5.14.0-427.el9.aarch64,
 //    vmlinuz-6.1.0-28-cloud-arm64, vmlinuz-6.8.0-1021-generic-64k);
 // 3. else the suffix of the kernel release (--root /proc/sys/kernel/osrelease).
-// Links among these few paths (/bin/sh -> dash, /bin -> usr/bin) are followed the way the guest's
-// kernel would if the root were its /: an absolute target is taken relative to the root and `..`
-// never climbs above it, so nothing outside the root is read. This is deliberately not a general
-// guest path resolver: it serves only the shell paths below.
-import { lstat, readdir, readlink } from 'node:fs/promises';
-import path from 'node:path';
-import { guestPath } from '../guest-paths';
-import { readBoundedFile } from '../read-text';
+// Links (/bin/sh -> dash, /bin -> usr/bin) are followed inside the root by GuestFs.
+import type { GuestFs } from '../guest-fs';
 
 export interface GuestArch {
   arch: string | null;
@@ -24,9 +18,6 @@ export interface GuestArch {
 export const SHELL_PATHS = ['/bin/sh', '/usr/bin/env', '/bin/bash'] as const;
 /** An ELF header is 52 (32-bit) or 64 (64-bit) bytes; e_machine sits at bytes 18-19. */
 export const ELF_HEADER_BYTES = 64;
-/** Links followed for one shell path before it is called a loop (the kernel allows 40; a shell needs two or three). */
-const MAX_LINKS = 16;
-
 const ELF_MACHINES: Record<number, string> = { 0x3e: 'x86_64', 0xb7: 'aarch64', 0x03: 'i686', 0x28: 'armv7l' };
 
 /** The architecture an ELF header names; null when the bytes are not an ELF header. */
@@ -51,13 +42,13 @@ export function kernelNameArch(name: string): string | null {
 /** Kernel image files under /boot. */
 const KERNEL_IMAGE = /^(vmlinuz|vmlinux|Image)-(.+)$/;
 
-export async function readGuestArch(root: string, kernelRelease: string | null): Promise<GuestArch> {
+export async function readGuestArch(fs: GuestFs, kernelRelease: string | null): Promise<GuestArch> {
   const notes: string[] = [];
   for (const shell of SHELL_PATHS) {
-    const found = await shellArch(root, shell, notes);
+    const found = await shellArch(fs, shell, notes);
     if (found) return { ...found, notes };
   }
-  const images = (await readdir(guestPath(root, '/boot')).catch(() => [] as string[]))
+  const images = (await fs.listOrEmpty('/boot'))
     .map((n) => KERNEL_IMAGE.exec(n))
     .filter((m): m is RegExpExecArray => m !== null && !/rescue/.test(m[2]!))
     .map((m) => ({ file: `/boot/${m[0]}`, arch: kernelNameArch(m[2]!) }))
@@ -71,14 +62,14 @@ export async function readGuestArch(root: string, kernelRelease: string | null):
   return { arch: null, source: null, notes };
 }
 
-async function shellArch(root: string, shell: string, notes: string[]): Promise<{ arch: string; source: string } | null> {
-  const resolved = await followInsideRoot(root, shell);
-  if (resolved.guest === null) {
-    if (resolved.problem) notes.push(`${shell}${resolved.chain}: ${resolved.problem}`);
+async function shellArch(fs: GuestFs, shell: string, notes: string[]): Promise<{ arch: string; source: string } | null> {
+  const resolved = await fs.resolve(shell);
+  if (!resolved.ok) {
+    if (resolved.reason !== 'missing' || resolved.dangling) notes.push(`${shell}: ${resolved.problem}`);
     return null;
   }
-  const shown = `${shell}${resolved.chain}`;
-  const read = await readBoundedFile(guestPath(root, resolved.guest), { maxBytes: ELF_HEADER_BYTES });
+  const shown = resolved.guest === shell ? shell : `${shell} -> ${resolved.guest}`;
+  const read = await fs.read(shell, { maxBytes: ELF_HEADER_BYTES });
   if (!read.ok) {
     if (read.reason !== 'missing') notes.push(`${shown}: ${read.problem}`);
     return null;
@@ -94,47 +85,4 @@ async function shellArch(root: string, shell: string, notes: string[]): Promise<
     return null;
   }
   return { arch: elf.arch, source: `${shown}: ELF e_machine ${hex} (${elf.arch})` };
-}
-
-/**
- * Follows the links of one guest path inside the root: every component is looked at with lstat
- * under the root, an absolute link target restarts from the root, and `..` stops at the root.
- * guest is the final guest path (to read through guestPath), or null with the problem named.
- */
-async function followInsideRoot(root: string, file: string): Promise<{ guest: string | null; chain: string; problem?: string }> {
-  const done: string[] = [];
-  let pending = file.split('/').filter(Boolean);
-  let links = 0;
-  let chain = '';
-  while (pending.length > 0) {
-    const part = pending.shift()!;
-    if (part === '.') continue;
-    if (part === '..') {
-      done.pop(); // at the root, `..` is the root
-      continue;
-    }
-    const current = `/${[...done, part].join('/')}`;
-    let isLink: boolean;
-    try {
-      isLink = (await lstat(path.join(root, current))).isSymbolicLink();
-    } catch {
-      return links > 0 ? { guest: null, chain, problem: 'the link target does not exist inside --root' } : { guest: null, chain };
-    }
-    if (!isLink) {
-      done.push(part);
-      continue;
-    }
-    if (++links > MAX_LINKS) return { guest: null, chain, problem: `more than ${MAX_LINKS} symbolic links (a loop?)` };
-    let target: string;
-    try {
-      target = await readlink(path.join(root, current));
-    } catch {
-      return { guest: null, chain, problem: `${current} could not be read as a link` };
-    }
-    if (target.startsWith('/')) done.length = 0;
-    pending = [...target.split('/').filter(Boolean), ...pending];
-    if (pending.length === 0) continue;
-    chain = ` -> ${path.posix.normalize(`/${[...done, ...pending].join('/')}`)}`;
-  }
-  return { guest: `/${done.join('/')}`, chain };
 }

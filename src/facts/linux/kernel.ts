@@ -1,7 +1,5 @@
 // The kernel the guest runs (live) or has installed (a --root image, where no kernel is running).
-import { readdir } from 'node:fs/promises';
-import { guestPath } from '../guest-paths';
-import { readGuestText } from '../read-text';
+import { GuestFs } from '../guest-fs';
 import { sortKernelReleases } from './kernel-version';
 
 export interface KernelFacts {
@@ -17,13 +15,14 @@ export interface KernelFacts {
 export const DEBIAN_VERSION_MAX_BYTES = 64 * 1024;
 
 export async function readKernelFacts(root: string, runningRelease: string | null): Promise<KernelFacts> {
+  const fs = new GuestFs(root);
   const fromRoot = root !== '/' && root !== '';
   // Oldest first by version order ("553.40.1" after "553.5.1"), so the last one is the newest.
-  const installed = sortKernelReleases((await readdir(guestPath(root, '/boot')).catch(() => [] as string[]))
+  const installed = sortKernelReleases((await fs.listOrEmpty('/boot'))
     .filter((n) => n.startsWith('vmlinuz-'))
     .map((n) => n.slice('vmlinuz-'.length))
     .filter((n) => !/rescue/.test(n)));
-  const debian = await readGuestText(guestPath(root, '/etc/debian_version'), '/etc/debian_version', DEBIAN_VERSION_MAX_BYTES);
+  const debian = await fs.readText('/etc/debian_version', DEBIAN_VERSION_MAX_BYTES);
   // A cut file's first line is not trusted as a version: what was cut may have been part of it.
   const debianVersion = (debian.truncated ? null : debian.text?.trim()) || null;
   const notes = debian.note ? { notes: [debian.note] } : {};

@@ -1,7 +1,6 @@
 // What is mounted where with which file system: /proc/self/mountinfo on a live system (or a fake
 // guest that has one), /etc/fstab when reading a disk image under --root.
-import { guestPath } from '../guest-paths';
-import { readGuestText } from '../read-text';
+import { GuestFs } from '../guest-fs';
 import { truncateText } from '../../core/text-bounds';
 
 export interface MountEntry {
@@ -18,12 +17,13 @@ export interface MountFacts {
 }
 
 export async function readMounts(root: string): Promise<MountFacts> {
+  const fs = new GuestFs(root);
   const notes: string[] = [];
   const withNotes = (facts: MountFacts): MountFacts => (notes.length ? { ...facts, notes } : facts);
-  const mountinfo = await readGuestText(guestPath(root, '/proc/self/mountinfo'), '/proc/self/mountinfo', 4 * 1024 * 1024);
+  const mountinfo = await fs.readText('/proc/self/mountinfo', 4 * 1024 * 1024);
   if (mountinfo.note) notes.push(mountinfo.note);
   if (mountinfo.text !== null) return withNotes({ source: '/proc/self/mountinfo', entries: parseMountinfo(mountinfo.text) });
-  const fstab = await readGuestText(guestPath(root, '/etc/fstab'), '/etc/fstab');
+  const fstab = await fs.readText('/etc/fstab');
   if (fstab.note) notes.push(fstab.note);
   if (fstab.text !== null) return withNotes({ source: '/etc/fstab', entries: parseFstab(fstab.text) });
   return withNotes({ source: 'none', entries: [] });

@@ -1,11 +1,10 @@
 // Gathers the Linux trust-store fact: the distro bundle(s) and hashed directory (or the
 // --trust-store paths that replace them), distrust lists, the CA package, and OpenSSL env overrides.
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DistrustEntry, LinuxTrustStore, StoreCertificate, TrustSource, CertLocation } from '../trust-store';
 import type { ParsedCertificate, TlsTrust } from './cert-file';
 import type { DistroFamily } from './distro-family';
-import { guestPath } from '../guest-paths';
+import { GuestFs } from '../guest-fs';
 import { CertSourceReader, HASH_LINK_NAME, joinShown } from './cert-source-reader';
 import { TRUST_STORE_LOCATIONS } from './trust-store-locations';
 import { readBlocklistDirectories, readDebianDeselections } from './distrust-lists';
@@ -26,26 +25,27 @@ const CERT_FILE_NAME = /\.(pem|crt|cer|der)$/i;
 export async function readLinuxTrustStore(options: LinuxTrustStoreOptions): Promise<LinuxTrustStore> {
   const { root, family, overridePaths, env, signal } = options;
   const locations = TRUST_STORE_LOCATIONS[family];
-  const reader = new CertSourceReader(signal);
+  // --trust-store paths are this machine's; the distro's are the guest's, resolved inside --root.
+  const reader = new CertSourceReader(overridePaths.length > 0 ? GuestFs.live() : new GuestFs(root), signal);
   const certificates = new Map<string, StoreCertificate>();
   const add = (cert: ParsedCertificate, location: CertLocation) => mergeCertificate(certificates, cert, location);
 
   const sources: TrustSource[] = [];
   if (overridePaths.length > 0) {
     for (const p of overridePaths) {
-      const isDir = await CertSourceReader.isDirectory(p);
+      const isDir = await reader.isDirectory(p);
       sources.push(isDir ? await readDirectory(reader, p, p, 'override', add) : await readBundle(reader, p, p, 'override', add));
     }
   } else {
-    for (const bundle of locations.bundles) sources.push(await readBundle(reader, guestPath(root, bundle), bundle, 'distro', add));
-    for (const dir of locations.directories) sources.push(await readDirectory(reader, guestPath(root, dir), dir, 'distro', add));
+    for (const bundle of locations.bundles) sources.push(await readBundle(reader, bundle, bundle, 'distro', add));
+    for (const dir of locations.directories) sources.push(await readDirectory(reader, dir, dir, 'distro', add));
   }
 
   const distrusted: DistrustEntry[] = [];
   if (overridePaths.length === 0) {
     const lists = [
-      await readBlocklistDirectories(root, locations.blocklistDirectories, reader),
-      family === 'debian' || family === 'unknown' ? await readDebianDeselections(root, reader) : { entries: [], problems: [] },
+      await readBlocklistDirectories(locations.blocklistDirectories, reader),
+      family === 'debian' || family === 'unknown' ? await readDebianDeselections(reader) : { entries: [], problems: [] },
     ];
     for (const list of lists) distrusted.push(...list.entries);
   }
@@ -114,10 +114,10 @@ async function readDirectory(
     const hash = HASH_LINK_NAME.exec(name);
     if (!hash && !CERT_FILE_NAME.test(name)) continue;
     const entryShown = joinShown(shown, name);
-    const entry = path.join(dir, name);
+    const entry = path.posix.join(dir, name);
     const read = await reader.readFile(entry, entryShown);
     if (!read.ok) {
-      if (!(await CertSourceReader.isDirectory(entry))) problems.push(read.problem);
+      if (!(await reader.isDirectory(entry))) problems.push(read.problem);
       continue;
     }
     if (hash && read.parse.certificates.length > 0) hashLinks++;
@@ -127,7 +127,7 @@ async function readDirectory(
       add(cert, hash ? { path: entryShown, via: 'hash-link', hashName: hash[1] } : { path: entryShown, via: 'directory-file' });
     }
   }
-  const info = await stat(dir).catch(() => null);
+  const modifiedAt = await reader.fs.modifiedAt(dir);
   return {
     path: shown,
     kind: 'directory',
@@ -135,7 +135,7 @@ async function readDirectory(
     exists: true,
     certificates: seen.size,
     hashLinks,
-    modifiedAt: info ? info.mtime.toISOString() : null,
+    modifiedAt: modifiedAt ? modifiedAt.toISOString() : null,
     problems: capProblems(problems, shown),
   };
 }

@@ -1,7 +1,6 @@
 // vCPUs and memory: /proc under --root (a fake guest), else the running system.
 import os from 'node:os';
-import { guestPath } from '../guest-paths';
-import { readGuestText } from '../read-text';
+import { GuestFs } from '../guest-fs';
 
 export interface ResourceFacts {
   vcpus: number | null;
@@ -17,10 +16,11 @@ export const CPUINFO_MAX_BYTES = 8 * 1024 * 1024;
 export const MEMINFO_MAX_BYTES = 1024 * 1024;
 
 export async function readLinuxResources(root: string, limits: { cpuinfo?: number; meminfo?: number } = {}): Promise<ResourceFacts> {
+  const fs = new GuestFs(root);
   const fromRoot = root !== '/' && root !== '';
   const notes: string[] = [];
-  const cpu = await readGuestText(guestPath(root, '/proc/cpuinfo'), '/proc/cpuinfo', limits.cpuinfo ?? CPUINFO_MAX_BYTES);
-  const mem = await readGuestText(guestPath(root, '/proc/meminfo'), '/proc/meminfo', limits.meminfo ?? MEMINFO_MAX_BYTES);
+  const cpu = await fs.readText('/proc/cpuinfo', limits.cpuinfo ?? CPUINFO_MAX_BYTES);
+  const mem = await fs.readText('/proc/meminfo', limits.meminfo ?? MEMINFO_MAX_BYTES);
   if (cpu.note) notes.push(cpu.note);
   if (mem.note) notes.push(mem.note);
   const cpuinfo = cpu.text;

@@ -1,8 +1,6 @@
 // Pieces of the storage stack Site Recovery does not support (multipath, DRBD) and the LVM
 // volumes that exist (for rd.lvm.lv references).
-import { readdir } from 'node:fs/promises';
-import { guestPath } from '../guest-paths';
-import { readGuestText, readTextIfExists } from '../read-text';
+import { GuestFs } from '../guest-fs';
 
 export interface StorageStackFacts {
   multipath: string[];
@@ -17,16 +15,17 @@ export interface StorageStackFacts {
 export const LVM_BACKUP_MAX_BYTES = 1024 * 1024;
 
 export async function readStorageStack(root: string, lvmBackupMaxBytes = LVM_BACKUP_MAX_BYTES): Promise<StorageStackFacts> {
+  const fs = new GuestFs(root);
   const multipath: string[] = [];
   const drbd: string[] = [];
-  const mapper = await readdir(guestPath(root, '/dev/mapper')).catch(() => [] as string[]);
-  if (await readTextIfExists(guestPath(root, '/etc/multipath.conf'))) multipath.push('/etc/multipath.conf exists');
+  const mapper = await fs.listOrEmpty('/dev/mapper');
+  if (await fs.readTextIfExists('/etc/multipath.conf')) multipath.push('/etc/multipath.conf exists');
   const mpathDevices = mapper.filter((n) => /^mpath[a-z0-9]+$/.test(n));
   if (mpathDevices.length) multipath.push(`multipath devices: ${mpathDevices.map((n) => `/dev/mapper/${n}`).join(', ')}`);
-  if (await readTextIfExists(guestPath(root, '/proc/drbd'))) drbd.push('/proc/drbd exists (the DRBD module is loaded)');
-  const drbdDevices = (await readdir(guestPath(root, '/dev')).catch(() => [] as string[])).filter((n) => /^drbd\d+$/.test(n));
+  if (await fs.readTextIfExists('/proc/drbd')) drbd.push('/proc/drbd exists (the DRBD module is loaded)');
+  const drbdDevices = (await fs.listOrEmpty('/dev')).filter((n) => /^drbd\d+$/.test(n));
   if (drbdDevices.length) drbd.push(`DRBD devices: ${drbdDevices.map((n) => `/dev/${n}`).join(', ')}`);
-  if ((await readdir(guestPath(root, '/etc/drbd.d')).catch(() => [] as string[])).some((n) => n.endsWith('.res'))) drbd.push('/etc/drbd.d has resource files');
+  if ((await fs.listOrEmpty('/etc/drbd.d')).some((n) => n.endsWith('.res'))) drbd.push('/etc/drbd.d has resource files');
 
   const volumes = new Set<string>();
   const sources: string[] = [];
@@ -36,10 +35,10 @@ export async function readStorageStack(root: string, lvmBackupMaxBytes = LVM_BAC
     if (match && name !== 'control') volumes.add(`${match[1]!.replace(/--/g, '-')}/${match[2]!.replace(/--/g, '-')}`);
   }
   if (mapper.length) sources.push('/dev/mapper');
-  const backups = await readdir(guestPath(root, '/etc/lvm/backup')).catch(() => [] as string[]);
+  const backups = await fs.listOrEmpty('/etc/lvm/backup');
   const lvmNotes: string[] = [];
   for (const vg of backups) {
-    const { text, note } = await readGuestText(guestPath(root, `/etc/lvm/backup/${vg}`), `/etc/lvm/backup/${vg}`, lvmBackupMaxBytes);
+    const { text, note } = await fs.readText(`/etc/lvm/backup/${vg}`, lvmBackupMaxBytes);
     if (note) lvmNotes.push(note);
     if (!text) continue;
     sources.push(`/etc/lvm/backup/${vg}`);

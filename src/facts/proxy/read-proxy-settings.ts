@@ -6,8 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Platform } from '../../core/check';
 import { describeError } from '../../core/errors';
-import { guestPath } from '../guest-paths';
-import { readGuestText } from '../read-text';
+import { GuestFs } from '../guest-fs';
 import { parseProxyInfoConf, type ProxyInfoConf } from './proxy-info-conf';
 import { parseProxyValue, type ParsedProxy } from './proxy-url';
 import { parseProxyAssignments, type ProxyVariable } from './shell-env-files';
@@ -58,7 +57,7 @@ export async function readProxySettings(options: ProxyOptions): Promise<ProxySet
   const confPath = options.platform === 'windows'
     ? path.win32.join(options.env.ProgramData ?? 'C:\\ProgramData', WINDOWS_ASR_CONFIG_DIR, 'ProxyInfo.conf')
     : LINUX_PROXY_INFO_CONF;
-  const confRead = await readGuestText(options.platform === 'windows' ? confPath : guestPath(options.root, confPath), confPath, undefined, options.signal);
+  const confRead = await guestFsOf(options).readText(confPath, undefined, options.signal);
   // An unreadable ProxyInfo.conf (a FIFO, a directory, no permission) defeats the Mobility service too; a cut one is only partly judged.
   if (confRead.note) (confRead.text === null ? problems : notes).push(confRead.note);
   const confText = confRead.text;
@@ -116,7 +115,7 @@ function chooseProxy(
 async function linuxSources(options: ProxyOptions, notes: string[]): Promise<ProxyCandidate[]> {
   const out: ProxyCandidate[] = [];
   for (const file of ['/etc/environment', '/etc/profile']) {
-    const { text, note } = await readGuestText(guestPath(options.root, file), file, undefined, options.signal);
+    const { text, note } = await guestFsOf(options).readText(file, undefined, options.signal);
     if (note) notes.push(`${note} (a proxy set there may have been missed)`);
     if (text === null) continue;
     const candidate = candidateFrom(file, parseProxyAssignments(text));
@@ -171,4 +170,9 @@ function candidateFrom(source: string, vars: Partial<Record<ProxyVariable, strin
     bypass: splitBypassList(noProxy),
     problem: 'problem' in parsed ? `${name} ${parsed.problem}` : null,
   };
+}
+
+/** Windows paths are the live machine's; Linux ones are read under --root. */
+function guestFsOf(options: ProxyOptions): GuestFs {
+  return options.platform === 'windows' ? GuestFs.live() : new GuestFs(options.root);
 }
