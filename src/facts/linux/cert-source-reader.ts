@@ -28,7 +28,8 @@ export class CertSourceReader {
   async readFile(file: string, shownPath: string): Promise<FileRead> {
     this.signal?.throwIfAborted();
     const resolved = await this.fs.resolve(file);
-    if (!resolved.ok) return { ok: false, notFound: resolved.reason === 'missing', problem: `${shownPath}: ${resolved.problem}` };
+    // A dangling link is named: the store's file is there, what it leads to is not.
+    if (!resolved.ok) return { ok: false, notFound: resolved.reason === 'missing' && !resolved.dangling, problem: `${shownPath}: ${resolved.problem}` };
     let pending = this.cache.get(resolved.host);
     if (!pending) {
       pending = this.readRealFile(resolved, shownPath);
@@ -57,7 +58,7 @@ export class CertSourceReader {
     const names: string[] = [];
     let truncated = false;
     const resolved = await this.fs.resolve(dir);
-    if (!resolved.ok) return resolved.reason === 'missing' ? null : { names: [], truncated: false, problem: resolved.problem };
+    if (!resolved.ok) return resolved.reason === 'missing' && !resolved.dangling ? null : { names: [], truncated: false, problem: resolved.problem };
     try {
       const handle = await opendir(resolved.host, { bufferSize: 256 });
       try {
