@@ -29,7 +29,16 @@ export interface LinuxDistroEntry {
   delisted?: Record<string, string>;
   endOfLife: Record<string, string>;
   kernelMinimums?: Record<string, string>;
+  /** Oracle Linux: the mainline base version of each UEK generation, and which the matrix allows. */
+  uek?: UekCatalog;
   note: string;
+}
+
+export interface UekCatalog {
+  /** Generation number → the mainline kernel version it is built on ("6": "5.4.17"), from Oracle's release notes. */
+  generations: Record<string, string>;
+  /** Allowed generations; fromVersion: only on Oracle Linux of this version or later ("UEK7 from 8.7"). */
+  allowed: Array<{ generation: number; fromVersion?: string }>;
 }
 
 export interface WindowsEntry {

@@ -3,7 +3,7 @@
 // within about 30 days, so "newer than we know" is never a failure.
 import type { Check } from '../core/check';
 import type { CheckOutcome } from '../core/finding';
-import { SUPPORT_MATRIX, type LinuxDistroEntry, type SupportMatrix } from '../catalog/support-matrix';
+import { SUPPORT_MATRIX, compareVersions, type LinuxDistroEntry, type SupportMatrix } from '../catalog/support-matrix';
 import type { HostFacts } from '../facts/host';
 import type { KernelFacts } from '../facts/linux/kernel';
 import { kernelNameArch } from '../facts/linux/guest-arch';
@@ -49,9 +49,9 @@ interface DistroMatch {
 /**
  * Does a kernel of the distribution's shape belong to this distribution and major version?
  * Enterprise Linux kernels carry their major in the dist tag (".el9_4"): it must be the guest's.
- * Oracle's UEK ("el8uek") is stock on Oracle Linux only. What the reference does not list
- * (UEK generations' kernel versions, SLES service packs' kernel prefixes, the Ubuntu and Debian
- * kernel series per release) is named as not judged, never guessed.
+ * Oracle's UEK ("el8uek") is stock on Oracle Linux only, and only in the generations the matrix
+ * allows. What the reference does not list (SLES service packs' kernel prefixes, the Ubuntu and
+ * Debian kernel series per release) is named as not judged, never guessed.
  */
 export function matchKernelToDistro(entry: LinuxDistroEntry, version: string | null, release: string): DistroMatch {
   const notInReference: string[] = [];
@@ -68,9 +68,9 @@ export function matchKernelToDistro(entry: LinuxDistroEntry, version: string | n
       return { mismatch: `is built for Enterprise Linux ${tagMajor} (el${tagMajor}${uek ? 'uek' : ''}), not for ${entry.name} ${major}`, notInReference };
     }
     if (uek) {
-      // The reference: "RHCK or UEK3–6, UEK7 from 8.7". It names the generations but not their
-      // kernel versions, so which generation this kernel is cannot be told from the reference.
-      notInReference.push(`the UEK generation is not judged: the reference allows UEK3-6, and UEK7 from Oracle Linux 8.7, but gives no kernel version per UEK generation (${REFERENCE})`);
+      const judged = judgeUekGeneration(entry, version, release);
+      if (judged.mismatch) return { mismatch: judged.mismatch, notInReference };
+      notInReference.push(...judged.notes);
     }
   } else if (entry.kernelStyle === 'suse') {
     // The reference lists SLES service packs (12 SP1-SP5, 15 GA-SP7) but no kernel version prefix
@@ -80,6 +80,27 @@ export function matchKernelToDistro(entry: LinuxDistroEntry, version: string | n
     notInReference.push(`the kernel series per ${entry.name} release is not matched: the reference points to the Mobility agent's kernel tables without listing them (${REFERENCE})`);
   }
   return { mismatch: null, notInReference };
+}
+
+/**
+ * The matrix: "RHCK or UEK3–6, UEK7 from 8.7". A UEK release starts with the mainline version its
+ * generation is built on (5.4.17-2136.330.7.1.el8uek is UEK R6), from Oracle's release notes in the
+ * catalog; a generation the matrix does not list (UEK R8, 6.12) or UEK R7 before 8.7 is not stock.
+ */
+export function judgeUekGeneration(entry: LinuxDistroEntry, version: string | null, release: string): { mismatch: string | null; notes: string[] } {
+  const catalog = entry.uek;
+  if (!catalog) return { mismatch: null, notes: [] };
+  const base = /^(\d+\.\d+\.\d+)-/.exec(release)?.[1] ?? '';
+  const generation = Object.entries(catalog.generations).find(([, kernel]) => kernel === base)?.[0];
+  const allowedList = 'the matrix allows the Red Hat compatible kernel or UEK3 to UEK6, and UEK7 from Oracle Linux 8.7';
+  if (generation === undefined) return { mismatch: `is a UEK kernel on mainline ${base || 'version ?'}, which is no UEK generation the catalog knows (${allowedList})`, notes: [] };
+  const rule = catalog.allowed.find((a) => String(a.generation) === generation);
+  if (!rule) return { mismatch: `is UEK R${generation} (built on ${base}), which the support matrix does not list: ${allowedList}`, notes: [] };
+  if (rule.fromVersion) {
+    if (version === null) return { mismatch: null, notes: [`UEK R${generation} is allowed from ${entry.name} ${rule.fromVersion} only; the version is unknown, so this was not judged`] };
+    if (compareVersions(version, rule.fromVersion) < 0) return { mismatch: `is UEK R${generation} (built on ${base}), which the support matrix allows from ${entry.name} ${rule.fromVersion} on, not on ${version}`, notes: [] };
+  }
+  return { mismatch: null, notes: [] };
 }
 
 /** A --root /proc/sys/kernel/osrelease cut at the cap or unreadable is named: the kernel judged then comes from /boot. */
