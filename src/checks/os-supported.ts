@@ -44,7 +44,7 @@ function judgeLinuxSupport(host: HostFacts, kernel: KernelFacts, matrix: Support
   const evidence = { id: release?.ID ?? null, versionId: release?.VERSION_ID ?? null, prettyName: host.distroName, arch: host.arch, archSource: host.archSource ?? null, ...(host.archNotes?.length ? { archNotes: host.archNotes } : {}), debianVersion: kernel.debianVersion, matrixVersion: matrix.version };
   if (host.arch && ARM.test(host.arch)) {
     const runs = host.fromRoot ? `is built for ${host.arch} (${host.archSource ?? 'from the image'})` : `runs on ${host.arch}`;
-    return { status: 'fail', summary: `${host.distroName ?? 'This guest'} ${runs}: Site Recovery does not support ARM64 VMs (support matrix ${matrix.version}).`, remediation: 'Replicate an x64 VM; ARM64 guests cannot be protected with Azure Site Recovery.', evidence };
+    return { status: 'fail', summary: `${host.distroName ?? 'This guest'} ${runs}: Site Recovery does not support ARM64 VMs (support matrix of ${matrix.matrixDate}).`, remediation: 'Replicate an x64 VM; ARM64 guests cannot be protected with Azure Site Recovery.', evidence };
   }
   if (!release?.ID) {
     const unread = host.notes?.length ? `: ${host.notes.join('; ')}` : ' (no /etc/os-release, /usr/lib/os-release or release file)';

@@ -145,7 +145,7 @@ describe('os.supported and os.kernel on the guest architecture', () => {
     const host = await hostOf((g) => g.write('/usr/bin/bash', AARCH64).symlink('/bin/sh', '/usr/bin/bash'));
     expect(evaluateLinuxSupport(host, kernel('5.14.0-427.13.1.el9_4.aarch64'), SUPPORT_MATRIX, NOW)).toMatchObject({
       status: 'fail',
-      summary: `Red Hat Enterprise Linux 9.4 (Plow) is built for aarch64 (/bin/sh -> /usr/bin/bash: ELF e_machine 0xb7 (aarch64)): Site Recovery does not support ARM64 VMs (support matrix ${SUPPORT_MATRIX.version}).`,
+      summary: `Red Hat Enterprise Linux 9.4 (Plow) is built for aarch64 (/bin/sh -> /usr/bin/bash: ELF e_machine 0xb7 (aarch64)): Site Recovery does not support ARM64 VMs (support matrix of ${SUPPORT_MATRIX.matrixDate}).`,
       evidence: { arch: 'aarch64', archSource: '/bin/sh -> /usr/bin/bash: ELF e_machine 0xb7 (aarch64)' },
     });
   });
