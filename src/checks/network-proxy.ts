@@ -28,6 +28,7 @@ export function evaluateProxy(settings: ProxySettings, probes: EndpointProbeFact
     proxyInfoConf: { path: settings.proxyInfoConf.path, exists: settings.proxyInfoConf.exists },
     problems: settings.problems,
     notes: settings.notes,
+    ...(settings.unreadable?.length ? { unreadable: settings.unreadable } : {}),
   };
   if (settings.problems.length > 0) {
     return {
@@ -35,6 +36,15 @@ export function evaluateProxy(settings: ProxySettings, probes: EndpointProbeFact
       summary: `The proxy configuration is invalid: ${settings.problems.join('; ')}. The Mobility service fails with 151072 on invalid custom proxy settings.`,
       remediation: `Correct ${settings.proxyInfoConf.path} to the documented form:\n[proxy]\nAddress=http://PROXY-HOST\nPort=PORT\nBypassList=domain1,domain2   (optional; no wildcards: "windows.net" covers its subdomains)\nor delete it to use the system proxy settings.`,
       asrErrorCodes: [PROXY_CODE],
+      evidence,
+    };
+  }
+  // A proxy source that could not be read is not "no proxy": the Mobility service may be using one we did not see.
+  if (settings.unreadable?.length && !settings.effective) {
+    return {
+      status: 'error',
+      summary: `The proxy settings could not be read, so whether this VM uses a proxy is unknown: ${settings.unreadable.join('; ')}.`,
+      remediation: 'Run asr-ready as an administrator (or as SYSTEM); check the settings by hand with: netsh winhttp show proxy, and reg query "HKU\\S-1-5-18\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings".',
       evidence,
     };
   }

@@ -17,7 +17,16 @@ export const timeSync: Check = {
 };
 
 export function evaluateTimeSync(t: TimeSyncFacts): CheckOutcome {
-  const evidence = { synchronized: t.synchronized, source: t.source, detail: t.detail };
+  const evidence = { synchronized: t.synchronized, source: t.source, detail: t.detail, ...(t.problem ? { problem: t.problem } : {}) };
+  // A source that answered with nothing understood is not "unknown": it is a reader that failed, shown with what it printed.
+  if (t.synchronized === null && t.problem) {
+    return {
+      status: 'error',
+      summary: `Clock synchronisation could not be read: ${t.problem}.`,
+      remediation: 'Check the Windows Time service by hand: sc query w32time and w32tm /query /status (run as an administrator).',
+      evidence,
+    };
+  }
   if (t.synchronized === null) return { status: 'skip', summary: `Clock synchronisation is unknown: ${t.source}${t.detail ? ` (${t.detail})` : ''}.`, evidence };
   if (t.synchronized) return { status: 'pass', summary: `The clock is synchronised (${t.source}${t.detail ? `; ${t.detail}` : ''}).`, evidence };
   return {

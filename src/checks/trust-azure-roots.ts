@@ -85,14 +85,17 @@ function evaluateWindows(store: WindowsTrustStore, catalog: RootCatalog, now: Da
   ];
   const storeEvidence = {
     platform: 'windows',
-    stores: Object.fromEntries(Object.entries(store.stores).map(([name, s]) => [name, { read: s.read, certificates: s.entries.length }])),
+    stores: Object.fromEntries(Object.entries(store.stores).map(([name, s]) => [name, { read: s.read, certificates: s.entries.length, ...(s.sources ? { sources: s.sources } : {}) }])),
     disableRootAutoUpdate: store.disableRootAutoUpdate,
   };
-  if (!store.stores.Root.read) {
+  // A store not read (or read as empty: a Root store never is) cannot be judged: an error, never "installs on demand".
+  const unread = (['Root', 'Disallowed'] as const).filter((name) => !store.stores[name].read);
+  if (unread.length > 0) {
+    const which = unread.map((name) => `LocalMachine ${name}`).join(' and ');
     return {
       status: 'error',
-      summary: 'Could not read the LocalMachine Root store, so the Azure roots could not be checked.',
-      remediation: 'Run asr-ready as an administrator (or as SYSTEM), and check that certutil.exe runs: certutil -store Root',
+      summary: `Could not read the ${which} store, so the Azure roots could not be checked: ${unread.map((name) => store.stores[name].problem ?? 'not read').join('; ')}.`,
+      remediation: `Run asr-ready as an administrator (or as SYSTEM), and check the store by hand: ${unread.map((name) => `reg query HKLM\\SOFTWARE\\Microsoft\\SystemCertificates\\${name === 'Root' ? 'ROOT' : name}\\Certificates`).join(' and ')} (or certlm.msc).`,
       evidence: { store: storeEvidence, roots: [], problems, catalogVersion: catalog.version },
     };
   }

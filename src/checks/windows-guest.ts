@@ -5,6 +5,11 @@ import type { Check } from '../core/check';
 import type { CheckOutcome } from '../core/finding';
 import { SUPPORT_MATRIX, type SupportMatrix } from '../catalog/support-matrix';
 import type { WindowsGuestFacts } from '../facts/windows/read-windows-guest';
+import { tlsProtocolOn } from '../facts/windows/guest-parsers';
+
+function hex(v: number | null | undefined): string {
+  return v === null || v === undefined ? 'unset' : v > 9 ? `0x${v.toString(16)}` : String(v);
+}
 
 export const windowsServices: Check = {
   id: 'windows.services',
@@ -49,12 +54,13 @@ export const windowsUpdates: Check = {
 export function evaluateUpdates(g: WindowsGuestFacts, matrix: SupportMatrix): CheckOutcome {
   const v = g.version;
   const entry = v?.build != null ? matrix.windows.find((w) => w.server === v.isServer && v.build! >= w.minBuild && v.build! <= w.maxBuild) : undefined;
-  const evidence = { matched: entry?.id ?? null, hotfixSource: g.hotfixSource, hotfixCount: g.hotfixes?.length ?? null, tls12Client: g.tls12Client, dotnet: g.dotnet };
+  const evidence = { matched: entry?.id ?? null, hotfixSource: g.hotfixSource, hotfixCount: g.hotfixes?.length ?? null, tls12Client: g.tls12Client, tls12Server: g.tls12Server ?? null, dotnet: g.dotnet };
   if (!entry) return { status: 'skip', summary: 'The Windows version is not in the matrix (see os.supported), so no update list applies.', evidence };
   if (entry.updates.length === 0 && !entry.tlsRegistry) return { status: 'pass', summary: `${entry.name} needs no extra updates for Site Recovery.`, evidence };
   const problems: string[] = [];
   const fixes: string[] = [];
-  const tlsOk = g.tls12Client?.enabled === 1 && g.tls12Client.disabledByDefault === 0;
+  // Read as SChannel reads it: any non-zero Enabled is enabled (0xffffffff from IIS Crypto included).
+  const tlsOk = tlsProtocolOn(g.tls12Client);
   if (g.hotfixes === null) problems.push('the installed updates could not be listed');
   else {
     for (const u of entry.updates) {
@@ -65,7 +71,7 @@ export function evaluateUpdates(g: WindowsGuestFacts, matrix: SupportMatrix): Ch
     }
   }
   if (entry.tlsRegistry && !tlsOk) {
-    problems.push(`TLS 1.2 is not enabled for clients (SCHANNEL\\Protocols\\TLS 1.2\\Client Enabled=${g.tls12Client?.enabled ?? 'unset'}, DisabledByDefault=${g.tls12Client?.disabledByDefault ?? 'unset'})`);
+    problems.push(`TLS 1.2 is not enabled for clients (SCHANNEL\\Protocols\\TLS 1.2\\Client Enabled=${hex(g.tls12Client?.enabled)}, DisabledByDefault=${hex(g.tls12Client?.disabledByDefault)})`);
     fixes.push('Set HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Client: Enabled=1 and DisabledByDefault=0 (DWORD), then reboot.');
   }
   if (entry.tlsRegistry && !(g.dotnet?.systemDefaultTlsVersions === 1 && g.dotnet.schUseStrongCrypto === 1)) {

@@ -1,12 +1,11 @@
 // Write churn per disk over a sampling window: Linux /proc/diskstats (sectors written, always 512
-// bytes), Windows typeperf "\PhysicalDisk(*)\Disk Write Bytes/sec". Peak is the busiest second,
-// average is bytes over the window.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+// bytes), Windows the WMI class Win32_PerfRawData_PerfDisk_PhysicalDisk (a class name, not a
+// localised counter path; see windowsChurnScript). Peak is the busiest second, average is bytes over
+// the window. parseTypeperfCsv is kept for the recorded typeperf output only.
 import type { Platform } from '../core/check';
 import { GuestFs } from './guest-fs';
+import { execRunner, POWERSHELL_UTF8_OUTPUT, type RunPowerShell } from './windows/windows-storage';
 
-const execFileAsync = promisify(execFile);
 const MB = 1_000_000;
 const WHOLE_DISK = /^(sd[a-z]+|vd[a-z]+|xvd[a-z]+|hd[a-z]+|nvme\d+n\d+)$/;
 
@@ -38,8 +37,8 @@ export function parseDiskstats(text: string): Map<string, number> {
   return written;
 }
 
-export async function sampleChurn(root: string, platform: Platform, seconds: number, exclude: readonly string[], signal?: AbortSignal): Promise<ChurnFacts> {
-  return platform === 'windows' ? sampleWindows(seconds, signal) : sampleLinux(root, seconds, exclude, signal);
+export async function sampleChurn(root: string, platform: Platform, seconds: number, exclude: readonly string[], signal?: AbortSignal, runPowerShell?: RunPowerShell): Promise<ChurnFacts> {
+  return platform === 'windows' ? sampleWindows(seconds, signal, runPowerShell) : sampleLinux(root, seconds, exclude, signal);
 }
 
 async function sampleLinux(root: string, seconds: number, exclude: readonly string[], signal?: AbortSignal): Promise<ChurnFacts> {
@@ -75,15 +74,85 @@ export function parseTypeperfCsv(text: string): Array<{ counter: string; values:
   }));
 }
 
-async function sampleWindows(seconds: number, signal?: AbortSignal): Promise<ChurnFacts> {
-  const { stdout } = await execFileAsync('typeperf', ['\\PhysicalDisk(*)\\Disk Write Bytes/sec', '-si', '1', '-sc', String(seconds)], { timeout: (seconds + 30) * 1000, signal, windowsHide: true });
-  const columns = parseTypeperfCsv(stdout).filter((c) => !/_Total\)/.test(c.counter));
-  const series = columns.map((c) => ({
-    disk: /PhysicalDisk\(([^)]+)\)/.exec(c.counter)?.[1] ?? c.counter,
-    series: c.values.map((bytesPerSecond) => ({ bytes: bytesPerSecond, rate: bytesPerSecond / MB })),
-  }));
-  return summarise(series, seconds, Math.max(0, ...columns.map((c) => c.values.length)), 'typeperf \\PhysicalDisk(*)\\Disk Write Bytes/sec');
+/**
+ * The PowerShell script sampling the raw write counter of every physical disk once a second.
+ * Win32_PerfRawData_PerfDisk_PhysicalDisk is a WMI class name, the same in every display language
+ * (typeperf's "\\PhysicalDisk(*)\\Disk Write Bytes/sec" is a localised counter path and fails on a
+ * German or Japanese Windows). DiskWriteBytesPersec is a PERF_COUNTER_BULK_COUNT: a running total
+ * of bytes, so rate = Δbytes / (ΔTimestamp_PerfTime / Frequency_PerfTime). Big numbers are printed as
+ * strings (JSON numbers lose precision past 2^53); output is UTF-8 JSON.
+ */
+export function windowsChurnScript(seconds: number): string {
+  const n = Math.max(1, Math.min(3600, Math.floor(seconds)));
+  return [
+    "$ErrorActionPreference = 'Stop'; $ProgressPreference = 'SilentlyContinue'",
+    POWERSHELL_UTF8_OUTPUT,
+    '$samples = New-Object System.Collections.ArrayList',
+    `for ($i = 0; $i -le ${n}; $i++) {`,
+    '  if ($i -gt 0) { Start-Sleep -Milliseconds 1000 }',
+    "  $disks = @(Get-CimInstance -ClassName Win32_PerfRawData_PerfDisk_PhysicalDisk | ForEach-Object { @{ name = [string]$_.Name; bytes = [string]$_.DiskWriteBytesPersec; t = [string]$_.Timestamp_PerfTime; f = [string]$_.Frequency_PerfTime } })",
+    '  [void]$samples.Add(@{ disks = $disks })',
+    '}',
+    'ConvertTo-Json -InputObject @{ samples = @($samples) } -Depth 5 -Compress',
+  ].join('\n');
 }
+
+export function windowsChurnArgs(seconds: number): string[] {
+  return ['-NoProfile', '-NonInteractive', '-EncodedCommand', Buffer.from(windowsChurnScript(seconds), 'utf16le').toString('base64')];
+}
+
+/** The script's JSON, as per-disk series (bytes and MB/s per interval); a problem when it is not that JSON. */
+export function parseWindowsChurnJson(text: string): { series: Array<{ disk: string; series: Array<{ bytes: number; rate: number }> }>; elapsed: number; samples: number } | { problem: string } {
+  const trimmed = text.replace(/^\uFEFF/, '').trim();
+  let doc: unknown;
+  try {
+    doc = JSON.parse(trimmed);
+  } catch (err) {
+    return { problem: `PowerShell did not print the expected JSON (${(err as Error).message}): ${JSON.stringify(trimmed.slice(0, 120))}` };
+  }
+  const samples = (doc as { samples?: unknown })?.samples;
+  if (!Array.isArray(samples) || samples.length < 2) return { problem: `PowerShell printed fewer than two samples: ${JSON.stringify(trimmed.slice(0, 120))}` };
+  type Point = { bytes: bigint; t: bigint; f: bigint };
+  const big = (v: unknown): bigint | null => (typeof v === 'string' && /^\d{1,20}$/.test(v) ? BigInt(v) : typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? BigInt(v) : null);
+  const perSample: Array<Map<string, Point>> = samples.slice(0, 3601).map((s) => {
+    const m = new Map<string, Point>();
+    const disks = (s as { disks?: unknown })?.disks;
+    for (const d of Array.isArray(disks) ? disks.slice(0, 1024) : disks && typeof disks === 'object' ? [disks] : []) {
+      const o = d as Record<string, unknown>;
+      const name = typeof o.name === 'string' ? o.name.slice(0, 200) : null;
+      const bytes = big(o.bytes), t = big(o.t), f = big(o.f);
+      if (name === null || name === '_Total' || bytes === null || t === null || f === null || f === 0n) continue;
+      m.set(name, { bytes, t, f });
+    }
+    return m;
+  });
+  const names = [...perSample[0]!.keys()];
+  if (names.length === 0) return { problem: `Win32_PerfRawData_PerfDisk_PhysicalDisk listed no disk: ${JSON.stringify(trimmed.slice(0, 120))}` };
+  let elapsed = 0;
+  const series = names.map((disk) => ({
+    disk,
+    series: perSample.slice(1).map((now, i) => {
+      const before = perSample[i]!.get(disk);
+      const after = now.get(disk);
+      if (!before || !after || after.t <= before.t) return { bytes: 0, rate: 0 };
+      const seconds = Number(after.t - before.t) / Number(after.f);
+      const bytes = after.bytes >= before.bytes ? Number(after.bytes - before.bytes) : 0;
+      return { bytes, rate: bytes / seconds / MB };
+    }),
+  }));
+  const first = perSample[0]!.get(names[0]!)!;
+  const last = perSample.at(-1)!.get(names[0]!);
+  if (last && last.t > first.t) elapsed = Number(last.t - first.t) / Number(last.f);
+  return { series, elapsed, samples: perSample.length - 1 };
+}
+
+async function sampleWindows(seconds: number, signal?: AbortSignal, run: RunPowerShell = execRunner('powershell.exe', (seconds * 2 + 60) * 1000, 16 * 1024 * 1024)): Promise<ChurnFacts> {
+  const parsed = parseWindowsChurnJson(await run(windowsChurnArgs(seconds), signal));
+  if ('problem' in parsed) throw new Error(`${WINDOWS_CHURN_SOURCE}: ${parsed.problem}`);
+  return summarise(parsed.series, parsed.elapsed, parsed.samples, WINDOWS_CHURN_SOURCE);
+}
+
+export const WINDOWS_CHURN_SOURCE = 'powershell.exe Get-CimInstance Win32_PerfRawData_PerfDisk_PhysicalDisk (DiskWriteBytesPersec, sampled each second)';
 
 function summarise(series: Array<{ disk: string; series: Array<{ bytes: number; rate: number }> }>, elapsed: number, samples: number, source: string): ChurnFacts {
   const round = (n: number) => Math.round(n * 100) / 100;

@@ -1,9 +1,14 @@
-// Is the clock synchronised? Linux: timedatectl (new and old wording), then chronyc, then ntpq.
-// Windows: w32tm /query /status. Parsers are pure and tested on recorded outputs.
+// Is the clock synchronised? Linux: timedatectl (new and old wording), then chronyc, then ntpq, run
+// concurrently. Windows: the W32Time service state, its client type and w32tm /query /status read by
+// position, so any display language works (windows/w32time.ts). Parsers are pure and tested on
+// recorded outputs. parseW32tmStatus (English labels) is kept for the recorded-output tests only.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Platform } from '../core/check';
 import { isJsWhitespace, isLineTerminator } from './text-chars';
+import { describeError } from '../core/errors';
+import { consoleCodePage, decodeConsoleBytes, runConsole, type RunConsole } from './windows/console-text';
+import { judgeWindowsTime, W32TIME_COMMANDS } from './windows/w32time';
 
 const execFileAsync = promisify(execFile);
 
@@ -12,6 +17,8 @@ export interface TimeSyncFacts {
   /** Which tool answered, or why none could. */
   source: string;
   detail: string | null;
+  /** A source answered with nothing the reader understands (named, with its first bytes): an error, not a skip. */
+  problem?: string | null;
 }
 
 export function parseTimedatectl(text: string): boolean | null {
@@ -67,34 +74,54 @@ export function w32tmSource(text: string): string | null {
   return text.slice(start, end);
 }
 
-export async function readTimeSync(root: string, platform: Platform, signal?: AbortSignal): Promise<TimeSyncFacts> {
+export async function readTimeSync(root: string, platform: Platform, signal?: AbortSignal, runWindows: RunConsole = runConsole): Promise<TimeSyncFacts> {
   if (root !== '/' && root !== '') {
     return { synchronized: null, source: 'not read: clock synchronisation lives in the running system, not in the files under --root', detail: null };
   }
+  if (platform === 'windows') return readWindowsTimeSync(signal, runWindows);
   const run = async (file: string, args: string[]) => (await execFileAsync(file, args, { timeout: 10_000, signal, windowsHide: true })).stdout;
-  if (platform === 'windows') {
-    try {
-      const parsed = parseW32tmStatus(await run('w32tm', ['/query', '/status']));
-      return { synchronized: parsed.synchronized, source: 'w32tm /query /status', detail: parsed.source ? `time source: ${parsed.source}` : null };
-    } catch (err) {
-      return { synchronized: null, source: `w32tm /query /status failed: ${(err as Error).message}`, detail: null };
-    }
-  }
   const attempts: Array<[string, string[], (t: string) => boolean | null]> = [
     ['timedatectl', ['show', '--property=NTPSynchronized'], parseTimedatectl],
     ['timedatectl', ['status'], parseTimedatectl],
     ['chronyc', ['-n', 'tracking'], parseChronyTracking],
     ['ntpq', ['-pn'], parseNtpqPeers],
   ];
-  const tried: string[] = [];
-  for (const [file, args, parse] of attempts) {
-    try {
-      const verdict = parse(await run(file, args));
-      if (verdict !== null) return { synchronized: verdict, source: `${file} ${args.join(' ')}`, detail: null };
-      tried.push(`${file}: no answer in its output`);
-    } catch (err) {
-      tried.push(`${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'not installed' : 'failed'}`);
-    }
+  // All at once (each is bounded by its timeout); the first in this order that answers decides.
+  const results = await Promise.all(
+    attempts.map(async ([file, args, parse]) => {
+      try {
+        const verdict = parse(await run(file, args));
+        return verdict === null ? { verdict, why: `${file}: no answer in its output` } : { verdict, why: '' };
+      } catch (err) {
+        return { verdict: null, why: `${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'not installed' : 'failed'}` };
+      }
+    }),
+  );
+  const answered = results.findIndex((r) => r.verdict !== null);
+  if (answered >= 0) {
+    const [file, args] = attempts[answered]!;
+    return { synchronized: results[answered]!.verdict, source: `${file} ${args.join(' ')}`, detail: null };
   }
-  return { synchronized: null, source: 'no time-sync tool answered', detail: tried.join('; ') };
+  return { synchronized: null, source: 'no time-sync tool answered', detail: results.map((r) => r.why).join('; ') };
+}
+
+/** Windows: W32Time service state, client type and w32tm status, concurrently (see windows/w32time.ts). */
+async function readWindowsTimeSync(signal: AbortSignal | undefined, run: RunConsole): Promise<TimeSyncFacts> {
+  const codePage = await consoleCodePage(run, signal);
+  const exec = async ({ file, args }: { file: string; args: readonly string[] }) => {
+    try {
+      const { stdout, code } = await run(file, args, { timeoutMs: 10_000, maxBuffer: 1024 * 1024, signal });
+      return { text: decodeConsoleBytes(stdout, codePage), code };
+    } catch (err) {
+      return { error: describeError(err) };
+    }
+  };
+  const [service, type, status] = await Promise.all([exec(W32TIME_COMMANDS.service), exec(W32TIME_COMMANDS.type), exec(W32TIME_COMMANDS.status)]);
+  const verdict = judgeWindowsTime({ service, type, status });
+  return {
+    synchronized: verdict.synchronized,
+    source: 'sc query w32time, reg query …\\W32Time\\Parameters /v Type, w32tm /query /status (read by position)',
+    detail: verdict.detail,
+    problem: verdict.problem,
+  };
 }

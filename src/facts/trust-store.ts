@@ -76,6 +76,8 @@ export interface WindowsStoreRead {
   read: boolean;
   entries: WindowsStoreEntry[];
   problem: string | null;
+  /** The commands the store was read with (one per physical store), for the evidence. */
+  sources?: string[];
 }
 
 export interface WindowsTrustStore {

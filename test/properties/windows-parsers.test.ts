@@ -1,5 +1,7 @@
 // Parsers of Windows tool output (src/facts/windows/reg-query.ts, certutil-store.ts, the w32tm
-// "Source:" line in src/facts/time-sync.ts, and the storage JSON of windows-storage-parse.ts): never throw, give exactly what the patterns they
+// "Source:" line in src/facts/time-sync.ts, and the storage JSON of windows-storage-parse.ts; and
+// the locale-independent readers of issue 16: registry certificate stores, WinHttpSettings, w32tm by
+// position, sc query state, chcp, console decoding, the churn JSON): never throw, give exactly what the patterns they
 // replaced gave (those patterns are kept here as the reference, on inputs small enough for them),
 // and run in linear time on the inputs that made those patterns quadratic.
 import fc from 'fast-check';
@@ -10,6 +12,11 @@ import { parseW32tmStatus, w32tmSource } from '../../src/facts/time-sync';
 import { isJsWhitespace, isLineTerminator } from '../../src/facts/text-chars';
 import { parseWindowsStorageJson, MAX_ENTRIES } from '../../src/facts/windows/windows-storage-parse';
 import { anyText, expectLinear, repeatTo, textOf } from './linear';
+import { decodeConsoleBytes, parseChcp } from '../../src/facts/windows/console-text';
+import { parseRegistryCertificates, parseSerializedElement, MAX_STORE_ENTRIES } from '../../src/facts/windows/registry-cert-store';
+import { parseWinHttpSettingsBlob, winHttpSettingsFromRegQuery } from '../../src/facts/windows/proxy-settings-parsers';
+import { judgeWindowsTime, parseScQueryState, parseW32tmStatusPositional } from '../../src/facts/windows/w32time';
+import { parseWindowsChurnJson } from '../../src/facts/churn';
 
 // The replaced patterns: the reference for "without changing results".
 const OLD_VALUE_LINE = /^ {2,}(\S(?:.*?\S)?) {2,}(REG_[A-Z_]+)(?: {2,}(.*))?$/;
@@ -144,5 +151,73 @@ describe('Windows tool-output parsers', () => {
     ['garbage that is not JSON', (n: number) => repeatTo('Get-CimInstance : Access denied\r\n', n)],
   ])('storage JSON is linear: %s', (name, build) => {
     expectLinear(name, parseWindowsStorageJson, build);
+  });
+
+  const LOCALE_FRAGMENTS = ['HKEY_LOCAL_MACHINE\\X\\Certificates', '\\' + 'A'.repeat(40), '\r\n', '\n', '    Blob    REG_BINARY    ', '2000000001000000', '0300000001000000', '14000000', 'FF', '00', 'ZZ', '    WinHttpSettings    REG_BINARY    ', '1800000000000000010000000000000000000000',
+    ': ', '：', ' : ', '0', '3', '16', '0x4C4F434C', 'STATE', 'STATUS', '  : 4  RUNNING', ': 1  STOPPED', 'Leap Indicator', '閏インジケーター', 'Sprungindikator', '\u00a0', 'Aktive Codepage: 850.', '932', '{"samples":[', '{"disks":[{"name":"0 C:","bytes":"1","t":"1","f":"1"}]}', ']}', ','];
+
+  it('locale-independent readers: never throw; well-formed results or a problem, on any text and any bytes', () => {
+    fc.assert(fc.property(fc.oneof(anyText, textOf(LOCALE_FRAGMENTS, 60)), (text) => {
+      const store = parseRegistryCertificates(text);
+      for (const e of store.entries) expect(e.sha1).toMatch(/^[0-9A-F]{40}$/);
+      expect(store.entries.length).toBeLessThanOrEqual(MAX_STORE_ENTRIES);
+      expect(store.unrecognised.length).toBeLessThanOrEqual(5);
+      const wh = winHttpSettingsFromRegQuery(text);
+      if (!('problem' in wh)) {
+        const parsed = parseWinHttpSettingsBlob(wh);
+        if (!('problem' in parsed)) expect(parsed.direct === (parsed.server === null)).toBe(true);
+      }
+      const status = parseW32tmStatusPositional(text);
+      if (status) {
+        expect(status.leapIndicator).toBeLessThanOrEqual(3);
+        expect(status.stratum).toBeLessThan(100);
+      }
+      const state = parseScQueryState(text);
+      expect(state === null || (state >= 1 && state <= 7)).toBe(true);
+      const cp = parseChcp(text);
+      expect(cp === null || (cp > 0 && cp < 65536)).toBe(true);
+      const verdict = judgeWindowsTime({ service: { text, code: 0 }, type: { text, code: 0 }, status: { text, code: 0 } });
+      expect(verdict.synchronized !== null || verdict.problem !== null).toBe(true);
+      const churn = parseWindowsChurnJson(text);
+      if (!('problem' in churn)) for (const d of churn.series) for (const x of d.series) expect(Number.isFinite(x.rate) && x.rate >= 0).toBe(true);
+    }), { numRuns: 2000 });
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), fc.constantFrom(437, 850, 852, 866, 932, 936, 949, 950, 1252, 65001, 12345, null), (bytes, cp) => {
+      const out = decodeConsoleBytes(bytes, cp);
+      if (cp !== null && [437, 850, 852, 866, 12345].includes(cp) && !(bytes[0] === 0xff && bytes[1] === 0xfe)) expect(out.length).toBe(bytes.length); // one character per byte
+      const props = parseSerializedElement(bytes);
+      if (props) for (const p of props) expect(p.data.length).toBeLessThanOrEqual(bytes.length);
+      const wh = parseWinHttpSettingsBlob(bytes);
+      expect('problem' in wh || typeof wh.direct === 'boolean').toBe(true);
+    }), { numRuns: 3000 });
+  });
+
+  const blobLine = (n: number) => `HKEY_LOCAL_MACHINE\\X\\Certificates\\${'A'.repeat(40)}\r\n    Blob    REG_BINARY    ${repeatTo('00', n)}\r\n`;
+  it.each([
+    ['many certificate keys', (n: number) => repeatTo(`HKEY_LOCAL_MACHINE\\X\\Certificates\\${'B'.repeat(40)}\r\n`, n)],
+    ['one huge Blob', blobLine],
+    ['unrecognised lines', (n: number) => repeatTo('Zugriff verweigert\r\n', n)],
+    ['long value lines', (n: number) => repeatTo('  A  REG_SZ  B  REG_SZ', n)],
+  ])('registry store listing is linear: %s', (name, build) => {
+    expectLinear(name, parseRegistryCertificates, build);
+  });
+
+  it.each([
+    ['blank lines before the fields', (n: number) => repeatTo('\r\n', n, '', 'Leap Indicator: 0\nStratum: 3\n')],
+    ['one huge first line', (n: number) => repeatTo('9', n, 'Leap Indicator: ')],
+    ['colons and blanks', (n: number) => repeatTo(': ', n)],
+  ])('w32tm by position and sc state are linear: %s', (name, build) => {
+    expectLinear(name, (t: string) => (parseW32tmStatusPositional(t), parseScQueryState(t), parseChcp(t)), build);
+  });
+
+  it.each([
+    ['cp850 bytes above 0x7F', (n: number) => repeatTo('\u00ff', n)],
+    ['cp850 mixed', (n: number) => repeatTo('a\u0082', n)],
+  ])('console decoding is linear: %s', (name, build) => {
+    expectLinear(name, (t: string) => decodeConsoleBytes(Buffer.from(t, 'latin1'), 850), build);
+  });
+
+  it('WinHttpSettings and serialized elements are linear in the value', () => {
+    expectLinear('many zero-length properties', (t: string) => parseSerializedElement(Buffer.from(t, 'latin1')), (n: number) => repeatTo('\u0003\u0000\u0000\u0000\u0001\u0000\u0000\u0000\u0000\u0000\u0000\u0000', n));
+    expectLinear('a long proxy string', (t: string) => parseWinHttpSettingsBlob(Buffer.from(t, 'latin1')), (n: number) => `\u0028\0\0\0\0\0\0\0\u0003\0\0\0\u00ff\u00ff\0\0${repeatTo('p', n)}`);
   });
 });

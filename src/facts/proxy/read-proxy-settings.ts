@@ -1,9 +1,8 @@
 // Finds the proxy the way the Mobility service does and reports every source it looked at:
 // --no-proxy/--proxy, then ProxyInfo.conf, then (Linux) /etc/environment, /etc/profile and this
-// process's environment; (Windows) LocalSystem's WinINET settings, the environment, and WinHTTP.
-import { execFile } from 'node:child_process';
+// process's environment; (Windows) LocalSystem's WinINET settings, the environment, and WinHTTP, both
+// from the registry (the same in every display language; netsh's wording is localised).
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Platform } from '../../core/check';
 import { describeError } from '../../core/errors';
 import { GuestFs } from '../guest-fs';
@@ -12,9 +11,9 @@ import { parseProxyValue, type ParsedProxy } from './proxy-url';
 import { parseProxyAssignments, type ProxyVariable } from './shell-env-files';
 import { splitBypassList } from './bypass';
 import { redactUrl } from '../../core/redact';
-import { parseNetshWinHttpProxy, parseWinInetSettings, proxyForHttps } from '../windows/proxy-settings-parsers';
-
-const execFileAsync = promisify(execFile);
+import { parseWinHttpSettingsBlob, parseWinInetSettings, proxyForHttps, WINHTTP_SETTINGS_KEY, WINHTTP_SETTINGS_VALUE, winHttpSettingsFromRegQuery } from '../windows/proxy-settings-parsers';
+import { parseRegQuery } from '../windows/reg-query';
+import { consoleCodePage, decodeConsoleBytes, firstBytes, runConsole, type RunConsole } from '../windows/console-text';
 
 export const LINUX_PROXY_INFO_CONF = '/usr/local/InMage/config/ProxyInfo.conf';
 export const WINDOWS_ASR_CONFIG_DIR = 'Microsoft Azure Site Recovery\\Config';
@@ -38,6 +37,8 @@ export interface ProxySettings {
   proxyInfoConf: { path: string; exists: boolean; parsed: ProxyInfoConf | null };
   problems: string[];
   notes: string[];
+  /** Sources that could not be read or were not understood (Windows registry values), each named with what it printed: the verdict is an error, not "direct". */
+  unreadable?: string[];
 }
 
 export interface ProxyOptions {
@@ -47,6 +48,8 @@ export interface ProxyOptions {
   cliProxy: string | null;
   cliNoProxy: boolean;
   signal?: AbortSignal;
+  /** Runs the Windows console programs (tests replace it); the real one by default. */
+  runWindows?: RunConsole;
 }
 
 export async function readProxySettings(options: ProxyOptions): Promise<ProxySettings> {
@@ -68,14 +71,15 @@ export async function readProxySettings(options: ProxyOptions): Promise<ProxySet
     candidates.push({ source: confPath, value: conf.proxy?.shown ?? conf.address ?? '', bypass: conf.bypassList, problem: conf.problems[0] ?? null });
   }
 
-  const envSources = options.platform === 'windows' ? await windowsSources(options, notes, problems) : await linuxSources(options, notes);
+  const unreadable: string[] = [];
+  const envSources = options.platform === 'windows' ? await windowsSources(options, notes, unreadable, options.runWindows ?? runConsole) : await linuxSources(options, notes);
   candidates.push(...envSources);
 
   const chosen = chooseProxy(options, conf, confPath, candidates);
   if (chosen.effective?.hadCredentials) {
     notes.push(`The proxy setting from ${chosen.effective.source} carries credentials; they were not used. Azure Site Recovery supports only unauthenticated proxies, so the probes go as the Mobility service would.`);
   }
-  return { ...chosen, candidates, proxyInfoConf: { path: confPath, exists: conf !== null, parsed: conf }, problems, notes };
+  return { ...chosen, candidates, proxyInfoConf: { path: confPath, exists: conf !== null, parsed: conf }, problems, notes, ...(unreadable.length ? { unreadable } : {}) };
 }
 
 function chooseProxy(
@@ -126,29 +130,61 @@ async function linuxSources(options: ProxyOptions, notes: string[]): Promise<Pro
   return out;
 }
 
-async function windowsSources(options: ProxyOptions, notes: string[], problems: string[]): Promise<ProxyCandidate[]> {
+/** The commands the Windows proxy reader spawns (besides chcp): program and arguments. */
+export const WINDOWS_PROXY_COMMANDS = {
+  wininet: { file: 'reg', args: ['query', LOCAL_SYSTEM_INTERNET_SETTINGS] },
+  winhttp: { file: 'reg', args: ['query', WINHTTP_SETTINGS_KEY, '/v', WINHTTP_SETTINGS_VALUE] },
+} as const;
+
+async function windowsSources(options: ProxyOptions, notes: string[], unreadable: string[], run: RunConsole): Promise<ProxyCandidate[]> {
   const out: ProxyCandidate[] = [];
-  const run = async (file: string, args: string[]) => (await execFileAsync(file, args, { timeout: 10_000, signal: options.signal, windowsHide: true })).stdout;
-  try {
-    const wininet = parseWinInetSettings(await run('reg', ['query', LOCAL_SYSTEM_INTERNET_SETTINGS]));
+  const codePage = await consoleCodePage(run, options.signal);
+  const exec = async ({ file, args }: { file: string; args: readonly string[] }) => {
+    const { stdout, code } = await run(file, args, { timeoutMs: 10_000, maxBuffer: 1024 * 1024, signal: options.signal });
+    return { text: decodeConsoleBytes(stdout, codePage), code };
+  };
+  const [wininetRead, winhttpRead] = await Promise.all([
+    exec(WINDOWS_PROXY_COMMANDS.wininet).catch((err: unknown) => ({ error: describeError(err) })),
+    exec(WINDOWS_PROXY_COMMANDS.winhttp).catch((err: unknown) => ({ error: describeError(err) })),
+  ]);
+  const wininetSource = `reg query ${LOCAL_SYSTEM_INTERNET_SETTINGS}`;
+  if ('error' in wininetRead) unreadable.push(`could not read LocalSystem's Internet settings (${wininetSource}): ${wininetRead.error}`);
+  else if (wininetRead.code === 0 && !understoodRegOutput(wininetRead.text)) {
+    unreadable.push(`${wininetSource} printed nothing this reader understands: ${firstBytes(wininetRead.text)}`);
+  } else if (wininetRead.code === 0) {
+    const wininet = parseWinInetSettings(wininetRead.text);
     if (wininet.autoConfigUrl) notes.push(`LocalSystem's Internet settings use a PAC file (${wininet.autoConfigUrl}); asr-ready does not evaluate PAC scripts, so the proxy it chooses cannot be confirmed.`);
     if (wininet.enabled && wininet.server) {
       out.push({ source: 'WinINET settings of LocalSystem (HKU\\S-1-5-18)', value: proxyForHttps(wininet.server) ?? wininet.server, bypass: wininet.override, problem: null });
     }
-  } catch (err) {
-    if ((err as { code?: unknown }).code !== 1) problems.push(`could not read LocalSystem's Internet settings: ${describeError(err)}`);
+  } else if (wininetRead.code !== 1) {
+    // reg exits 1 when the key does not exist: LocalSystem has no Internet settings, so no proxy there.
+    unreadable.push(`${wininetSource} exited with ${wininetRead.code}: ${firstBytes(wininetRead.text)}`);
   }
   const fromEnv = candidateFrom('environment of this process', pickProxyVariables(options.env));
   if (fromEnv) out.push(fromEnv);
-  try {
-    const winhttp = parseNetshWinHttpProxy(await run('netsh', ['winhttp', 'show', 'proxy']));
-    if (!winhttp.direct && winhttp.server) {
-      out.push({ source: 'WinHTTP (netsh winhttp show proxy)', value: proxyForHttps(winhttp.server) ?? winhttp.server, bypass: winhttp.bypass, problem: null });
+  const winhttpSource = `reg query ${WINHTTP_SETTINGS_KEY} /v ${WINHTTP_SETTINGS_VALUE}`;
+  if ('error' in winhttpRead) unreadable.push(`could not read the WinHTTP proxy (${winhttpSource}): ${winhttpRead.error}`);
+  else if (winhttpRead.code === 1) notes.push(`WinHTTP has no proxy setting (${winhttpSource}: no such value), which is direct access, its default.`);
+  else if (winhttpRead.code !== 0) unreadable.push(`${winhttpSource} exited with ${winhttpRead.code}: ${firstBytes(winhttpRead.text)}`);
+  else {
+    const bytes = winHttpSettingsFromRegQuery(winhttpRead.text);
+    const winhttp = 'problem' in bytes ? bytes : parseWinHttpSettingsBlob(bytes);
+    if ('problem' in winhttp) unreadable.push(`the WinHTTP proxy (${winhttpSource}) was not understood: ${winhttp.problem}; it printed ${firstBytes(winhttpRead.text)}`);
+    else {
+      if (winhttp.autoConfigUrl) notes.push(`WinHTTP is set to use a PAC file (${winhttp.autoConfigUrl}); asr-ready does not evaluate PAC scripts.`);
+      if (!winhttp.direct && winhttp.server) {
+        out.push({ source: 'WinHTTP (WinHttpSettings in the registry)', value: proxyForHttps(winhttp.server) ?? winhttp.server, bypass: winhttp.bypass, problem: null });
+      }
     }
-  } catch (err) {
-    problems.push(`could not read the WinHTTP proxy: ${describeError(err)}`);
   }
   return out;
+}
+
+/** reg query output is key lines (HKEY_…), value lines and blanks; anything else, with no value at all, was not understood. */
+function understoodRegOutput(text: string): boolean {
+  if (parseRegQuery(text).length > 0) return true;
+  return text.split(/\r?\n/).every((l) => l.trim() === '' || l.startsWith('HKEY_'));
 }
 
 function pickProxyVariables(env: NodeJS.ProcessEnv): Partial<Record<ProxyVariable, string>> {

@@ -44,6 +44,13 @@ export const STORAGE_SCRIPT = [
   'ConvertTo-Json -InputObject $script:r -Depth 4 -Compress',
 ].join('\n');
 
+/**
+ * A script line that makes Windows PowerShell write UTF-8 (no BOM) to its redirected stdout, so the
+ * reader never depends on the console's OEM code page. Without a console the setter can throw; the
+ * output is then the OEM code page, which JSON of ASCII names survives.
+ */
+export const POWERSHELL_UTF8_OUTPUT = 'try { [Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false } catch { }';
+
 export type RunPowerShell = (args: string[], signal?: AbortSignal) => Promise<string>;
 
 /** powershell.exe with a time bound and an output cap; what they raise is reported by describeError. */
