@@ -39,10 +39,21 @@ export async function readWindowsFips(signal?: AbortSignal): Promise<WindowsFips
     const { stdout } = await execFileAsync('reg', ['query', FIPS_POLICY_KEY, '/v', 'Enabled'], { timeout: 20_000, signal, windowsHide: true, maxBuffer: 1024 * 1024 });
     return { source, ...parseFipsAlgorithmPolicy(stdout) };
   } catch (err) {
-    // reg exits 1 when the key or value does not exist: the policy was never set, so FIPS mode is off.
-    // It also exits 1 for "Access is denied": that is a value not read, not a policy not set.
-    const { code, stderr } = err as { code?: unknown; stderr?: unknown };
-    if (code === 1 && !/denied/i.test(String(stderr ?? ''))) return { source, enabled: null, raw: null, problem: null };
+    // reg exits 1 both when the value does not exist (the policy was never set: FIPS mode is off)
+    // and for "Access is denied" (a value not read), and its message is in the display language.
+    // So the key itself is listed: readable means the value is simply not set; not readable means
+    // nothing is known (the key exists on every Windows, so a missing key is no "not set" either).
+    if ((err as { code?: unknown }).code === 1 && (await keyReadable(signal))) return { source, enabled: null, raw: null, problem: null };
     return { source, enabled: null, raw: null, problem: describeError(err) };
+  }
+}
+
+/** `reg query <FIPS_POLICY_KEY>`: exit 0 when the key can be listed. */
+async function keyReadable(signal?: AbortSignal): Promise<boolean> {
+  try {
+    await execFileAsync('reg', ['query', FIPS_POLICY_KEY], { timeout: 20_000, signal, windowsHide: true, maxBuffer: 1024 * 1024 });
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -36,7 +36,9 @@ export type StartType = 'boot' | 'system' | 'automatic' | 'manual' | 'disabled';
 const START_TYPES: Record<string, StartType> = { '0': 'boot', '1': 'system', '2': 'automatic', '3': 'manual', '4': 'disabled' };
 
 export function parseScQcStartType(text: string): StartType | null {
-  const code = /START_TYPE\s*:\s*(\d)/.exec(text)?.[1];
+  // The label is translated (German sc prints STARTTYP), the number and its symbolic name are not:
+  // "        STARTTYP           : 4   DISABLED".
+  const code = /:[ \t]*(\d)[ \t]+(?:BOOT_START|SYSTEM_START|AUTO_START|DEMAND_START|DISABLED)\b/.exec(text)?.[1] ?? /START_TYPE\s*:\s*(\d)/.exec(text)?.[1];
   return code ? (START_TYPES[code] ?? null) : null;
 }
 
