@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseFstab, parseMountinfo } from '../../src/facts/linux/mounts';
 import { EVIDENCE_MAX_CHARS } from '../../src/core/text-bounds';
+import { mountKind } from '../../src/checks/storage-filesystems';
 import { anyText, expectLinear, repeatTo, textOf } from './linear';
 
 const INFO_LINE = '36 35 98:0 /mnt1 /mnt/point rw,noatime master:1 - ext4 /dev/sda1 rw,errors=continue\n';
@@ -19,6 +20,20 @@ describe('mount table parsers', () => {
             expect(v.length).toBeLessThanOrEqual(EVIDENCE_MAX_CHARS + 40);
           }
         }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('every entry, whatever its source form, is put in exactly one class; a disk file system is never dropped', () => {
+    const FS = ['ext4', 'xfs', 'btrfs', 'zfs', 'nfs4', 'fuse.sshfs', 'fuse', 'fuseblk', 'tmpfs', 'overlay', 'vfat', 'reiserfs', 'f2fs', ''];
+    const SOURCES = ['/dev/sda1', 'UUID=1', 'LABEL=x', 'PARTUUID=1', 'PARTLABEL=x', 'ID=x', 'rpool/ROOT/ubuntu', '/dev/mapper/vg-lv', 'server:/export', '/dev/loop0', 'none'];
+    fc.assert(
+      fc.property(fc.constantFrom(...FS), fc.oneof(fc.constantFrom(...SOURCES), fc.string({ unit: 'binary', maxLength: 20 })), fc.string({ maxLength: 10 }), (fsType, device, mountPoint) => {
+        const kind = mountKind({ device, mountPoint, fsType });
+        expect(['virtual', 'network', 'fuse', 'loop', 'disk']).toContain(kind);
+        // Only the file system type (or a loop device) takes a mount off the disks: the source form never does.
+        if (['ext4', 'xfs', 'btrfs', 'zfs', 'fuseblk', 'vfat', 'reiserfs', 'f2fs'].includes(fsType) && !/^\/dev\/loop\d+$/.test(device)) expect(kind).toBe('disk');
       }),
       { numRuns: 1000 },
     );
