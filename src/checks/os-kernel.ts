@@ -73,9 +73,9 @@ export function matchKernelToDistro(entry: LinuxDistroEntry, version: string | n
       notInReference.push(...judged.notes);
     }
   } else if (entry.kernelStyle === 'suse') {
-    // The reference lists SLES service packs (12 SP1-SP5, 15 GA-SP7) but no kernel version prefix
-    // for any of them ("150500." for 15 SP5 is SUSE's convention, not the reference's).
-    notInReference.push(`the service pack of a -default/-azure kernel is not matched: the reference gives no kernel version prefix per SLES service pack (${REFERENCE})`);
+    const sp = matchSuseServicePack(version, release);
+    if (sp.mismatch) return { mismatch: sp.mismatch, notInReference };
+    if (sp.note) notInReference.push(sp.note);
   } else {
     notInReference.push(`the kernel series per ${entry.name} release is not matched: the reference points to the Mobility agent's kernel tables without listing them (${REFERENCE})`);
   }
@@ -101,6 +101,26 @@ export function judgeUekGeneration(entry: LinuxDistroEntry, version: string | nu
     if (compareVersions(version, rule.fromVersion) < 0) return { mismatch: `is UEK R${generation} (built on ${base}), which the support matrix allows from ${entry.name} ${rule.fromVersion} on, not on ${version}`, notes: [] };
   }
   return { mismatch: null, notes: [] };
+}
+
+/**
+ * SLE 15 kernels built for a service pack carry it in their release: 5.14.21-150500.55.39-default
+ * is SP5 (code stream 15.5 → "150500"), 6.4.0-150600.23.25-default SP6, as SUSE's kernel packages
+ * are versioned (SUSE's convention; the reference lists the service packs, not their kernels). A
+ * kernel of another service pack is not the stock kernel of this one. Releases without the code
+ * stream (SLE 12, SLE 15 before SP3) are named as not matched.
+ */
+export function matchSuseServicePack(version: string | null, release: string): { mismatch: string | null; note: string | null } {
+  const stream = /^\d+\.\d+\.\d+-(\d{2})(\d{2})00\./.exec(release);
+  const notMatched = `the service pack of a -default/-azure kernel is matched only for SLE 15 kernels that carry it (-1500N00.); ${release} does not, and the reference gives no kernel prefix per service pack (${REFERENCE})`;
+  if (!stream) return { mismatch: null, note: notMatched };
+  const [kernelMajor, kernelSp] = [Number(stream[1]), Number(stream[2])];
+  if (version === null) return { mismatch: null, note: `the SLES version is unknown, so the kernel's service pack (${kernelMajor} SP${kernelSp}) is not matched against it` };
+  const [major, minor] = version.split('.').map(Number);
+  const guestSp = minor ?? 0;
+  if (kernelMajor === major && kernelSp === guestSp) return { mismatch: null, note: null };
+  const name = (m: number, spN: number) => (spN === 0 ? `SLES ${m} GA` : `SLES ${m} SP${spN}`);
+  return { mismatch: `is built for ${name(kernelMajor, kernelSp)} (code stream ${stream[1]}${stream[2]}00), not for ${name(major ?? 0, guestSp)}`, note: null };
 }
 
 /** A --root /proc/sys/kernel/osrelease cut at the cap or unreadable is named: the kernel judged then comes from /boot. */
