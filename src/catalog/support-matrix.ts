@@ -86,9 +86,31 @@ export function validateSupportMatrix(raw: unknown): SupportMatrix {
       const [low, high] = r.split('-');
       if (high !== undefined && majorOf(low!) !== majorOf(high)) throw new Error(`support-matrix catalog: ${d.id} version range "${r}" spans majors`);
     }
+    if (d.releaseFile !== undefined && !d.releaseFile.startsWith('/')) throw new Error(`support-matrix catalog: ${d.id} releaseFile must be an absolute path`);
+    for (const [version, date] of Object.entries(d.delisted ?? {})) {
+      if (!/^\d+\.\d+$/.test(version) || !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`support-matrix catalog: ${d.id} delisted "${version}": "${date}" must be major.minor: YYYY-MM-DD`);
+    }
+    if (d.uek) validateUek(d.id, d.uek);
+  }
+  // A variant matched by name (CentOS Stream) needs a plain entry of the same ID, and plain entries may not share an ID.
+  const plainIds = m.linux.filter((d) => !d.nameIncludes).flatMap((d) => d.ids);
+  if (new Set(plainIds).size !== plainIds.length) throw new Error('support-matrix catalog: two entries without nameIncludes share an os-release ID');
+  for (const d of m.linux.filter((e) => e.nameIncludes)) {
+    if (!d.ids.some((id) => plainIds.includes(id))) throw new Error(`support-matrix catalog: ${d.id} (nameIncludes) has no plain entry of the same ID`);
   }
   for (const w of m.windows) if (w.minBuild > w.maxBuild) throw new Error(`support-matrix catalog: ${w.id} minBuild > maxBuild`);
   return m;
+}
+
+/** A typo here ("5.15" for 5.15.0) would fail every kernel of that generation: checked at load. */
+function validateUek(id: string, uek: UekCatalog): void {
+  for (const [generation, kernel] of Object.entries(uek.generations)) {
+    if (!/^\d+$/.test(generation) || !/^\d+\.\d+\.\d+$/.test(kernel)) throw new Error(`support-matrix catalog: ${id} uek generation "${generation}": "${kernel}" must be N: x.y.z`);
+  }
+  for (const rule of uek.allowed) {
+    if (uek.generations[String(rule.generation)] === undefined) throw new Error(`support-matrix catalog: ${id} allows UEK R${rule.generation}, which has no base kernel in uek.generations`);
+    if (rule.fromVersion !== undefined && !/^\d+\.\d+$/.test(rule.fromVersion)) throw new Error(`support-matrix catalog: ${id} UEK R${rule.generation} fromVersion "${rule.fromVersion}" must be major.minor`);
+  }
 }
 
 export const SUPPORT_MATRIX: SupportMatrix = validateSupportMatrix(data as unknown);

@@ -93,12 +93,19 @@ export function judgeUekGeneration(entry: LinuxDistroEntry, version: string | nu
   const base = /^(\d+\.\d+\.\d+)-/.exec(release)?.[1] ?? '';
   const generation = Object.entries(catalog.generations).find(([, kernel]) => kernel === base)?.[0];
   const allowedList = 'the matrix allows the Red Hat compatible kernel or UEK3 to UEK6, and UEK7 from Oracle Linux 8.7';
-  if (generation === undefined) return { mismatch: `is a UEK kernel on mainline ${base || 'version ?'}, which is no UEK generation the catalog knows (${allowedList})`, notes: [] };
+  if (generation === undefined) {
+    // A base newer than every known generation may be a UEK release newer than this catalog: named, not failed.
+    const newest = Object.values(catalog.generations).sort(compareVersions).at(-1) ?? '0';
+    if (base && compareVersions(base, newest) > 0) return { mismatch: null, notes: [`UEK kernel on mainline ${base} is newer than every UEK generation the catalog knows (newest ${newest}); its generation is not judged (${allowedList})`] };
+    return { mismatch: `is a UEK kernel on mainline ${base || 'version ?'}, which is no UEK generation the catalog knows (${allowedList})`, notes: [] };
+  }
   const rule = catalog.allowed.find((a) => String(a.generation) === generation);
   if (!rule) return { mismatch: `is UEK R${generation} (built on ${base}), which the support matrix does not list: ${allowedList}`, notes: [] };
   if (rule.fromVersion) {
-    if (version === null) return { mismatch: null, notes: [`UEK R${generation} is allowed from ${entry.name} ${rule.fromVersion} only; the version is unknown, so this was not judged`] };
-    if (compareVersions(version, rule.fromVersion) < 0) return { mismatch: `is UEK R${generation} (built on ${base}), which the support matrix allows from ${entry.name} ${rule.fromVersion} on, not on ${version}`, notes: [] };
+    // A bare major ("8") cannot be placed before or after 8.7 (os.supported says why): named, not judged.
+    const placeable = version !== null && (version.includes('.') || !rule.fromVersion.startsWith(`${version}.`));
+    if (!placeable) return { mismatch: null, notes: [`UEK R${generation} is allowed from ${entry.name} ${rule.fromVersion} only; the minor version is unknown${version ? ` (VERSION_ID "${version}")` : ''}, so this was not judged`] };
+    if (compareVersions(version!, rule.fromVersion) < 0) return { mismatch: `is UEK R${generation} (built on ${base}), which the support matrix allows from ${entry.name} ${rule.fromVersion} on, not on ${version}`, notes: [] };
   }
   return { mismatch: null, notes: [] };
 }

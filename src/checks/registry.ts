@@ -79,10 +79,15 @@ export function scopeToImage(checks: readonly Check[], include: readonly string[
       run: async () => [
         {
           status: 'skip' as const,
-          summary: `Not run under --root: ${check.id} describes the machine asr-ready runs on (its network path, clock, metadata service or disk activity), not the image under --root, so it is kept out of the image's verdict. Run asr-ready on the guest itself, or add --checks ${check.id} to include this machine's view.`,
+          summary: `Not run under --root: ${check.id} describes the machine asr-ready runs on (its network path, clock, metadata service or disk activity), not the image under --root, so it is kept out of the image's verdict. Run asr-ready on the guest itself, or add --checks ${check.id} ${probesFromHere(check) ? 'to include this machine\'s view' : 'to run it on what the image holds (its /sys and /proc, which a mounted disk usually lacks)'}.`,
           evidence: { reason: 'this-machine check under --root', selectWith: `--checks ${check.id}` },
         },
       ],
     };
   });
+}
+
+/** Checks whose facts come from probes sent from this machine whatever --root says (the others read the image's /sys and /proc under --root). */
+function probesFromHere(check: Check): boolean {
+  return check.id.startsWith('network.') || check.id === 'time.skew';
 }

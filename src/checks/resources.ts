@@ -45,12 +45,13 @@ export const resourcesSize: Check = {
   platforms: ['linux', 'windows'],
   timeoutMs: 20_000,
   async run(ctx) {
-    const [host, metadata] = await Promise.all([
-      ctx.facts.host(),
-      withTimeout('waiting for the Azure metadata', METADATA_WAIT_MS, () => ctx.facts.azureMetadata(), ctx.signal).catch(() => null),
-    ]);
+    const host = await ctx.facts.host();
+    // Under --root, IMDS would describe the machine running asr-ready, not the image's VM.
+    const size: SizeContext = host.fromRoot
+      ? { vmSize: null, unknownReason: 'under --root the image\'s VM size is not known (IMDS describes the machine running asr-ready)' }
+      : sizeFromMetadata(await withTimeout('waiting for the Azure metadata', METADATA_WAIT_MS, () => ctx.facts.azureMetadata(), ctx.signal).catch(() => null));
     const resources: ResourceFacts = host.os === 'linux' ? (await ctx.facts.linuxGuest()).resources : { vcpus: os.cpus().length, memoryBytes: os.totalmem(), source: 'the running system' };
-    return [evaluateSize(resources, SUPPORT_MATRIX, sizeFromMetadata(metadata))];
+    return [evaluateSize(resources, SUPPORT_MATRIX, size)];
   },
 };
 

@@ -18,10 +18,11 @@ export const storageDisks: Check = {
   timeoutMs: 70_000,
   async run(ctx) {
     const host = await ctx.facts.host();
-    const metadata = await ctx.facts.azureMetadata();
-    if (host.os === 'windows') return [evaluateWindowsDisks((await ctx.facts.windowsGuest()).storage, metadata.compute, SUPPORT_MATRIX, evaluateDisks([], null, metadata.compute, SUPPORT_MATRIX))];
+    // Under --root, IMDS would describe the machine running asr-ready, not the image's VM: not asked.
+    const compute = host.fromRoot ? null : (await ctx.facts.azureMetadata()).compute;
+    if (host.os === 'windows') return [evaluateWindowsDisks((await ctx.facts.windowsGuest()).storage, compute, SUPPORT_MATRIX, evaluateDisks([], null, compute, SUPPORT_MATRIX))];
     const guest = host.os === 'linux' ? await ctx.facts.linuxGuest() : null;
-    return [evaluateDisks(guest?.disks ?? [], guest?.mounts ?? null, metadata.compute, SUPPORT_MATRIX)];
+    return [evaluateDisks(guest?.disks ?? [], guest?.mounts ?? null, compute, SUPPORT_MATRIX)];
   },
 };
 

@@ -10,7 +10,7 @@ import type { Finding } from '../core/finding';
 import { runChecks } from '../core/engine';
 import { exitCodeFor } from '../core/verdict';
 import { scopeToImage, selectChecks } from '../checks/registry';
-import { Facts } from '../facts/facts';
+import { Facts, type FactsOptions } from '../facts/facts';
 import { buildReport, type Report } from '../report/report';
 import type { HostFacts } from '../facts/host';
 import type { EndpointProbeFacts } from '../facts/network';
@@ -52,6 +52,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout.write(`asr-ready ${AGENT_VERSION}\n`);
     return 0;
   }
+  if (io.platform === 'windows' && options.root !== null) {
+    // Every Windows fact comes from the running system (registry, services, tools): an image cannot be judged.
+    throw new UsageError('--root applies to Linux guest images; on Windows the running system is always what is judged');
+  }
   if (io.platform === 'windows' && options.trustStore.length > 0) {
     throw new UsageError('--trust-store applies to Linux guests; on Windows the LocalMachine certificate stores are always what is judged');
   }
@@ -78,7 +82,7 @@ export async function runSelectedChecks(options: CliOptions, checks: readonly Ch
   setMaxListeners(256, cut, interrupted.signal);
   logger.debug({ runId, options: { ...options, proxy: options.proxy && redactUrl(options.proxy), delivery: undefined } }, 'run started');
 
-  const facts = new Facts({
+  const factsOptions: FactsOptions = {
     root: options.root ?? '/',
     platform: io.platform,
     trustStorePaths: options.trustStore,
@@ -99,7 +103,10 @@ export async function runSelectedChecks(options: CliOptions, checks: readonly Ch
       userAgent: `asr-ready/${AGENT_VERSION}`,
     },
     logger,
-  });
+  };
+  const facts = new Facts(factsOptions);
+  // Uploads leave from this machine: under --root its own trust store and proxy carry them, not the image's.
+  const deliveryFactsOf = () => (factsOptions.root === '/' ? facts : new Facts({ ...factsOptions, root: '/' }));
   // What is known at any instant, for a report the watchdog makes while the main thread is stuck.
   const known: { host: HostFacts | null; probes: EndpointProbeFacts | null } = { host: null, probes: null };
   facts.host().then((h) => (known.host = h), () => {});
@@ -170,7 +177,7 @@ export async function runSelectedChecks(options: CliOptions, checks: readonly Ch
         report.delivery = await deliverReport(
           report,
           options.delivery,
-          facts,
+          deliveryFactsOf(),
           { platform: io.platform, env: io.env, imdsEndpoint: options.imdsEndpoint, userAgent: `asr-ready/${AGENT_VERSION}`, stderr: stderrLine },
           interrupted.signal,
         );

@@ -48,3 +48,27 @@ describe('os.kernel: UEK generations on Oracle Linux', () => {
     for (const rule of uek.allowed) expect(uek.generations[String(rule.generation)], `UEK R${rule.generation}`).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
+
+describe('os.kernel: UEK edges the catalog cannot decide', () => {
+  it('a UEK base newer than every known generation is named, not failed; UEK R1/R2 are known and not allowed', () => {
+    const newer = judge('9.6', '7.1.0-1.el9uek.x86_64');
+    expect(newer.status).toBe('pass');
+    expect(newer.evidence?.notInReference).toContainEqual(expect.stringContaining('newer than every UEK generation the catalog knows'));
+    expect(judge('6.10', '2.6.39-400.330.1.el6uek.x86_64').summary).toContain('is UEK R2 (built on 2.6.39), which the support matrix does not list');
+  });
+
+  it('Oracle Linux with a bare major ("8") cannot be placed against "UEK7 from 8.7": named, not failed', () => {
+    const got = judge('8', '5.15.0-200.131.27.el8uek.x86_64');
+    expect(got.status).toBe('pass');
+    expect(got.evidence?.notInReference).toContainEqual(expect.stringContaining('the minor version is unknown (VERSION_ID "8")'));
+  });
+});
+
+describe('support-matrix catalog validation of the UEK table', () => {
+  it('refuses a base kernel that is not x.y.z and an allowed generation without a base', async () => {
+    const { validateSupportMatrix } = await import('../../src/catalog/support-matrix');
+    const withUek = (uek: unknown) => ({ ...SUPPORT_MATRIX, linux: SUPPORT_MATRIX.linux.map((d) => (d.id === 'ol' ? { ...d, uek } : d)) });
+    expect(() => validateSupportMatrix(withUek({ generations: { '7': '5.15' }, allowed: [] }))).toThrow('must be N: x.y.z');
+    expect(() => validateSupportMatrix(withUek({ generations: { '6': '5.4.17' }, allowed: [{ generation: 9 }] }))).toThrow('has no base kernel');
+  });
+});

@@ -143,13 +143,21 @@ describe('resources.size: where the size comes from', () => {
     const imds = await startFakeImds({ document: JSON.stringify(doc) });
     const g = new FakeGuest().write('/proc/cpuinfo', 'processor\t: 0\n\nprocessor\t: 1\n\n').write('/proc/meminfo', 'MemTotal:         943720 kB\n');
     try {
-      const facts = new Facts({
+      const real = new Facts({
         root: g.root, platform: 'linux', trustStorePaths: [], env: {}, deadline: new AbortController().signal, deadlineAt: Date.now() + 60_000,
         proxy: { cliProxy: null, cliNoProxy: false }, imdsEndpoint: imds.url, network: { loopbackOnly: true } as NetworkOptions,
       });
+      // The fake guest's /proc stands for a running VM here: under a real --root, IMDS is not asked (below).
+      const facts = Object.assign(Object.create(real) as Facts, { host: async () => ({ ...(await real.host()), fromRoot: false }) });
       const [outcome] = await resourcesSize.run({ facts, signal: new AbortController().signal, now: new Date() });
       expect(outcome).toMatchObject({ status: 'pass', evidence: { judgedBy: 'vm size', vmSize: 'standard_b2ats_v2', memoryGiB: 0.9 } });
       expect(outcome!.summary).toContain('Standard_B2ats_v2: 2 vCPUs, 1 GiB (catalog)');
+      // Under --root the same IMDS describes this machine, not the image: it is not asked.
+      const requestsBefore = imds.requests.length;
+      const [image] = await resourcesSize.run({ facts: real, signal: new AbortController().signal, now: new Date() });
+      expect(image).toMatchObject({ evidence: { judgedBy: 'guest' } });
+      expect(image!.summary).toContain('under --root the image\'s VM size is not known');
+      expect(imds.requests.length).toBe(requestsBefore);
     } finally {
       g.remove();
       await imds.close();
