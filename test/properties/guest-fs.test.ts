@@ -13,7 +13,12 @@ afterAll(() => rmSync(outside, { recursive: true, force: true }));
 
 const NAMES = ['a', 'b', 'c'];
 const segment = fc.constantFrom('..', '.', 'a', 'b', 'c', '', outside.slice(1));
-const target = fc.tuple(fc.boolean(), fc.array(segment, { minLength: 1, maxLength: 6 })).map(([absolute, parts]) => `${absolute ? '/' : ''}${parts.join('/')}` || '.'); // symlink(2) refuses an empty target
+// Targets aimed at the outside file: the exact host path, through its directory, or climbing to it.
+const escaping = fc.constantFrom(path.join(outside, 'a'), outside, `${'../'.repeat(12)}${outside.slice(1)}/a`, `${'../'.repeat(12)}${outside.slice(1)}`);
+const target = fc.oneof(
+  escaping,
+  fc.tuple(fc.boolean(), fc.array(segment, { minLength: 1, maxLength: 6 })).map(([absolute, parts]) => `${absolute ? '/' : ''}${parts.join('/')}` || '.'), // symlink(2) refuses an empty target
+);
 const node = fc.oneof(fc.constant<{ kind: 'file' }>({ kind: 'file' }), fc.constant<{ kind: 'dir' }>({ kind: 'dir' }), target.map((t) => ({ kind: 'link' as const, target: t })));
 
 describe('GuestFs.resolve on random link graphs', () => {
@@ -44,6 +49,8 @@ describe('GuestFs.resolve on random link graphs', () => {
           }
           const text = await fs.readText(guestPath);
           expect(text.text === null || text.text === 'INSIDE').toBe(true);
+          // Every name the probe can reach through the tree, read directly: never the outside file.
+          for (const p of ['/a', '/b', '/c', '/a/b', '/a/a', '/b/a', '/c/a']) expect([null, 'INSIDE']).toContain((await fs.readText(p)).text);
         } finally {
           rmSync(root, { recursive: true, force: true });
         }
