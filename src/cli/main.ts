@@ -6,6 +6,7 @@
 import { describeError } from '../core/errors';
 import { EXIT } from '../core/verdict';
 import { loadApp } from './load-app';
+import { sizeResolverPool } from '../net/resolver-pool';
 import { exitCodeForSignal, handleShutdownSignals, type ShutdownHandling } from './signals';
 import pkg from '../../package.json';
 
@@ -23,6 +24,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(await loadApp().helpText(pkg.version));
     return EXIT.ready;
   }
+  // Before anything starts libuv's thread pool (libuv reads its size once): name lookups block pool
+  // threads, and the probes look up every endpoint at once (src/net/dns-lookup.ts).
+  sizeResolverPool(process.env, argv.filter((a) => a === '--endpoint' || a.startsWith('--endpoint=')).length);
   // Before the app loads: a signal at any later instant ends the run with a report.
   shutdown = handleShutdownSignals(process, { stderr: (text) => process.stderr.write(text), exit: (code) => process.exit(code) });
   let app: ReturnType<typeof loadApp> | undefined;

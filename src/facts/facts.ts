@@ -24,6 +24,7 @@ import { sampleChurn, type ChurnFacts } from './churn';
 import { readWindowsGuest, type WindowsGuestFacts } from './windows/read-windows-guest';
 import { readFreeSpace, type FreeSpaceEntry } from './free-space';
 import { SUPPORT_MATRIX } from '../catalog/support-matrix';
+import { linkedSignal } from '../net/abort';
 
 export interface FactsOptions {
   root: string;
@@ -96,15 +97,21 @@ export class Facts {
 
   endpointProbes(): Promise<EndpointProbeFacts> {
     return this.memo('endpoint probe', PROBE_FACT_BOUND_MS, async (signal) => {
-      const [trustStore, proxy, metadata, mobility] = await Promise.all([
-        this.trustStore().catch(() => null),
+      // The trust store is not awaited here: only the TLS layer needs it, so probes start meanwhile.
+      const trustStore = this.trustStore().catch(() => null);
+      const [proxy, metadata, mobility] = await Promise.all([
         this.proxySettings(),
         this.azureMetadata(),
         this.mobilityConfig(),
       ]);
       const stopAt = Math.min(this.options.deadlineAt - PROBE_DEADLINE_MARGIN_MS, Date.now() + PROBE_FACT_BOUND_MS - PROBE_DEADLINE_MARGIN_MS);
-      const probeSignal = AbortSignal.any([signal, AbortSignal.timeout(Math.max(0, stopAt - Date.now()))]);
-      return probeEndpoints({ platform: this.options.platform, trustStore, proxy, metadata, mobility }, this.options.network, probeSignal);
+      // Not AbortSignal.any([..., AbortSignal.timeout()]): on Node 20 that signal can be collected and never fire.
+      const stop = linkedSignal([signal], stopAt - Date.now(), () => new Error('the probes stopped shortly before the run deadline'));
+      try {
+        return await probeEndpoints({ platform: this.options.platform, trustStore, proxy, metadata, mobility }, this.options.network, stop.signal);
+      } finally {
+        stop.dispose();
+      }
     });
   }
 

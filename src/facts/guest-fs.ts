@@ -11,7 +11,8 @@
 // opened with O_NOFOLLOW, so a link swapped in after the walk is refused rather than followed.
 // (A directory swapped for a link between the walk and the open is not caught: judge a mounted image
 // read-only, as the README says.)
-import { lstat, readdir, readlink, realpath, stat, statfs } from 'node:fs/promises';
+import { lstat, opendir, readdir, readlink, stat, statfs } from 'node:fs/promises';
+import { realpath as callbackRealpath, type Dir } from 'node:fs';
 import path from 'node:path';
 import { readBoundedFile, truncationNote, DEFAULT_MAX_BYTES, type BoundedRead, type BoundedReadOptions, type GuestText } from './read-text';
 
@@ -50,10 +51,16 @@ export class GuestFs {
 
   /** Where a guest path ends after its links are followed inside the root. Never throws. */
   async resolve(guestPath: string): Promise<Resolution> {
-    if (this.isLive) return resolveLive(guestPath);
+    if (this.isLive) return resolveLive(guestPath); // live paths are this machine's (Windows ones too)
+    if (!guestPath.startsWith('/')) return { ok: false, reason: 'error', problem: 'is not an absolute guest path' };
     const done: string[] = [];
     let pending = splitPath(guestPath);
     let links = 0;
+    // Set once the path's own last name turned out to be a link: from then on, what is missing is its target.
+    let followingOwnLink = false;
+    // As for the kernel, a trailing "/" asks for a directory.
+    const wantsDirectory = guestPath.length > 1 && guestPath.endsWith('/');
+    let lastKind: Component['kind'] = 'directory';
     while (pending.length > 0) {
       const part = pending.shift()!;
       if (part === '.') continue;
@@ -64,7 +71,7 @@ export class GuestFs {
       const current = `/${[...done, part].join('/')}`;
       const component = await this.component(current);
       if (component.kind === 'missing') {
-        if (links === 0) return { ok: false, reason: 'missing', problem: 'does not exist' };
+        if (!followingOwnLink) return { ok: false, reason: 'missing', problem: 'does not exist' };
         const leadsTo = path.posix.normalize([current, ...pending].join('/'));
         return { ok: false, reason: 'missing', problem: `is a dangling link: it leads to ${leadsTo}, which does not exist inside --root`, dangling: true };
       }
@@ -77,13 +84,16 @@ export class GuestFs {
       }
       if (component.kind !== 'link') {
         done.push(part);
+        lastKind = component.kind;
         continue;
       }
+      if (pending.length === 0) followingOwnLink = true;
       if (++links > MAX_LINKS) return { ok: false, reason: 'loop', problem: `is a symbolic link loop (more than ${MAX_LINKS} links followed)` };
       if (component.target.startsWith('/')) done.length = 0;
       pending = [...splitPath(component.target), ...pending];
     }
     const guest = `/${done.join('/')}`;
+    if (wantsDirectory && lastKind !== 'directory') return { ok: false, reason: 'missing', problem: `does not exist (${guest} is not a directory)` };
     return { ok: true, host: this.hostPath(guest), guest };
   }
 
@@ -119,6 +129,25 @@ export class GuestFs {
     return (await this.readText(guestPath, maxBytes, signal)).text;
   }
 
+  /**
+   * Opens what resolve() found as a directory, to read its entries a batch at a time (a directory of
+   * tens of thousands of names is walked, not loaded whole). Throws as fs.opendir does.
+   */
+  openDirectory(resolved: Resolution & { ok: true }, bufferSize = 256): Promise<Dir> {
+    return opendir(resolved.host, { bufferSize });
+  }
+
+  /**
+   * Where an entry of a resolved directory is, when its listing said it is a regular file (not a link):
+   * no walk needed. Reads of it still refuse anything else (readResolved: O_NOFOLLOW under --root,
+   * and the type checked on the open descriptor), so an entry swapped after the listing is refused.
+   */
+  entryOf(directory: Resolution & { ok: true }, name: string): Resolution & { ok: true } {
+    if (name === '' || name === '.' || name === '..' || name.includes('/')) throw new Error(`not a directory entry name: ${name}`);
+    const guest = path.posix.join(directory.guest, name);
+    return { ok: true, host: this.isLive ? path.join(directory.host, name) : this.hostPath(guest), guest };
+  }
+
   /** Entry names of a guest directory (unsorted), or null when it is absent or not a directory. */
   async list(guestPath: string): Promise<string[] | null> {
     const resolved = await this.resolve(guestPath);
@@ -136,6 +165,8 @@ export class GuestFs {
    * own directory is resolved inside the root; null when it is not a link.
    */
   async readLink(guestPath: string): Promise<string | null> {
+    const name = path.posix.basename(guestPath);
+    if (name === '' || name === '.' || name === '..' || guestPath.endsWith('/')) return null;
     const parent = await this.resolve(path.posix.dirname(guestPath));
     if (!parent.ok) return null;
     return readlink(path.join(parent.host, path.posix.basename(guestPath))).catch(() => null);
@@ -178,14 +209,22 @@ export class GuestFs {
   }
 }
 
+const nativeRealpath = callbackRealpath.native;
+
 /** Live, the kernel resolves: realpath names where a path leads (the same file behind many links). */
 async function resolveLive(file: string): Promise<Resolution> {
   try {
-    const real = await realpath(file);
+    // realpath(3) in one call on the pool (the callback form: cheaper than fs/promises per call).
+    const real = await new Promise<string>((resolve, reject) => nativeRealpath(file, (err, p) => (err ? reject(err) : resolve(p))));
     return { ok: true, host: real, guest: real };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: false, reason: 'missing', problem: 'does not exist (or is a broken symbolic link)' };
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      // As under --root: a name that is a link to nothing is there, and named; only an absent name is absent.
+      const own = await lstat(file).catch(() => null);
+      if (own?.isSymbolicLink()) return { ok: false, reason: 'missing', problem: `is a dangling link: it leads to ${await readlink(file).catch(() => '?')}, which does not exist`, dangling: true };
+      return { ok: false, reason: 'missing', problem: 'does not exist' };
+    }
     if (code === 'ELOOP') return { ok: false, reason: 'loop', problem: 'is a symbolic link loop' };
     if (code === 'EACCES' || code === 'EPERM') return { ok: false, reason: 'denied', problem: 'permission denied' };
     return { ok: false, reason: 'error', problem: `could not be resolved (${code ?? (err as Error).message})` };

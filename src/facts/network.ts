@@ -6,7 +6,7 @@ import tls from 'node:tls';
 import type { Platform } from '../core/check';
 import { mapBounded } from '../core/bounded-map';
 import { AZURE_ENDPOINTS, cloudFromImds, type Cloud } from '../catalog/azure-endpoints';
-import { probeEndpoint, type EndpointResult } from '../net/probe';
+import { probeEndpoint, type EndpointResult, type ProbeTarget } from '../net/probe';
 import type { ConnectorOptions, ProxyRoute } from '../net/connector';
 import type { ConnectToRule } from '../net/connect-to';
 import type { LayerTimeouts } from '../net/layers';
@@ -18,7 +18,12 @@ import { bypassesProxy } from './proxy/bypass';
 import { planEndpoints } from './endpoint-plan';
 import { trustAnchorsFor, type TrustAnchors } from './trust-anchors';
 
-export const PROBE_CONCURRENCY = 16;
+/**
+ * Probes in flight at once. A probe is a few sockets and timers, and the TLS context is shared, so
+ * every planned endpoint starts at once (the plan is tens of hosts; 512 measured in npm run bench).
+ * Name lookups are bounded separately, by the resolver's thread pool (src/net/dns-lookup.ts).
+ */
+export const PROBE_CONCURRENCY = 512;
 
 export interface NetworkOptions {
   cloud: Cloud | null;
@@ -43,7 +48,8 @@ export interface EndpointProbeFacts {
 
 export interface ProbeInputs {
   platform: Platform;
-  trustStore: TrustStoreFacts | null;
+  /** Pending while it is read: probes resolve and connect meanwhile, and only TLS waits for it. */
+  trustStore: TrustStoreFacts | null | Promise<TrustStoreFacts | null>;
   proxy: ProxySettings;
   metadata: AzureMetadataFacts;
   mobility: MobilityConfigFacts;
@@ -61,17 +67,23 @@ export async function probeEndpoints(inputs: ProbeInputs, options: NetworkOption
     cloud, region, platform: inputs.platform, cacheStorageAccounts: options.cacheStorageAccounts,
     extraEndpoints: options.extraEndpoints, mobilityHosts: inputs.mobility.hosts,
   });
-  const anchors = trustAnchorsFor(inputs.trustStore);
-  const connector = connectorOptionsFor(anchors, inputs.proxy, options);
+  const anchorsRead = Promise.resolve(inputs.trustStore).then(trustAnchorsFor);
+  const connector: ConnectorOptions = {
+    ...connectorOptionsFor({ ca: null, source: 'node-bundled', note: null }, inputs.proxy, options),
+    pendingTrust: anchorsRead.then((anchors) => {
+      const { ca, trustSource } = connectorOptionsFor(anchors, inputs.proxy, options);
+      return { ca, trustSource };
+    }),
+  };
   // Every probe and layer listens on this one signal; that is by design, not a leak.
   setMaxListeners(PROBE_CONCURRENCY * 16, signal);
-  const probed = await mapBounded(plan.targets, PROBE_CONCURRENCY, (t) => probeEndpoint(t, connector, options.userAgent, signal));
-  const unresolved: EndpointResult[] = plan.unresolved.map(({ reason, ...t }) => ({
-    ...t, status: 'unconfirmed', failedLayer: null, error: reason, address: null, addressScope: null, viaProxy: null, connectTo: null,
-    timings: { dnsMs: null, tcpMs: null, proxyMs: null, tlsMs: null, httpMs: null, totalMs: 0 },
-    dns: null, tcp: null, proxy: null, tls: null, http: null,
-  }));
-  return { cloud, cloudSource, region, regionSource, trustSource: connector.trustSource, trustNote: anchors.note, results: [...probed, ...unresolved] };
+  const probed = await mapBounded(plan.targets, PROBE_CONCURRENCY, (t) =>
+    signal.aborted ? Promise.resolve(notProbed(t, 'not probed: the run stopped (deadline or signal) before this probe could start')) : probeEndpoint(t, connector, options.userAgent, signal),
+  );
+  const unresolved: EndpointResult[] = plan.unresolved.map(({ reason, ...t }) => notProbed(t, reason));
+  const anchors = await anchorsRead;
+  const { trustSource } = await connector.pendingTrust!;
+  return { cloud, cloudSource, region, regionSource, trustSource, trustNote: anchors.note, results: [...probed, ...unresolved] };
 }
 
 /**
@@ -93,5 +105,14 @@ export function connectorOptionsFor(
     connectTo: options.connectTo,
     timeouts: options.timeouts,
     loopbackOnly: options.loopbackOnly,
+  };
+}
+
+/** An endpoints[] entry for a target that was planned but not dialled: unconfirmed, with the reason. */
+function notProbed(target: ProbeTarget, reason: string): EndpointResult {
+  return {
+    ...target, status: 'unconfirmed', failedLayer: null, error: reason, address: null, addressScope: null, viaProxy: null, connectTo: null,
+    timings: { dnsMs: null, tcpMs: null, proxyMs: null, tlsMs: null, httpMs: null, totalMs: 0 },
+    dns: null, tcp: null, proxy: null, tls: null, http: null,
   };
 }

@@ -9,8 +9,7 @@
 // - time-bounded (async reads): a read that does not finish in time (a hung network file system)
 //   is answered as such and its descriptor closed whenever the kernel lets go of it.
 // A result says whether the content was cut at the cap, so a fact can say "truncated at N bytes".
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { close as fsClose, closeSync, constants, fstat, fstatSync, open as fsOpen, openSync, read as fsRead, readSync, type Stats } from 'node:fs';
 
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
 export const DEFAULT_READ_TIMEOUT_MS = 5_000;
@@ -73,14 +72,16 @@ export async function readBoundedFile(file: string, options: BoundedReadOptions 
 }
 
 async function readWithin(file: string, options: BoundedReadOptions): Promise<BoundedRead> {
-  let handle: FileHandle;
+  // Callback fs, not FileHandle: a 20,000-file certificate directory spent most of its time in
+  // FileHandle's per-call promises and their garbage.
+  let fd: number;
   try {
-    handle = await open(file, OPEN_FLAGS | (options.noFollow ? (constants.O_NOFOLLOW ?? 0) : 0));
+    fd = await call<number>((cb) => fsOpen(file, OPEN_FLAGS | (options.noFollow ? (constants.O_NOFOLLOW ?? 0) : 0), cb));
   } catch (err) {
     return failure(err);
   }
   try {
-    const info = await handle.stat();
+    const info = await call<Stats>((cb) => fstat(fd, cb));
     const refused = refuse(info, options);
     if (refused) return refused;
     const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -89,15 +90,23 @@ async function readWithin(file: string, options: BoundedReadOptions): Promise<Bo
     // One byte past the cap tells a file that goes on from one that ends exactly there.
     for (let want = firstRead(info, maxBytes); want > 0; want = Math.min(CHUNK_BYTES, maxBytes + 1 - total)) {
       const buffer = Buffer.allocUnsafe(want);
-      const { bytesRead } = await handle.read(buffer, 0, want, null);
+      const bytesRead = await call<number>((cb) => fsRead(fd, buffer, 0, want, null, (err, n) => cb(err, n)));
       if (bytesRead === 0) break;
       chunks.push(buffer.subarray(0, bytesRead));
       total += bytesRead;
+      // A regular file that said its size and gave less than asked has ended: no second read for the 0.
+      if (info.isFile() && info.size > 0 && bytesRead < want && total <= info.size) break;
     }
     return done(chunks, total, maxBytes, info);
+  } catch (err) {
+    return failure(err);
   } finally {
-    await handle.close().catch(() => undefined);
+    fsClose(fd, () => undefined);
   }
+}
+
+function call<T>(start: (cb: (err: NodeJS.ErrnoException | null, value: T) => void) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => start((err, value) => (err ? reject(err) : resolve(value))));
 }
 
 /**

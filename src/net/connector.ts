@@ -7,6 +7,7 @@ import type { ConnectionTrace, TlsEvidence } from './trace';
 import { connectTcp, LayerError, proxyTunnel, resolveName, tlsHandshake, type LayerTimeouts } from './layers';
 import { routeFor, type ConnectToRule } from './connect-to';
 import { bracketIpv6 } from './address-scope';
+import { onAbort } from './abort';
 
 export interface ProxyRoute {
   /** scheme://host:port of the proxy, never with credentials. */
@@ -24,6 +25,11 @@ export interface ConnectorOptions {
   connectTo: readonly ConnectToRule[];
   timeouts: LayerTimeouts;
   loopbackOnly: boolean;
+  /**
+   * When the roots are still being read: only the TLS layer needs them, so DNS, TCP and the proxy
+   * go ahead and TLS waits for this (ca and trustSource above are then placeholders).
+   */
+  pendingTrust?: Promise<Pick<ConnectorOptions, 'ca' | 'trustSource'>>;
 }
 
 export interface ConnectTarget {
@@ -56,7 +62,8 @@ export async function openConnection(target: ConnectTarget, options: ConnectorOp
       trace.connectedAt = performance.now();
       return socket;
     }
-    const secured = await tlsHandshake(socket, { servername: target.host, ca: options.ca, trustSource: options.trustSource, timeoutMs: options.timeouts.tlsMs, signal }).catch((err: unknown) => {
+    const trust = options.pendingTrust ? await trustOrStop(options.pendingTrust, socket, signal) : options;
+    const secured = await tlsHandshake(socket, { servername: target.host, ca: trust.ca, trustSource: trust.trustSource, timeoutMs: options.timeouts.tlsMs, signal }).catch((err: unknown) => {
       trace.tls = (err as { evidence?: TlsEvidence }).evidence;
       throw err;
     });
@@ -83,4 +90,25 @@ async function dial(address: string, port: number, options: ConnectorOptions, tr
     if (layer === 'proxy') throw new LayerError('proxy', `cannot reach the proxy at ${address}:${port}: ${(err as Error).message}`, (err as LayerError).code ?? null);
     throw err;
   }
+}
+
+/** The roots, once read; a stop while waiting for them ends the connection as a TLS-layer stop. */
+function trustOrStop(pending: NonNullable<ConnectorOptions['pendingTrust']>, socket: net.Socket, signal: AbortSignal | undefined): Promise<Pick<ConnectorOptions, 'ca' | 'trustSource'>> {
+  return new Promise((resolve, reject) => {
+    const undo = onAbort(signal, () => {
+      socket.destroy();
+      reject(new LayerError('tls', 'stopped at the deadline before the TLS handshake, while the trust store was still being read', 'ABORTED'));
+    });
+    pending.then(
+      (trust) => {
+        undo();
+        resolve(trust);
+      },
+      (err: unknown) => {
+        undo();
+        socket.destroy();
+        reject(err);
+      },
+    );
+  });
 }

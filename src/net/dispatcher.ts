@@ -5,8 +5,10 @@ import { Agent } from 'undici';
 import { openConnection, type ConnectorOptions } from './connector';
 import { LayerError } from './layers';
 import { newTrace, type ConnectionTrace } from './trace';
+import { useBaselineWasmCompiler } from './wasm-tier';
 
 export function createDispatcher(options: ConnectorOptions, onTrace?: (trace: ConnectionTrace) => void, signal?: AbortSignal): Agent {
+  useBaselineWasmCompiler();
   return new Agent({
     headersTimeout: options.timeouts.httpMs,
     bodyTimeout: options.timeouts.httpMs,

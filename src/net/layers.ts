@@ -1,11 +1,14 @@
 // One function per network layer. Each is bounded in time, records its evidence in the trace,
 // and throws a LayerError naming the layer when it fails.
-import dns from 'node:dns';
 import net from 'node:net';
 import tls from 'node:tls';
 import { Client } from 'undici';
 import type { CertificateSummary, DnsEvidence, Layer, ProxyEvidence, TcpEvidence, TlsEvidence } from './trace';
 import { addressScope, isLoopback } from './address-scope';
+import { secureContextFor } from './secure-context';
+import { linkedSignal, onAbort } from './abort';
+import { useBaselineWasmCompiler } from './wasm-tier';
+import { systemLookupQueue, type LookupQueue, type StartedLookup } from './dns-lookup';
 import { describeError } from '../core/errors';
 
 export interface LayerTimeouts {
@@ -30,29 +33,39 @@ const elapsed = (started: number) => Math.round(performance.now() - started);
 function bounded<T>(ms: number, signal: AbortSignal | undefined, work: Promise<T>, onTimeout: () => Error): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(onTimeout()), ms);
-    const abort = () => reject(signal?.reason instanceof Error ? signal.reason : onTimeout());
-    signal?.addEventListener('abort', abort, { once: true });
+    const undo = onAbort(signal, () => reject(signal?.reason instanceof Error ? signal.reason : onTimeout()));
     work.then(resolve, reject).finally(() => {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', abort);
+      undo();
     });
   });
 }
 
-/** Resolves a name with the system resolver (what the Mobility service's clients use). */
-export async function resolveName(host: string, timeoutMs: number, signal?: AbortSignal): Promise<DnsEvidence> {
-  const started = performance.now();
+/**
+ * Resolves a name with the system resolver (what the Mobility service's clients use). The time and
+ * its limit start when the lookup gets a resolver thread; the wait for one is queuedMs.
+ */
+export async function resolveName(host: string, timeoutMs: number, signal?: AbortSignal, queue: LookupQueue = systemLookupQueue()): Promise<DnsEvidence> {
   if (net.isIP(host)) {
-    return { host, ok: true, ms: 0, addresses: [{ address: host, family: net.isIP(host), scope: addressScope(host) }], code: null, error: null };
+    return { host, ok: true, ms: 0, queuedMs: 0, addresses: [{ address: host, family: net.isIP(host), scope: addressScope(host) }], code: null, error: null };
   }
+  const queuedAt = performance.now();
+  let lookup: StartedLookup;
   try {
-    const answers = await bounded(timeoutMs, signal, dns.promises.lookup(host, { all: true, verbatim: true }), () =>
+    lookup = await queue.start(host, signal);
+  } catch {
+    const queuedMs = elapsed(queuedAt);
+    return { host, ok: false, ms: 0, queuedMs, addresses: [], code: 'ABORTED', error: `stopped at the deadline while waiting ${queuedMs} ms for a resolver thread to look up ${host}` };
+  }
+  const { answer, queuedMs, startedAt } = lookup;
+  try {
+    const answers = await bounded(timeoutMs, signal, answer, () =>
       Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEOUT' }),
     );
-    return { host, ok: true, ms: elapsed(started), addresses: answers.map((a) => ({ address: a.address, family: a.family, scope: addressScope(a.address) })), code: null, error: null };
+    return { host, ok: true, ms: elapsed(startedAt), queuedMs, addresses: answers.map((a) => ({ address: a.address, family: a.family, scope: addressScope(a.address) })), code: null, error: null };
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? null;
-    return { host, ok: false, ms: elapsed(started), addresses: [], code, error: describeDnsError(host, code, err) };
+    const code = signal?.aborted && !(err as NodeJS.ErrnoException).code ? 'ABORTED' : ((err as NodeJS.ErrnoException).code ?? null);
+    return { host, ok: false, ms: elapsed(startedAt), queuedMs, addresses: [], code, error: code === 'ABORTED' ? `stopped at the deadline while looking up ${host}` : describeDnsError(host, code, err) };
   }
 }
 
@@ -79,11 +92,15 @@ export function connectTcp(address: string, port: number, options: TcpOptions): 
     const evidence = fail('blocked', 'ELOOPBACKONLY', `not connecting to ${address}: ASR_READY_LOOPBACK_ONLY is set`);
     return Promise.reject(Object.assign(new LayerError('tcp', evidence.error!, evidence.code), { evidence }));
   }
+  if (options.signal?.aborted) {
+    const evidence = fail('timeout', 'ABORTED', `stopped at the deadline before connecting to ${address}:${port}`);
+    return Promise.reject(Object.assign(new LayerError('tcp', evidence.error!, evidence.code), { evidence }));
+  }
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: address, port });
     const done = (evidence: TcpEvidence) => {
       clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
+      undoAbort();
       socket.removeAllListeners('error');
       socket.removeAllListeners('connect');
       if (evidence.ok) resolve({ socket, evidence });
@@ -93,8 +110,7 @@ export function connectTcp(address: string, port: number, options: TcpOptions): 
       }
     };
     const timer = setTimeout(() => done(fail('timeout', 'ETIMEDOUT', `no TCP answer from ${address}:${port} within ${options.timeoutMs} ms (dropped by a firewall, NSG or route)`)), options.timeoutMs);
-    const onAbort = () => done(fail('timeout', 'ABORTED', `stopped at the deadline while connecting to ${address}:${port}`));
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const undoAbort = onAbort(options.signal, () => done(fail('timeout', 'ABORTED', `stopped at the deadline while connecting to ${address}:${port}`)));
     socket.once('connect', () => done({ address, port, ok: true, ms: elapsed(started), outcome: 'connected', code: null, error: null }));
     socket.once('error', (err: NodeJS.ErrnoException) => {
       const code = err.code ?? null;
@@ -115,6 +131,7 @@ export async function proxyTunnel(
   signal?: AbortSignal,
 ): Promise<{ socket: net.Socket; evidence: ProxyEvidence }> {
   const started = performance.now();
+  useBaselineWasmCompiler();
   let handedOver = false;
   const client = new Client(proxyOrigin, {
     connect: (_opts, callback) => {
@@ -125,10 +142,10 @@ export async function proxyTunnel(
       setImmediate(() => callback(null, proxySocket));
     },
   });
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+  let timedOut = false;
+  const combined = linkedSignal([signal], timeoutMs, () => ((timedOut = true), new Error(`no CONNECT answer within ${timeoutMs} ms`)));
   try {
-    const { statusCode, socket } = await client.connect({ path: target, headers: { host: target }, signal: combined });
+    const { statusCode, socket } = await client.connect({ path: target, headers: { host: target }, signal: combined.signal });
     const evidence: ProxyEvidence = { proxy: proxyShown, ok: statusCode === 200, ms: elapsed(started), status: statusCode, error: null };
     if (statusCode !== 200) {
       socket.on('error', () => {}).destroy();
@@ -141,7 +158,6 @@ export async function proxyTunnel(
     return { socket: socket as net.Socket, evidence };
   } catch (err) {
     if (err instanceof LayerError) throw err;
-    const timedOut = timeout.aborted;
     // The run's deadline, not the proxy: say so, as the TCP and TLS layers do.
     const stopped = !timedOut && signal?.aborted === true;
     const message = timedOut
@@ -153,6 +169,7 @@ export async function proxyTunnel(
     proxySocket.destroy();
     throw Object.assign(new LayerError('proxy', message, timedOut ? 'ETIMEDOUT' : stopped ? 'ABORTED' : ((err as NodeJS.ErrnoException).code ?? null)), { evidence });
   } finally {
+    combined.dispose();
     void client.close().catch(() => {});
   }
 }
@@ -177,14 +194,14 @@ export function tlsHandshake(socket: net.Socket, options: TlsOptions): Promise<{
     const secure = tls.connect({
       socket,
       servername: net.isIP(options.servername) ? undefined : options.servername,
-      ...(options.ca ? { ca: options.ca } : {}),
+      // One context per trust store (it carries the roots and the TLS 1.2 minimum), shared by every connection.
+      secureContext: secureContextFor(options.ca),
       rejectUnauthorized: false, // verified below, so the evidence records why a chain fails
-      minVersion: 'TLSv1.2',
       ALPNProtocols: ['http/1.1'],
     });
     const finish = (evidence: TlsEvidence) => {
       clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
+      undoAbort();
       secure.removeAllListeners('error');
       if (evidence.ok) resolve({ socket: secure, evidence });
       else {
@@ -193,8 +210,7 @@ export function tlsHandshake(socket: net.Socket, options: TlsOptions): Promise<{
       }
     };
     const timer = setTimeout(() => finish({ ...base(), code: 'ETIMEDOUT', error: `no TLS handshake within ${options.timeoutMs} ms (the server or a middlebox accepted TCP but never answered)` }), options.timeoutMs);
-    const onAbort = () => finish({ ...base(), code: 'ABORTED', error: 'stopped at the deadline during the TLS handshake' });
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const undoAbort = onAbort(options.signal, () => finish({ ...base(), code: 'ABORTED', error: 'stopped at the deadline during the TLS handshake' }));
     secure.once('error', (err: NodeJS.ErrnoException) => finish({ ...base(), code: err.code ?? null, error: describeTlsError(err) }));
     secure.once('secureConnect', () => {
       const evidence = base();

@@ -8,6 +8,7 @@ import type { ConnectorOptions } from './connector';
 import { routeFor } from './connect-to';
 import { bracketIpv6 } from './address-scope';
 import { describeError } from '../core/errors';
+import { onAbort } from './abort';
 
 export type HostSource = 'catalog' | 'cache-storage-account' | 'mobility-config' | 'representative' | 'endpoint-option';
 
@@ -50,12 +51,18 @@ export async function probeEndpoint(target: ProbeTarget, options: ConnectorOptio
   const started = performance.now();
   let trace: ConnectionTrace = newTrace();
   const dispatcher = createDispatcher(options, (t) => (trace = t), signal);
+  // A stop while connecting is the connector's to record (each layer says where it stopped); only
+  // once the connection is open does the stop end the request itself, as the HTTP layer's evidence.
+  const request$ = new AbortController();
+  const undoStop = onAbort(signal, () => {
+    if (trace.connectedAt !== undefined) request$.abort(Object.assign(new Error('stopped at the deadline while waiting for the HTTP answer'), { code: 'ABORTED' }));
+  });
   try {
     const response = await request(`${target.scheme}://${bracketIpv6(target.host)}:${target.port}/`, {
       dispatcher,
       method: 'GET',
       headers: { 'user-agent': userAgent, connection: 'close' },
-      signal,
+      signal: request$.signal,
     });
     trace.http = {
       ok: true,
@@ -70,7 +77,8 @@ export async function probeEndpoint(target: ProbeTarget, options: ConnectorOptio
   } catch (err) {
     if (trace.failedLayer === null) {
       trace.failedLayer = 'http';
-      const code = (err as NodeJS.ErrnoException).code ?? null;
+      const stopped = request$.signal.aborted;
+      const code = stopped ? 'ABORTED' : ((err as NodeJS.ErrnoException).code ?? null);
       trace.http = {
         ok: false,
         ms: Math.round(performance.now() - (trace.connectedAt ?? started)),
@@ -78,11 +86,14 @@ export async function probeEndpoint(target: ProbeTarget, options: ConnectorOptio
         date: null,
         receivedAt: null,
         code,
-        error: code === 'UND_ERR_HEADERS_TIMEOUT' ? `no HTTP answer within ${options.timeouts.httpMs} ms after the connection opened` : `no HTTP answer: ${describeError(err)}`,
+        error: stopped
+          ? 'stopped at the deadline while waiting for the HTTP answer'
+          : code === 'UND_ERR_HEADERS_TIMEOUT' ? `no HTTP answer within ${options.timeouts.httpMs} ms after the connection opened` : `no HTTP answer: ${describeError(err)}`,
       };
       trace.failure = trace.http.error ?? undefined;
     }
   } finally {
+    undoStop();
     await dispatcher.destroy().catch(() => {});
   }
   return toResult(target, trace, options, Math.round(performance.now() - started));

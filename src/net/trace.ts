@@ -5,7 +5,10 @@ export type Layer = 'dns' | 'tcp' | 'proxy' | 'tls' | 'http';
 export interface DnsEvidence {
   host: string;
   ok: boolean;
+  /** From when the lookup got a resolver thread; the DNS time limit applies to this. */
   ms: number;
+  /** How long the lookup waited for a resolver thread first (other lookups in flight), not counted in ms. */
+  queuedMs: number;
   addresses: Array<{ address: string; family: number; scope: string }>;
   code: string | null;
   error: string | null;

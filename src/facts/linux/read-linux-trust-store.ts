@@ -5,7 +5,8 @@ import type { DistrustEntry, LinuxTrustStore, StoreCertificate, TrustSource, Cer
 import type { ParsedCertificate, TlsTrust } from './cert-file';
 import type { DistroFamily } from './distro-family';
 import { GuestFs } from '../guest-fs';
-import { CertSourceReader, HASH_LINK_NAME, joinShown } from './cert-source-reader';
+import { CertSourceReader, HASH_LINK_NAME, MAX_DIRECTORY_ENTRIES, MAX_DIRECTORY_SCAN, READ_CONCURRENCY, joinShown } from './cert-source-reader';
+import { mapBounded } from '../../core/bounded-map';
 import { TRUST_STORE_LOCATIONS } from './trust-store-locations';
 import { readBlocklistDirectories, readDebianDeselections } from './distrust-lists';
 import { readCaPackage } from './ca-package';
@@ -18,6 +19,9 @@ export interface LinuxTrustStoreOptions {
   env: NodeJS.ProcessEnv;
   signal?: AbortSignal;
 }
+
+/** Directory entries read and merged per step (READ_CONCURRENCY of them in flight). */
+const MERGE_BATCH = 512;
 
 /** File names in a certificate directory worth parsing besides hash links. */
 const CERT_FILE_NAME = /\.(pem|crt|cer|der)$/i;
@@ -50,9 +54,11 @@ export async function readLinuxTrustStore(options: LinuxTrustStoreOptions): Prom
     for (const list of lists) distrusted.push(...list.entries);
   }
 
+  // This process's environment is the guest's only when the guest is the running system, not under --root.
   const opensslEnv: LinuxTrustStore['opensslEnv'] = {};
-  if (env.SSL_CERT_FILE) opensslEnv.SSL_CERT_FILE = env.SSL_CERT_FILE;
-  if (env.SSL_CERT_DIR) opensslEnv.SSL_CERT_DIR = env.SSL_CERT_DIR;
+  const live = root === '/' || root === '';
+  if (live && env.SSL_CERT_FILE) opensslEnv.SSL_CERT_FILE = env.SSL_CERT_FILE;
+  if (live && env.SSL_CERT_DIR) opensslEnv.SSL_CERT_DIR = env.SSL_CERT_DIR;
 
   const caPackageNotes: string[] = [];
   const caPackage = await readCaPackage(root, family, signal, caPackageNotes);
@@ -103,28 +109,41 @@ async function readDirectory(
   origin: TrustSource['origin'],
   add: AddCertificate,
 ): Promise<TrustSource> {
-  const listing = await reader.listDirectory(dir);
+  // Hash links first: when a directory holds more entries than the cap, what OpenSSL looks up is kept.
+  const listing = await reader.listDirectory(dir, (name) => (HASH_LINK_NAME.test(name) ? 'first' : CERT_FILE_NAME.test(name) ? 'keep' : 'skip'));
   if (!listing) return { path: shown, kind: 'directory', origin, exists: false, certificates: 0, hashLinks: 0, modifiedAt: null, problems: [] };
   const problems: string[] = [];
   if (listing.problem) problems.push(`${shown}: ${listing.problem}`);
-  if (listing.truncated) problems.push(`${shown}: more than ${listing.names.length} entries; only the first ${listing.names.length} were read`);
+  if (listing.truncated) {
+    problems.push(
+      listing.scanStopped
+        ? `${shown}: more than ${MAX_DIRECTORY_SCAN.toLocaleString('en-US')} entries; the listing stopped there, and ${listing.names.length.toLocaleString('en-US')} certificate files were read (hash links first)`
+        : `${shown}: more than ${MAX_DIRECTORY_ENTRIES.toLocaleString('en-US')} certificate files; ${listing.names.length.toLocaleString('en-US')} were read, every hash link among them first`,
+    );
+  }
   const seen = new Set<string>();
   let hashLinks = 0;
-  for (const name of listing.names) {
-    const hash = HASH_LINK_NAME.exec(name);
-    if (!hash && !CERT_FILE_NAME.test(name)) continue;
-    const entryShown = joinShown(shown, name);
-    const entry = path.posix.join(dir, name);
-    const read = await reader.readFile(entry, entryShown);
-    if (!read.ok) {
-      if (!(await reader.isDirectory(entry))) problems.push(read.problem);
-      continue;
-    }
-    if (hash && read.parse.certificates.length > 0) hashLinks++;
-    problems.push(...read.parse.problems.map((p) => `${entryShown}: ${p}`));
-    for (const cert of read.parse.certificates) {
-      seen.add(cert.sha256);
-      add(cert, hash ? { path: entryShown, via: 'hash-link', hashName: hash[1] } : { path: entryShown, via: 'directory-file' });
+  // Read in parallel (bounded), merged in name order so the evidence does not depend on timing; a
+  // batch at a time, so what is held is a batch's reads, not one per file of the directory.
+  for (let start = 0; start < listing.names.length; start += MERGE_BATCH) {
+    const batch = listing.names.slice(start, start + MERGE_BATCH);
+    const reads = await mapBounded(batch, READ_CONCURRENCY, (name) =>
+      listing.regular?.has(name) ? reader.readEntry(listing, name, joinShown(shown, name)) : reader.readFile(path.posix.join(dir, name), joinShown(shown, name)),
+    );
+    for (const [i, name] of batch.entries()) {
+      const read = reads[i]!;
+      const hash = HASH_LINK_NAME.exec(name);
+      const entryShown = joinShown(shown, name);
+      if (!read.ok) {
+        if (!(await reader.isDirectory(path.posix.join(dir, name)))) problems.push(read.problem);
+        continue;
+      }
+      if (hash && read.parse.certificates.length > 0) hashLinks++;
+      problems.push(...read.parse.problems.map((p) => `${entryShown}: ${p}`));
+      for (const cert of read.parse.certificates) {
+        seen.add(cert.sha256);
+        add(cert, hash ? { path: entryShown, via: 'hash-link', hashName: hash[1] } : { path: entryShown, via: 'directory-file' });
+      }
     }
   }
   const modifiedAt = await reader.fs.modifiedAt(dir);
