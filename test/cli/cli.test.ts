@@ -123,7 +123,7 @@ describe('asr-ready CLI', () => {
     expect(finding.evidence.problems).toEqual([
       `${files.path('/dir')}/11111111.0: is a symbolic link loop`,
       `${files.path('/dir')}/22222222.0: is a symbolic link loop`,
-      `${files.path('/dir')}/deadbeef.0: does not exist (or is a broken symbolic link)`,
+      `${files.path('/dir')}/deadbeef.0: is a dangling link: it leads to missing.pem, which does not exist`,
     ]);
   });
 

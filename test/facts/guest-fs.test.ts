@@ -1,7 +1,7 @@
 // GuestFs: a guest path under --root resolves the way the guest's own kernel would resolve it if the
 // root were its "/": absolute link targets restart at the root, `..` stops there, and nothing on the
 // machine running asr-ready is ever read in the guest's place.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -106,5 +106,36 @@ describe('GuestFs live (root "/")', () => {
     expect(await fs.resolve(HOST_ONLY)).toEqual({ ok: true, host: HOST_ONLY, guest: HOST_ONLY });
     expect((await fs.readText(HOST_ONLY)).text).toBe('host-only secret\n');
     expect(await fs.resolve(path.join(outside, 'none'))).toMatchObject({ ok: false, reason: 'missing' });
+  });
+});
+
+describe('GuestFs: review cases', () => {
+  it('a missing file under a linked directory is plainly absent, not a dangling link (merged /usr: /lib -> usr/lib)', async () => {
+    guest = new FakeGuest().mkdir('/usr/lib').symlink('/lib', 'usr/lib').mkdir('/etc/pki/tls/certs').symlink('/etc/ssl/certs', '../pki/tls/certs');
+    const fs = fsOf(guest);
+    expect(await fs.resolve('/lib/apk/db/installed')).toEqual({ ok: false, reason: 'missing', problem: 'does not exist' });
+    expect(await fs.readText('/etc/ssl/certs/ca-certificates.crt')).toEqual({ text: null, exists: false, truncated: false, note: null });
+    // The path's own last name being a link to nothing is still named.
+    guest.symlink('/etc/ssl/certs/x.pem', '/usr/share/none.pem');
+    expect(await fs.resolve('/etc/ssl/certs/x.pem')).toMatchObject({ ok: false, dangling: true });
+  });
+
+  it('a trailing "/" asks for a directory, a relative path is refused, and readLink never looks above the root', async () => {
+    guest = new FakeGuest().write('/etc/passwd', 'root:x:0:0\n');
+    const fs = fsOf(guest);
+    expect(await fs.resolve('/etc/passwd/')).toMatchObject({ ok: false, reason: 'missing' });
+    expect(await fs.resolve('/etc/')).toMatchObject({ ok: true, guest: '/etc' });
+    expect(await fs.resolve('etc/passwd')).toEqual({ ok: false, reason: 'error', problem: 'is not an absolute guest path' });
+    expect(await fs.resolve('')).toMatchObject({ ok: false, reason: 'error' });
+    expect(await fs.readLink('/..')).toBeNull();
+    expect(await fs.readLink('/')).toBeNull();
+  });
+
+  it('live, a dangling link is named as under --root; an absent name is absent', async () => {
+    const link = path.join(outside, 'dangling');
+    rmSync(link, { force: true });
+    symlinkSync(path.join(outside, 'nothing-here'), link);
+    expect(await GuestFs.live().resolve(link)).toEqual({ ok: false, reason: 'missing', dangling: true, problem: `is a dangling link: it leads to ${path.join(outside, 'nothing-here')}, which does not exist` });
+    expect(await GuestFs.live().resolve(path.join(outside, 'absent'))).toEqual({ ok: false, reason: 'missing', problem: 'does not exist' });
   });
 });

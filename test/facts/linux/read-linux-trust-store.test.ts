@@ -100,9 +100,11 @@ describe('readLinuxTrustStore', () => {
     expect(store.distrusted).toEqual([]);
   });
 
-  it('reports SSL_CERT_FILE and SSL_CERT_DIR when set', async () => {
+  it('reports SSL_CERT_FILE and SSL_CERT_DIR when set, for the running system only (under --root they are this machine\'s)', async () => {
     guest = new FakeGuest().write('/etc/ssl/certs/ca-certificates.crt', rootPem(G2));
-    const store = await readLinuxTrustStore({ root: guest.root, family: 'debian', overridePaths: [], env: { SSL_CERT_FILE: '/opt/corp/ca.pem' } });
-    expect(store.opensslEnv).toEqual({ SSL_CERT_FILE: '/opt/corp/ca.pem' });
+    const image = await readLinuxTrustStore({ root: guest.root, family: 'debian', overridePaths: [], env: { SSL_CERT_FILE: '/opt/corp/ca.pem' } });
+    expect(image.opensslEnv).toEqual({});
+    const live = await readLinuxTrustStore({ root: '/', family: 'debian', overridePaths: [], env: { SSL_CERT_FILE: '/opt/corp/ca.pem', SSL_CERT_DIR: '/opt/corp/certs' } });
+    expect(live.opensslEnv).toEqual({ SSL_CERT_FILE: '/opt/corp/ca.pem', SSL_CERT_DIR: '/opt/corp/certs' });
   });
 });
