@@ -1,15 +1,10 @@
 // The hostile table: guest files under --root that are not what they should be. Each row: the run
 // ends in bounded time with a report, and the finding names the path and says what it could not judge.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanEnv, runCli, type CliResult } from '../helpers/cli';
+import { findingOf as finding, runOnRoot as run, ROOT_RUN_BOUND_MS as BOUND_MS } from '../helpers/root-run';
 import { FakeGuest } from '../helpers/fake-guest';
-import { CLI_APP_BUNDLE, CLI_BUNDLE } from '../helpers/paths';
-import type { Report } from '../../src/report/report';
 
-/** A run over a small fake guest takes about half a second; a hang or a 200 MB read would not fit. */
-const BOUND_MS = 8_000;
 const GRUB_CFG = 'menuentry "Linux" {\n  linux /vmlinuz root=UUID=0a1b2c3d-0000-4000-8000-000000000001 ro\n}\n';
 
 let guest: FakeGuest | null = null;
@@ -21,29 +16,6 @@ afterEach(() => {
 function rhelGuest(): FakeGuest {
   guest = new FakeGuest('asr-ready-hostile-root-').osRelease('rhel', '8.10', 'Red Hat Enterprise Linux 8.10', 'fedora');
   return guest;
-}
-
-async function run(g: FakeGuest, checks: string, asNobody = false): Promise<CliResult & { ms: number; report: Report }> {
-  let nobody = {};
-  if (asNobody && process.getuid?.() === 0) {
-    // "nobody" may not reach the repository's dist/: run world-readable copies from the guest's directory.
-    for (const [from, to] of [[CLI_BUNDLE, g.path('/asr-ready.cjs')], [CLI_APP_BUNDLE, g.path('/asr-ready-app.cjs')]] as const) {
-      copyFileSync(from, to);
-      chmodSync(to, 0o644);
-    }
-    nobody = { uid: 65534, gid: 65534, bundle: g.path('/asr-ready.cjs'), cwd: g.root };
-  }
-  const started = performance.now();
-  const result = await runCli(['--root', g.root, '--checks', checks, '--json'], { env: cleanEnv(), timeoutMs: BOUND_MS + 5_000, ...nobody });
-  const ms = performance.now() - started;
-  expect(result.stderr).not.toMatch(/\n\s+at /);
-  return { ...result, ms, report: JSON.parse(result.stdout) as Report };
-}
-
-function finding(report: Report, checkId: string) {
-  const found = report.findings.find((f) => f.checkId === checkId);
-  expect(found, `a ${checkId} finding`).toBeDefined();
-  return found!;
 }
 
 describe('hostile: guest files under --root', () => {

@@ -4,11 +4,9 @@
 // could not judge (or judges what it could) — never a silent pass.
 import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanEnv, runCli, type CliResult } from '../helpers/cli';
+import { findingOf as finding, runOnRoot as run, ROOT_RUN_BOUND_MS as BOUND_MS } from '../helpers/root-run';
 import { FakeGuest } from '../helpers/fake-guest';
-import type { Report } from '../../src/report/report';
 
-const BOUND_MS = 8_000;
 const BLS_PATH = '/boot/loader/entries/0f1e-4.18.0-305.el8.x86_64.conf';
 const BLS = 'title Red Hat Enterprise Linux (4.18.0-305.el8.x86_64) 8.4 (Ootpa)\nversion 4.18.0-305.el8.x86_64\nlinux /vmlinuz-4.18.0-305.el8.x86_64\noptions $kernelopts $tuned_params\n';
 
@@ -21,20 +19,6 @@ afterEach(() => {
 function rhelGuest(): FakeGuest {
   guest = new FakeGuest('asr-ready-hostile-storage-').osRelease('rhel', '8.10', 'Red Hat Enterprise Linux 8.10', 'fedora');
   return guest;
-}
-
-async function run(g: FakeGuest, checks: string): Promise<CliResult & { ms: number; report: Report }> {
-  const started = performance.now();
-  const result = await runCli(['--root', g.root, '--checks', checks, '--json'], { env: cleanEnv(), timeoutMs: BOUND_MS + 5_000 });
-  const ms = performance.now() - started;
-  expect(result.stderr).not.toMatch(/\n\s+at /);
-  return { ...result, ms, report: JSON.parse(result.stdout) as Report };
-}
-
-function finding(report: Report, checkId: string) {
-  const found = report.findings.find((f) => f.checkId === checkId);
-  expect(found, `a ${checkId} finding`).toBeDefined();
-  return found!;
 }
 
 describe('hostile: storage and boot files under --root', () => {
