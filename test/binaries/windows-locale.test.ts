@@ -236,6 +236,8 @@ const SERVICES_CASES: ServicesCase[] = [
   { language: 'en', vss: 'sc-qc-vss.disabled.txt', comSysApp: 'sc-qc-comsysapp.demand-start.txt', status: 'fail' },
   // German sc prints STARTTYP (label reconstructed, see SOURCES.md): read by the number and its untranslated name.
   { language: 'de', vss: 'sc-qc-vss.disabled.txt', comSysApp: 'sc-qc-comsysapp.demand-start.txt', status: 'fail' },
+  // French labels reconstructed (cp850, with an É); Japanese and Chinese sc keep English labels, read under cp932/cp936.
+  ...(['fr', 'ja', 'zh'] as const).map((language): ServicesCase => ({ language, vss: 'sc-qc-vss.disabled.txt', comSysApp: 'sc-qc-comsysapp.demand-start.txt', status: 'fail' })),
 ];
 
 function servicesResponses(c: ServicesCase): StandinResponse[] {
