@@ -84,20 +84,12 @@ async function readWithin(file: string, options: BoundedReadOptions): Promise<Bo
     const info = await call<Stats>((cb) => fstat(fd, cb));
     const refused = refuse(info, options);
     if (refused) return refused;
-    const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-    const chunks: Buffer[] = [];
-    let total = 0;
-    // One byte past the cap tells a file that goes on from one that ends exactly there.
-    for (let want = firstRead(info, maxBytes); want > 0; want = Math.min(CHUNK_BYTES, maxBytes + 1 - total)) {
+    const plan = new ReadPlan(info, options.maxBytes ?? DEFAULT_MAX_BYTES);
+    for (let want = plan.first(); want > 0; ) {
       const buffer = Buffer.allocUnsafe(want);
-      const bytesRead = await call<number>((cb) => fsRead(fd, buffer, 0, want, null, (err, n) => cb(err, n)));
-      if (bytesRead === 0) break;
-      chunks.push(buffer.subarray(0, bytesRead));
-      total += bytesRead;
-      // A regular file that said its size and gave less than asked has ended: no second read for the 0.
-      if (info.isFile() && info.size > 0 && bytesRead < want && total <= info.size) break;
+      want = plan.took(buffer, await call<number>((cb) => fsRead(fd, buffer, 0, want, null, (err, n) => cb(err, n))), want);
     }
-    return done(chunks, total, maxBytes, info);
+    return plan.result();
   } catch (err) {
     return failure(err);
   } finally {
@@ -124,17 +116,12 @@ export function readBoundedFileSync(file: string, options: Omit<BoundedReadOptio
     const info = fstatSync(fd);
     const refused = refuse(info, options);
     if (refused) return refused;
-    const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (let want = firstRead(info, maxBytes); want > 0; want = Math.min(CHUNK_BYTES, maxBytes + 1 - total)) {
+    const plan = new ReadPlan(info, options.maxBytes ?? DEFAULT_MAX_BYTES);
+    for (let want = plan.first(); want > 0; ) {
       const buffer = Buffer.allocUnsafe(want);
-      const bytesRead = readSync(fd, buffer, 0, want, null);
-      if (bytesRead === 0) break;
-      chunks.push(buffer.subarray(0, bytesRead));
-      total += bytesRead;
+      want = plan.took(buffer, readSync(fd, buffer, 0, want, null), want);
     }
-    return done(chunks, total, maxBytes, info);
+    return plan.result();
   } catch (err) {
     return failure(err);
   } finally {
@@ -160,15 +147,40 @@ function refuse(info: Stats, options: BoundedReadOptions): BoundedRead | null {
   return null;
 }
 
-/** The size the file claims, plus the byte that tells whether it goes on; /proc files claim 0. */
-function firstRead(info: Stats, maxBytes: number): number {
-  return info.size > 0 ? Math.min(info.size, maxBytes) + 1 : Math.min(CHUNK_BYTES, maxBytes + 1);
-}
+/**
+ * How both readers (async and sync) take a regular file: first the size it claims plus one byte,
+ * then steps of CHUNK_BYTES, never past the cap plus one byte. The byte past the cap tells a file
+ * that goes on from one that ends exactly there.
+ */
+class ReadPlan {
+  private readonly chunks: Buffer[] = [];
+  private total = 0;
 
-function done(chunks: Buffer[], total: number, maxBytes: number, info: Stats): BoundedRead {
-  const content = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
-  const truncated = total > maxBytes;
-  return { ok: true, content: truncated ? content.subarray(0, maxBytes) : content, truncated, maxBytes, modifiedAt: info.mtime };
+  constructor(
+    private readonly info: Stats,
+    private readonly maxBytes: number,
+  ) {}
+
+  /** Bytes to ask for first: the size the file claims (+1); /proc and /sys files claim 0. */
+  first(): number {
+    return this.info.size > 0 ? Math.min(this.info.size, this.maxBytes) + 1 : Math.min(CHUNK_BYTES, this.maxBytes + 1);
+  }
+
+  /** Keeps what one read gave and returns how much to ask for next; 0 when the file ended or the cap is passed. */
+  took(buffer: Buffer, bytesRead: number, asked: number): number {
+    if (bytesRead === 0) return 0;
+    this.chunks.push(buffer.subarray(0, bytesRead));
+    this.total += bytesRead;
+    // A file that said its size and gave less than asked has ended: no second read for the 0.
+    if (this.info.size > 0 && bytesRead < asked && this.total <= this.info.size) return 0;
+    return Math.min(CHUNK_BYTES, this.maxBytes + 1 - this.total);
+  }
+
+  result(): BoundedRead {
+    const content = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.total);
+    const truncated = this.total > this.maxBytes;
+    return { ok: true, content: truncated ? content.subarray(0, this.maxBytes) : content, truncated, maxBytes: this.maxBytes, modifiedAt: this.info.mtime };
+  }
 }
 
 export function describeFileType(info: Stats): string {
