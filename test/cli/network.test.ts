@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli';
 import { FakeGuest } from '../helpers/fake-guest';
+import { LAB_SERVICE_BUS, labArgs } from '../helpers/network-lab';
 import { makePki, startHttpsServer, startOldTlsServer, startSilentServer, freePort, type Pki, type RunningServer } from '../helpers/servers';
 import { startHttpServer } from '../helpers/plain-http';
 import { HAVE_TINYPROXY, startTinyproxy, type RunningProxy } from '../helpers/tinyproxy';
@@ -15,7 +16,7 @@ import type { Finding } from '../../src/core/finding';
 const ENTRA = 'login.microsoftonline.com';
 const SITE_RECOVERY = 'pod01-rcm1.eus.hypervrecoverymanager.windowsazure.com';
 const STORAGE = 'asrcache01.blob.core.windows.net';
-const SERVICE_BUS = 'ns1.servicebus.windows.net';
+const SERVICE_BUS = LAB_SERVICE_BUS;
 const NAMES = [ENTRA, SITE_RECOVERY, STORAGE, SERVICE_BUS];
 
 let pki: Pki;
@@ -40,14 +41,9 @@ afterAll(async () => {
   files?.remove();
 });
 
-/** Every 443 endpoint to `port443` (unless a more specific rule comes first), every 80 endpoint to the plain server. */
+/** The loopback lab's arguments (test/helpers/network-lab.ts) with this file's checks. */
 function lab(port443: number, ...extra: string[]): string[] {
-  return [
-    '--checks', 'network.,time.,azure.', '--json', '--trust-store', files.path('/store.pem'),
-    '--region', 'eastus', '--cache-storage-account', 'asrcache01', '--endpoint', SERVICE_BUS,
-    ...extra,
-    '--connect-to', `:443:127.0.0.1:${port443}`, '--connect-to', `:80:127.0.0.1:${http80.port}`,
-  ];
+  return labArgs({ checks: 'network.,time.,azure.', trustStore: files.path('/store.pem'), http80Port: http80.port }, port443, extra);
 }
 
 async function run(args: string[], timeoutMs?: number): Promise<{ code: number | null; report: Report; stderr: string; stdout: string }> {

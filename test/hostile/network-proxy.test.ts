@@ -10,6 +10,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, runCli, type CliResult } from '../helpers/cli';
 import { FakeGuest } from '../helpers/fake-guest';
+import { LAB_SERVICE_BUS, labArgs } from '../helpers/network-lab';
 import { makePki, serveOnLoopback, startHttpsServer, startSilentServer, type Pki, type RunningServer } from '../helpers/servers';
 import type { TestCa } from '../helpers/certs';
 import { startHttpServer } from '../helpers/plain-http';
@@ -21,7 +22,7 @@ import type { Finding } from '../../src/core/finding';
 const ENTRA = 'login.microsoftonline.com';
 const SITE_RECOVERY = 'pod01-rcm1.eus.hypervrecoverymanager.windowsazure.com';
 const STORAGE = 'asrcache01.blob.core.windows.net';
-const SERVICE_BUS = 'ns1.servicebus.windows.net';
+const SERVICE_BUS = LAB_SERVICE_BUS;
 const NAMES = [ENTRA, SITE_RECOVERY, STORAGE, SERVICE_BUS];
 const AZURE_TAG = '7783-7084-3265-9085-8269-3286-77';
 /** A usage error is answered before any probe. */
@@ -46,14 +47,9 @@ afterAll(async () => {
   azureGuest?.remove();
 });
 
-/** Every 443 endpoint to `port443` (unless a more specific rule in `extra` comes first), every 80 endpoint to the plain server. */
+/** The loopback lab's arguments (test/helpers/network-lab.ts) with this file's checks. */
 function lab(port443: number, ...extra: string[]): string[] {
-  return [
-    '--checks', 'network.,time.', '--json', '--trust-store', files.path('/store.pem'),
-    '--region', 'eastus', '--cache-storage-account', 'asrcache01', '--endpoint', SERVICE_BUS,
-    ...extra,
-    '--connect-to', `:443:127.0.0.1:${port443}`, '--connect-to', `:80:127.0.0.1:${http80.port}`,
-  ];
+  return labArgs({ checks: 'network.,time.', trustStore: files.path('/store.pem'), http80Port: http80.port }, port443, extra);
 }
 
 interface Timed extends CliResult {
