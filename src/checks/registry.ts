@@ -79,7 +79,7 @@ export function scopeToImage(checks: readonly Check[], include: readonly string[
       run: async () => [
         {
           status: 'skip' as const,
-          summary: `Not run under --root: ${check.id} describes the machine asr-ready runs on (its network path, clock, metadata service or disk activity), not the image under --root, so it is kept out of the image's verdict. Run asr-ready on the guest itself, or add --checks ${check.id} ${probesFromHere(check) ? 'to include this machine\'s view' : 'to run it on what the image holds (its /sys and /proc, which a mounted disk usually lacks)'}.`,
+          summary: `Not run under --root: ${check.id} describes the machine asr-ready runs on (its network path, clock, metadata service or disk activity), not the image under --root, so it is kept out of the image's verdict. Run asr-ready on the guest itself, or add --checks ${check.id} ${usesEndpointProbes(check) ? 'to include this machine\'s view' : 'to run it on what the image holds (its /sys and /proc, which a mounted disk usually lacks)'}.`,
           evidence: { reason: 'this-machine check under --root', selectWith: `--checks ${check.id}` },
         },
       ],
@@ -87,7 +87,11 @@ export function scopeToImage(checks: readonly Check[], include: readonly string[
   });
 }
 
-/** Checks whose facts come from probes sent from this machine whatever --root says (the others read the image's /sys and /proc under --root). */
-function probesFromHere(check: Check): boolean {
-  return check.id.startsWith('network.') || check.id === 'time.skew';
+/**
+ * Checks judged from the endpoint probes, which are sent from this machine whatever --root says
+ * (the other checks of this machine read the image's /sys and /proc under --root). The stand-in
+ * scopeToImage makes for a check is 'guest-files' and starts no probe.
+ */
+export function usesEndpointProbes(check: Check): boolean {
+  return check.scope === 'this-machine' && (check.id.startsWith('network.') || check.id === 'time.skew');
 }

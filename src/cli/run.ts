@@ -9,7 +9,7 @@ import { CheckProgress } from '../core/check-progress';
 import type { Finding } from '../core/finding';
 import { runChecks } from '../core/engine';
 import { exitCodeFor } from '../core/verdict';
-import { scopeToImage, selectChecks } from '../checks/registry';
+import { scopeToImage, selectChecks, usesEndpointProbes } from '../checks/registry';
 import { Facts, type FactsOptions } from '../facts/facts';
 import { buildReport, type Report } from '../report/report';
 import type { HostFacts } from '../facts/host';
@@ -200,9 +200,6 @@ function destinationsOf(delivery: CliOptions['delivery']): DestinationName[] {
   return [...(delivery.reportUrl !== null ? ['collector' as const] : []), ...(delivery.logAnalytics !== null ? ['log-analytics' as const] : [])];
 }
 
-function usesEndpointProbes(check: Check): boolean {
-  return check.scope === 'this-machine' && (check.id.startsWith('network.') || check.id === 'time.skew');
-}
 
 /** A --trust-store the user named that yields no certificate at all is bad input (exit 2), not a finding. */
 async function rejectUnusableTrustStore(facts: Facts): Promise<void> {
