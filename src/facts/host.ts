@@ -6,6 +6,7 @@ import { parseOsRelease, parseRedhatRelease, parseSuseRelease, type OsRelease } 
 import { truncateText } from '../core/text-bounds';
 import { distroFamily, type DistroFamily } from './linux/distro-family';
 import { readGuestArch } from './linux/guest-arch';
+import { isLiveRoot } from './live-root';
 
 export interface HostFacts {
   os: Platform;
@@ -40,7 +41,7 @@ export const RELEASE_FILE_MAX_BYTES = 64 * 1024;
 const UNAME_ARCH: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64', ia32: 'i686', arm: 'armv7l' };
 
 export async function readHostFacts(root: string, platform: Platform): Promise<HostFacts> {
-  const fromRoot = root !== '/' && root !== '';
+  const fromRoot = !isLiveRoot(root);
   if (platform === 'windows') {
     return {
       os: 'windows', distro: 'windows', distroName: os.version(), version: os.release(), kernel: os.release(),

@@ -2,15 +2,13 @@
 // concurrently. Windows: the W32Time service state, its client type and w32tm /query /status read by
 // position, so any display language works (windows/w32time.ts). Parsers are pure and tested on
 // recorded outputs. parseW32tmStatus (English labels) is kept for the recorded-output tests only.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { Platform } from '../core/check';
 import { isJsWhitespace, isLineTerminator } from './text-chars';
+import { runCommand } from './run-command';
 import { describeError } from '../core/errors';
 import { consoleCodePage, decodeConsoleBytes, runConsole, type RunConsole } from './windows/console-text';
 import { judgeWindowsTime, W32TIME_COMMANDS } from './windows/w32time';
-
-const execFileAsync = promisify(execFile);
+import { isLiveRoot } from './live-root';
 
 export interface TimeSyncFacts {
   synchronized: boolean | null;
@@ -75,11 +73,11 @@ export function w32tmSource(text: string): string | null {
 }
 
 export async function readTimeSync(root: string, platform: Platform, signal?: AbortSignal, runWindows: RunConsole = runConsole): Promise<TimeSyncFacts> {
-  if (root !== '/' && root !== '') {
+  if (!isLiveRoot(root)) {
     return { synchronized: null, source: 'not read: clock synchronisation lives in the running system, not in the files under --root', detail: null };
   }
   if (platform === 'windows') return readWindowsTimeSync(signal, runWindows);
-  const run = async (file: string, args: string[]) => (await execFileAsync(file, args, { timeout: 10_000, signal, windowsHide: true })).stdout;
+  const run = (file: string, args: string[]) => runCommand(file, args, { timeoutMs: 10_000, signal });
   const attempts: Array<[string, string[], (t: string) => boolean | null]> = [
     ['timedatectl', ['show', '--property=NTPSynchronized'], parseTimedatectl],
     ['timedatectl', ['status'], parseTimedatectl],

@@ -1,13 +1,12 @@
 // Version and date of the installed CA package, so remediation can say "your roots are from 2019".
 // dpkg and apk keep plain-text databases we can read under --root; rpm's is binary, so rpm is asked
 // (only on the live system).
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { CaPackage } from '../trust-store';
 import type { DistroFamily } from './distro-family';
 import { GuestFs } from '../guest-fs';
+import { runCommand } from '../run-command';
+import { isLiveRoot } from '../live-root';
 
-const execFileAsync = promisify(execFile);
 /** The package databases are read up to this size (a Debian system's status is a few MiB). */
 export const PACKAGE_DB_MAX_BYTES = 64 * 1024 * 1024;
 
@@ -29,7 +28,7 @@ export async function readCaPackage(root: string, family: DistroFamily, signal?:
     const version = apkVersion(apk, 'ca-certificates-bundle') ?? apkVersion(apk, 'ca-certificates');
     if (version) return { name: 'ca-certificates', version, date: dateFromVersion(version), source: '/lib/apk/db/installed' };
   }
-  if ((family === 'rhel' || family === 'suse' || family === 'unknown') && (root === '/' || root === '')) {
+  if ((family === 'rhel' || family === 'suse' || family === 'unknown') && isLiveRoot(root)) {
     return rpmQuery(family === 'suse' ? 'ca-certificates-mozilla' : 'ca-certificates', signal);
   }
   return null;
@@ -64,10 +63,7 @@ export function dateFromVersion(version: string): string | null {
 
 async function rpmQuery(name: string, signal?: AbortSignal): Promise<CaPackage | null> {
   try {
-    const { stdout } = await execFileAsync('rpm', ['-q', '--qf', '%{VERSION}-%{RELEASE} %{BUILDTIME}\\n', name], {
-      timeout: 5000,
-      signal,
-    });
+    const stdout = await runCommand('rpm', ['-q', '--qf', '%{VERSION}-%{RELEASE} %{BUILDTIME}\\n', name], { timeoutMs: 5000, signal });
     const [version, buildTime] = stdout.trim().split(/\s+/);
     if (!version || /not installed/.test(stdout)) return null;
     const epoch = Number(buildTime);

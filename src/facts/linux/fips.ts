@@ -4,6 +4,7 @@
 // what is judged then.
 import { GuestFs } from '../guest-fs';
 import type { GrubFacts } from './grub';
+import { isLiveRoot } from '../live-root';
 
 /** Both /proc files hold one short line; a longer one is cut and said to be. */
 export const FIPS_PROC_MAX_BYTES = 64 * 1024;
@@ -40,7 +41,7 @@ export async function readLinuxFips(root: string, grub: GrubFacts): Promise<Linu
   const [enabledText, cmdlineText] = await Promise.all([read('/proc/sys/crypto/fips_enabled'), read('/proc/cmdline')]);
   for (const f of grub.files) if (f.note) notes.push(f.note);
   return {
-    fromRoot: root !== '/' && root !== '',
+    fromRoot: !isLiveRoot(root),
     fipsEnabled: { path: '/proc/sys/crypto/fips_enabled', read: enabledText !== null, value: enabledText?.trim() ?? null },
     cmdline: { path: '/proc/cmdline', read: cmdlineText !== null, value: cmdlineText === null ? null : lastFipsParam(cmdlineText) },
     boot: grub.params.filter((p) => p.key === 'fips').map(({ path, lineNumber, line, value }) => ({ path, lineNumber, line, value })),

@@ -1,6 +1,7 @@
 // The kernel the guest runs (live) or has installed (a --root image, where no kernel is running).
 import { GuestFs } from '../guest-fs';
 import { sortKernelReleases } from './kernel-version';
+import { isLiveRoot } from '../live-root';
 
 export interface KernelFacts {
   release: string | null;
@@ -16,7 +17,7 @@ export const DEBIAN_VERSION_MAX_BYTES = 64 * 1024;
 
 export async function readKernelFacts(root: string, runningRelease: string | null): Promise<KernelFacts> {
   const fs = new GuestFs(root);
-  const fromRoot = root !== '/' && root !== '';
+  const fromRoot = !isLiveRoot(root);
   // Oldest first by version order ("553.40.1" after "553.5.1"), so the last one is the newest.
   const installed = sortKernelReleases((await fs.listOrEmpty('/boot'))
     .filter((n) => n.startsWith('vmlinuz-'))

@@ -10,6 +10,7 @@ import { mapBounded } from '../../core/bounded-map';
 import { TRUST_STORE_LOCATIONS } from './trust-store-locations';
 import { readBlocklistDirectories, readDebianDeselections } from './distrust-lists';
 import { readCaPackage } from './ca-package';
+import { isLiveRoot } from '../live-root';
 
 export interface LinuxTrustStoreOptions {
   root: string;
@@ -56,7 +57,7 @@ export async function readLinuxTrustStore(options: LinuxTrustStoreOptions): Prom
 
   // This process's environment is the guest's only when the guest is the running system, not under --root.
   const opensslEnv: LinuxTrustStore['opensslEnv'] = {};
-  const live = root === '/' || root === '';
+  const live = isLiveRoot(root);
   if (live && env.SSL_CERT_FILE) opensslEnv.SSL_CERT_FILE = env.SSL_CERT_FILE;
   if (live && env.SSL_CERT_DIR) opensslEnv.SSL_CERT_DIR = env.SSL_CERT_DIR;
 

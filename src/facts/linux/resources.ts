@@ -1,6 +1,7 @@
 // vCPUs and memory: /proc under --root (a fake guest), else the running system.
 import os from 'node:os';
 import { GuestFs } from '../guest-fs';
+import { isLiveRoot } from '../live-root';
 
 export interface ResourceFacts {
   vcpus: number | null;
@@ -17,7 +18,7 @@ export const MEMINFO_MAX_BYTES = 1024 * 1024;
 
 export async function readLinuxResources(root: string, limits: { cpuinfo?: number; meminfo?: number } = {}): Promise<ResourceFacts> {
   const fs = new GuestFs(root);
-  const fromRoot = root !== '/' && root !== '';
+  const fromRoot = !isLiveRoot(root);
   const notes: string[] = [];
   const cpu = await fs.readText('/proc/cpuinfo', limits.cpuinfo ?? CPUINFO_MAX_BYTES);
   const mem = await fs.readText('/proc/meminfo', limits.meminfo ?? MEMINFO_MAX_BYTES);

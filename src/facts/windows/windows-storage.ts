@@ -7,7 +7,7 @@
 // later, which is every Windows the agent runs on (Node.js does not run on 7 / 2008 R2). Older, or
 // without those classes, the facts say so (`notJudged`) and the checks do not pass on them.
 // systeminformation was considered and not used: see README "Windows storage".
-import { execFile } from 'node:child_process';
+import { runCommand } from '../run-command';
 import { describeError } from '../../core/errors';
 import { parseWindowsStorageJson, type ParsedWindowsStorage } from './windows-storage-parse';
 
@@ -56,15 +56,10 @@ export type RunPowerShell = (args: string[], signal?: AbortSignal) => Promise<st
 /** powershell.exe with a time bound and an output cap; what they raise is reported by describeError. */
 export function execRunner(file = 'powershell.exe', timeoutMs = STORAGE_TIMEOUT_MS, maxBuffer = STORAGE_MAX_OUTPUT): RunPowerShell {
   return (args, signal) =>
-    new Promise((resolve, reject) => {
-      execFile(file, args, { timeout: timeoutMs, maxBuffer, signal, windowsHide: true, encoding: 'utf8' }, (err, stdout) => {
-        if (err) {
-          const e = err as NodeJS.ErrnoException & { killed?: boolean; signal?: string | null };
-          if (e.killed && e.code !== 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER' && !signal?.aborted) reject(new Error(`${file} did not finish within ${timeoutMs / 1000} s`));
-          else if (e.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') reject(new Error(`${file} printed more than ${maxBuffer / (1024 * 1024)} MiB; the listing was not read`));
-          else reject(err);
-        } else resolve(stdout);
-      });
+    runCommand(file, args, { timeoutMs, maxBuffer, signal }).catch((err: NodeJS.ErrnoException & { killed?: boolean }) => {
+      if (err.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') throw new Error(`${file} printed more than ${maxBuffer / (1024 * 1024)} MiB; the listing was not read`);
+      if (err.killed && !signal?.aborted) throw new Error(`${file} did not finish within ${timeoutMs / 1000} s`);
+      throw err;
     });
 }
 
