@@ -3,8 +3,8 @@
 // ("failOn", "reportUrl"); variables are ASR_READY_ plus the name in capitals ("ASR_READY_FAIL_ON").
 // Unknown keys and wrong types are errors that name the key. There are no keys for secrets:
 // they come from files (reportTokenFile, clientSecretFile) or ASR_READY_CLIENT_SECRET.
-import path from 'node:path';
 import { UsageError } from '../core/errors';
+import { programDataPath } from '../core/program-data';
 import { readBoundedFileSync } from '../facts/read-text';
 import { quoteArg } from '../core/quote-arg';
 
@@ -27,7 +27,7 @@ export function envName(option: string): string {
 }
 
 export function defaultConfigPath(platform: 'linux' | 'windows', env: NodeJS.ProcessEnv): string {
-  return platform === 'windows' ? path.win32.join(env.ProgramData ?? 'C:\\ProgramData', 'asr-ready', 'config.json') : '/etc/asr-ready/config.json';
+  return platform === 'windows' ? programDataPath(env, 'asr-ready', 'config.json') : '/etc/asr-ready/config.json';
 }
 
 /** The config file's values keyed by option name; null when there is no file to read. */

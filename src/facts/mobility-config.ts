@@ -1,7 +1,7 @@
 // Host names the Mobility service already uses, from its own configuration beside ProxyInfo.conf
 // (RCMInfo.conf). Key names are not documented, so host names are taken by pattern, not by key.
-import path from 'node:path';
 import type { Platform } from '../core/check';
+import { programDataPath } from '../core/program-data';
 import { GuestFs } from './guest-fs';
 import { WINDOWS_ASR_CONFIG_DIR } from './proxy/read-proxy-settings';
 
@@ -45,7 +45,7 @@ export interface MobilityConfigFacts {
 
 export async function readMobilityConfig(root: string, platform: Platform, env: NodeJS.ProcessEnv): Promise<MobilityConfigFacts> {
   const files = platform === 'windows'
-    ? [path.win32.join(env.ProgramData ?? 'C:\\ProgramData', WINDOWS_ASR_CONFIG_DIR, 'RCMInfo.conf')]
+    ? [programDataPath(env, WINDOWS_ASR_CONFIG_DIR, 'RCMInfo.conf')]
     : ['/usr/local/InMage/config/RCMInfo.conf'];
   const fs = platform === 'windows' ? GuestFs.live() : new GuestFs(root);
   const hosts = new Set<string>();

@@ -2,7 +2,7 @@
 // --no-proxy/--proxy, then ProxyInfo.conf, then (Linux) /etc/environment, /etc/profile and this
 // process's environment; (Windows) LocalSystem's WinINET settings, the environment, and WinHTTP, both
 // from the registry (the same in every display language; netsh's wording is localised).
-import path from 'node:path';
+import { programDataPath } from '../../core/program-data';
 import type { Platform } from '../../core/check';
 import { describeError } from '../../core/errors';
 import { GuestFs } from '../guest-fs';
@@ -58,7 +58,7 @@ export async function readProxySettings(options: ProxyOptions): Promise<ProxySet
   const problems: string[] = [];
 
   const confPath = options.platform === 'windows'
-    ? path.win32.join(options.env.ProgramData ?? 'C:\\ProgramData', WINDOWS_ASR_CONFIG_DIR, 'ProxyInfo.conf')
+    ? programDataPath(options.env, WINDOWS_ASR_CONFIG_DIR, 'ProxyInfo.conf')
     : LINUX_PROXY_INFO_CONF;
   const confRead = await guestFsOf(options).readText(confPath, undefined, options.signal);
   // An unreadable ProxyInfo.conf (a FIFO, a directory, no permission) defeats the Mobility service too; a cut one is only partly judged.
