@@ -3,9 +3,7 @@
 // (src/cli/load-app.ts). They are what `npm start` runs, what the CLI tests spawn, and what the
 // single binaries embed (the app as a SEA asset): one artifact, so all three behave the same.
 import { build } from 'esbuild';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 
 const options = {
   bundle: true,
@@ -18,7 +16,6 @@ const options = {
   minifyWhitespace: true,
   minifySyntax: true,
   logLevel: 'warning',
-  define: { __AGENT_VERSION__: JSON.stringify(pkg.version) },
 };
 // Written to a temporary name and renamed: a test run elsewhere may be starting these very files.
 mkdirSync('dist', { recursive: true });

@@ -1,7 +1,7 @@
 // The trust-store fact: what the guest's own TLS clients trust. Linux and Windows differ in what
 // can be known, so each has its own shape; checks switch on `platform`.
 import type { DistroFamily } from './linux/distro-family';
-import type { TlsTrust } from './linux/cert-file';
+import type { ParsedCertificate } from './linux/cert-file';
 
 export interface TrustSource {
   /** The guest path (as the admin would type it, not prefixed by --root). */
@@ -23,16 +23,9 @@ export interface CertLocation {
   hashName?: string;
 }
 
-export interface StoreCertificate {
-  sha256: string;
-  sha1: string;
-  subject: string;
-  issuer: string;
-  notBefore: string;
-  notAfter: string;
-  tlsTrust: TlsTrust;
+/** A certificate of the store: what its file said of it, and every place it was found. */
+export interface StoreCertificate extends Omit<ParsedCertificate, 'format'> {
   locations: CertLocation[];
-  pem: string;
 }
 
 export interface DistrustEntry {
