@@ -15,7 +15,7 @@ import { buildReport, type Report } from '../report/report';
 import type { HostFacts } from '../facts/host';
 import type { EndpointProbeFacts } from '../facts/network';
 import type { DestinationName } from '../sinks/spool';
-import { currentProcessView, describeAgentRuntime } from '../facts/agent-runtime';
+import { currentProcessView, describeAgentRuntime } from './agent-runtime';
 import { renderJson } from '../report/render-json';
 import { renderText, shouldUseColor } from '../report/render-text';
 import { renderCompact } from '../report/render-compact';

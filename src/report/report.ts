@@ -1,10 +1,6 @@
 // The report: one JSON document per run, described by report.schema.json (schemaVersion below).
 import type { Finding, Status } from '../core/finding';
 import { countByStatus, verdictOf, type Verdict } from '../core/verdict';
-import type { HostFacts } from '../facts/host';
-import type { EndpointProbeFacts } from '../facts/network';
-import type { EndpointResult } from '../net/probe';
-import type { DeliveryReport } from '../sinks/deliver';
 
 export const REPORT_SCHEMA_VERSION = '1.1';
 
@@ -33,6 +29,41 @@ export interface AgentRuntime {
   platformCheckSkipped: boolean;
 }
 
+/**
+ * An endpoints[] entry, as far as the report reads it. The probes (src/net/probe.ts) give each
+ * endpoint's whole layered evidence, and the JSON keeps all of it (report.schema.json describes it):
+ * the report owns only what it renders, so it depends on no network type.
+ */
+export interface ReportEndpoint {
+  group: string;
+  host: string;
+  port: number;
+  required: boolean;
+  status: 'ok' | 'failed' | 'unconfirmed';
+  failedLayer: string | null;
+  address: string | null;
+  addressScope: string | null;
+  viaProxy: string | null;
+  timings: { totalMs: number };
+}
+
+/** Where the endpoints were judged from, and their results (src/facts/network.ts gives them). */
+export interface ReportNetworkInput {
+  cloud: string;
+  cloudSource: string;
+  region: string | null;
+  regionSource: string;
+  trustSource: string;
+  trustNote: string | null;
+  results: ReportEndpoint[];
+}
+
+/** What happened to the report's delivery, as far as the report reads it (src/sinks/deliver.ts gives the whole). */
+export interface ReportDelivery {
+  results: Array<{ destination: string; fromSpool: boolean; status: string }>;
+  spool: { dir: string | null; pending: number };
+}
+
 export interface Report {
   schemaVersion: string;
   agent: { name: 'asr-ready'; version: string; runtime: AgentRuntime };
@@ -46,10 +77,10 @@ export interface Report {
   summary: Record<Status, number> & { total: number };
   /** Where endpoints were judged from; null when no network check ran. */
   network: { cloud: string; cloudSource: string; region: string | null; regionSource: string; trustSource: string; trustNote: string | null } | null;
-  endpoints: EndpointResult[];
+  endpoints: ReportEndpoint[];
   findings: Finding[];
   /** What happened to this report's delivery (collector, Log Analytics, spool); null when none is configured. */
-  delivery: DeliveryReport | null;
+  delivery: ReportDelivery | null;
 }
 
 export interface ReportInput {
@@ -58,11 +89,12 @@ export interface ReportInput {
   runId: string;
   startedAt: Date;
   finishedAt: Date;
-  host: HostFacts | null;
+  /** The guest's identity (src/facts/host.ts gives it, with more than the report shows). */
+  host: ReportHost | null;
   platform: string;
   run: Report['run'];
   findings: Finding[];
-  probes?: EndpointProbeFacts | null;
+  probes?: ReportNetworkInput | null;
 }
 
 export function buildReport(input: ReportInput): Report {

@@ -12,7 +12,7 @@ import { cleanEnv, runProgram } from '../helpers/cli';
 import { DEBIAN_BUNDLE, fixture } from '../helpers/paths';
 import { reportSchemaErrors } from '../helpers/schema';
 import { makePki, startHttpsServer, type RunningServer } from '../helpers/servers';
-import type { Report } from '../../src/report/report';
+import type { ReportJson as Report } from '../helpers/report-json';
 
 const CHROOT = '/usr/sbin/chroot';
 const QEMU_STATIC = '/usr/bin/qemu-aarch64-static';

@@ -14,7 +14,7 @@ import { BIN, BUILT, NODE_RUNTIME, has, launcherHeader, unpack } from '../helper
 import { makePki, startHttpsServer, type Pki, type RunningServer } from '../helpers/servers';
 import { startHttpServer } from '../helpers/plain-http';
 import { reportSchemaErrors } from '../helpers/schema';
-import type { Report } from '../../src/report/report';
+import type { ReportJson as Report } from '../helpers/report-json';
 import pkg from '../../package.json';
 
 describe.skipIf(!BUILT)('downloads', () => {

