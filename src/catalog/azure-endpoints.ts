@@ -1,6 +1,5 @@
 // Typed access to the endpoint catalog (azure-endpoints.json: data, with its sources and date).
 import data from './azure-endpoints.json';
-import type { Platform } from '../core/check';
 
 export const CLOUDS = ['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud'] as const;
 export type Cloud = (typeof CLOUDS)[number];
@@ -19,7 +18,7 @@ export interface CatalogEndpoint {
   port: number;
   scheme?: 'https' | 'http';
   required: boolean;
-  platforms?: Platform[];
+  platforms?: Array<'linux' | 'windows'>;
   serviceTag?: { source: string; target: string };
   asrErrorCodes: number[];
 }
@@ -51,11 +50,11 @@ export function validateEndpointCatalog(raw: unknown): EndpointCatalog {
 export const AZURE_ENDPOINTS: EndpointCatalog = validateEndpointCatalog(data);
 
 /** The cloud named by IMDS compute.azEnvironment (its casing varies), or null if unknown. */
-export function cloudFromImds(azEnvironment: string | undefined | null): Cloud | null {
+export function cloudFromImds(azEnvironment: string | undefined | null, catalog: EndpointCatalog = AZURE_ENDPOINTS): Cloud | null {
   if (!azEnvironment) return null;
   const wanted = azEnvironment.toLowerCase();
   for (const cloud of CLOUDS) {
-    if (cloud.toLowerCase() === wanted || AZURE_ENDPOINTS.clouds[cloud].imdsNames.some((n) => n.toLowerCase() === wanted)) return cloud;
+    if (cloud.toLowerCase() === wanted || catalog.clouds[cloud].imdsNames.some((n) => n.toLowerCase() === wanted)) return cloud;
   }
   return null;
 }

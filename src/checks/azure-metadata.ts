@@ -1,23 +1,25 @@
 // Check azure.metadata: is this an Azure VM, and what does IMDS say (region, cloud, VM id, size)?
 // Not on Azure is a skip, not a failure: the rest of the run goes on.
-import type { Check } from '../core/check';
 import type { CheckOutcome } from '../core/finding';
-import { AZURE_CHASSIS_ASSET_TAG, type AzureMetadataFacts } from '../facts/azure-metadata';
-import { cloudFromImds } from '../catalog/azure-endpoints';
+import type { AzureMetadataFacts } from '../facts/azure-metadata';
+import { AZURE_CHASSIS_ASSET_TAG } from '../catalog/azure-asset-tag';
+import { cloudFromImds, type EndpointCatalog } from '../catalog/azure-endpoints';
+import { defineCheck } from './helpers/check-context';
 
-export const azureMetadata: Check = {
+export const azureMetadata = defineCheck({
   id: 'azure.metadata',
   title: 'Azure VM metadata (IMDS)',
   description: 'Decides from the SMBIOS chassis asset tag whether this is an Azure VM, then reads region, cloud, VM id, size and disks from the Instance Metadata Service.',
   platforms: ['linux', 'windows'],
   scope: 'this-machine',
   timeoutMs: 25_000,
+  needs: ['azureMetadata'],
   async run(ctx) {
-    return [evaluateMetadata(await ctx.facts.azureMetadata())];
+    return [evaluateMetadata(await ctx.facts.azureMetadata(), ctx.catalog.endpoints)];
   },
-};
+});
 
-export function evaluateMetadata(m: AzureMetadataFacts): CheckOutcome {
+export function evaluateMetadata(m: AzureMetadataFacts, endpoints: EndpointCatalog): CheckOutcome {
   const evidence = { onAzure: m.onAzure, assetTag: m.assetTag, assetTagSource: m.assetTagSource, contacted: m.contacted, endpoint: m.endpoint, status: m.status, attempts: m.attempts, compute: m.compute };
   if (!m.contacted) {
     if (m.error) return { status: 'warn', summary: `IMDS was not contacted: ${m.error}.`, evidence };
@@ -38,7 +40,7 @@ export function evaluateMetadata(m: AzureMetadataFacts): CheckOutcome {
     };
   }
   const c = m.compute;
-  const cloud = cloudFromImds(c.azEnvironment);
+  const cloud = cloudFromImds(c.azEnvironment, endpoints);
   return {
     status: 'pass',
     summary: `Azure VM ${c.vmId || '(no vmId)'}: ${c.vmSize || 'unknown size'}, ${c.osType || 'unknown OS'}, region ${c.location || 'unknown'}, ${cloud ?? (c.azEnvironment || 'unknown cloud')}${c.zone ? `, zone ${c.zone}` : ''}.`,

@@ -4,22 +4,24 @@
 // in /boot/grub/menu.lst, /boot/grub/grub.cfg, /boot/grub2/grub.cfg and /etc/default/grub. Read as
 // GRUB reads them (../facts/linux/grub.ts): also /etc/default/grub.d/*.cfg, EFI copies, grubenv
 // (kernelopts=root=/dev/sda2 ...) and BLS entries, whose `options $kernelopts` is the grubenv value.
-import type { Check } from '../core/check';
 import type { CheckOutcome } from '../core/finding';
-import { isDeviceName, type GrubFacts, type KernelParam } from '../facts/linux/grub';
+import type { GrubFacts, KernelParam } from '../facts/linux/grub';
 import type { DistroFamily } from '../facts/linux/distro-family';
+import { defineCheck } from './helpers/check-context';
+import { isDeviceName } from './helpers/device-name';
 
-export const bootGrubDeviceNames: Check = {
+export const bootGrubDeviceNames = defineCheck({
   id: 'boot.grub-device-names',
   title: 'GRUB uses UUIDs, not device names',
   description: 'A root= or resume= naming /dev/sdX in the GRUB configuration makes the failed-over VM unbootable; Site Recovery refuses it with 151126.',
   platforms: ['linux'],
   timeoutMs: 30_000,
+  needs: ['host', 'linuxGuest'],
   async run(ctx) {
     const [host, guest] = await Promise.all([ctx.facts.host(), ctx.facts.linuxGuest()]);
     return [evaluateGrubDeviceNames(guest.grub, host.family)];
   },
-};
+});
 
 export function evaluateGrubDeviceNames(grub: GrubFacts, family: DistroFamily): CheckOutcome {
   const found = grub.files.filter((f) => f.exists).map((f) => f.path);

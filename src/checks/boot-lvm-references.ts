@@ -1,21 +1,22 @@
 // Check boot.lvm-references (151124): every rd.lvm.lv= / rd_LVM_LV= in the boot configuration
 // must name a logical volume that exists, or the failed-over VM drops to an emergency shell.
-import type { Check } from '../core/check';
 import type { CheckOutcome } from '../core/finding';
 import type { GrubFacts } from '../facts/linux/grub';
 import type { StorageStackFacts } from '../facts/linux/storage-stack';
+import { defineCheck } from './helpers/check-context';
 
-export const bootLvmReferences: Check = {
+export const bootLvmReferences = defineCheck({
   id: 'boot.lvm-references',
   title: 'LVM volumes named at boot exist',
   description: 'rd.lvm.lv= or rd_LVM_LV= naming a logical volume that does not exist fails enablement with 151124.',
   platforms: ['linux'],
   timeoutMs: 30_000,
+  needs: ['linuxGuest'],
   async run(ctx) {
     const guest = await ctx.facts.linuxGuest();
     return [evaluateLvmReferences(guest.grub, guest.storage)];
   },
-};
+});
 
 export function evaluateLvmReferences(grub: GrubFacts, storage: StorageStackFacts): CheckOutcome {
   const refs = grub.params.filter((p) => p.key === 'rd.lvm.lv' || p.key === 'rd_LVM_LV');

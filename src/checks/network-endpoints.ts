@@ -1,13 +1,12 @@
 // Check network.endpoints: one finding per endpoint. A required endpoint that fails is a failure
 // naming the layer and the ASR code; an optional one is a warning; a host we could not pin down is
 // "cannot confirm", never "blocked".
-import type { Check } from '../core/check';
 import type { CheckOutcome } from '../core/finding';
 import type { EndpointProbeFacts } from '../facts/network';
-import type { EndpointResult } from '../net/probe';
-import { adviseEndpoint } from './endpoint-remediation';
+import { defineCheck } from './helpers/check-context';
+import { adviseEndpoint, type EndpointResult } from './helpers/endpoint-remediation';
 
-export const networkEndpoints: Check = {
+export const networkEndpoints = defineCheck({
   id: 'network.endpoints',
   title: 'Outbound connectivity to Azure endpoints',
   description:
@@ -16,11 +15,12 @@ export const networkEndpoints: Check = {
   platforms: ['linux', 'windows'],
   scope: 'this-machine',
   timeoutMs: 90_000,
+  needs: ['endpointProbes', 'host'],
   async run(ctx) {
     const [probes, host] = await Promise.all([ctx.facts.endpointProbes(), ctx.facts.host()]);
     return evaluateEndpoints(probes, host.os);
   },
-};
+});
 
 export function evaluateEndpoints(probes: EndpointProbeFacts, platform: 'linux' | 'windows'): CheckOutcome[] {
   const probed = probes.results.filter((r) => r.status !== 'unconfirmed' || r.failedLayer !== null || r.source === 'representative');

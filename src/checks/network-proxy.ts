@@ -1,24 +1,25 @@
 // Check network.proxy: is the proxy the Mobility service would use well-formed, reachable, and
 // unauthenticated? Judged from the proxy settings and what the probes saw at the proxy layer.
-import type { Check } from '../core/check';
 import type { CheckOutcome } from '../core/finding';
 import type { ProxySettings } from '../facts/proxy/read-proxy-settings';
 import type { EndpointProbeFacts } from '../facts/network';
+import { defineCheck } from './helpers/check-context';
 
 const PROXY_CODE = 151072;
 
-export const networkProxy: Check = {
+export const networkProxy = defineCheck({
   id: 'network.proxy',
   title: 'Proxy configuration',
   description: 'Finds the proxy as the Mobility service does (ProxyInfo.conf, then the system proxy settings) and checks that it is valid, reachable and needs no authentication.',
   platforms: ['linux', 'windows'],
   scope: 'this-machine',
   timeoutMs: 90_000,
+  needs: ['proxySettings', 'endpointProbes'],
   async run(ctx) {
     const [settings, probes] = await Promise.all([ctx.facts.proxySettings(), ctx.facts.endpointProbes()]);
     return [evaluateProxy(settings, probes)];
   },
-};
+});
 
 export function evaluateProxy(settings: ProxySettings, probes: EndpointProbeFacts | null): CheckOutcome {
   const evidence = {

@@ -1,25 +1,26 @@
 // Check network.tls-inspection: a chain that verifies with the guest's store but anchors to a root
 // outside the Azure catalog means something re-signs Azure's traffic (a TLS-inspecting proxy or
 // firewall). It works today only because the guest trusts that CA; ASR does not support it.
-import type { Check } from '../core/check';
 import type { CheckOutcome } from '../core/finding';
-import { AZURE_ROOTS } from '../catalog/azure-roots';
+import type { RootCatalog } from '../catalog/azure-roots';
 import type { EndpointProbeFacts } from '../facts/network';
+import { defineCheck } from './helpers/check-context';
 
-export const networkTlsInspection: Check = {
+export const networkTlsInspection = defineCheck({
   id: 'network.tls-inspection',
   title: 'TLS inspection of Azure traffic',
   description: 'Warns when an Azure endpoint\'s certificate chain anchors to a root that is not one of Azure\'s, which means a middlebox inspects (re-signs) the traffic.',
   platforms: ['linux', 'windows'],
   scope: 'this-machine',
   timeoutMs: 90_000,
+  needs: ['endpointProbes'],
   async run(ctx) {
-    return evaluateTlsInspection(await ctx.facts.endpointProbes());
+    return evaluateTlsInspection(await ctx.facts.endpointProbes(), ctx.catalog.azureRoots);
   },
-};
+});
 
-export function evaluateTlsInspection(probes: EndpointProbeFacts): CheckOutcome[] {
-  const azureAnchors = new Set(AZURE_ROOTS.roots.map((r) => r.sha256));
+export function evaluateTlsInspection(probes: EndpointProbeFacts, roots: RootCatalog): CheckOutcome[] {
+  const azureAnchors = new Set(roots.roots.map((r) => r.sha256));
   const verified = probes.results.filter((r) => r.catalogId !== null && r.tls?.verified && r.tls.trustAnchor);
   if (verified.length === 0) {
     return [{ status: 'skip', summary: 'No TLS connection to an Azure endpoint completed, so inspection could not be judged (see network.endpoints).' }];

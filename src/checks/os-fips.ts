@@ -3,10 +3,11 @@
 // "Encryption at host and FIPS: not supported" [SM 2026-01-01, azure-to-azure-support-matrix.md];
 // also "Most important facts" 8. Linux: /proc/sys/crypto/fips_enabled, fips= on /proc/cmdline and in
 // the boot configuration (the next boot); Windows: the FipsAlgorithmPolicy Enabled policy value.
-import type { Check } from '../core/check';
 import type { CheckOutcome } from '../core/finding';
-import { isFipsOn, type LinuxFipsFacts } from '../facts/linux/fips';
-import { FIPS_POLICY_KEY, type WindowsFipsFacts } from '../facts/windows/fips';
+import type { LinuxFipsFacts } from '../facts/linux/fips';
+import type { WindowsFipsFacts } from '../facts/windows/fips';
+import { defineCheck } from './helpers/check-context';
+import { isFipsOn } from './helpers/fips-value';
 
 /** The reference row the verdict comes from, quoted in every finding. */
 export const FIPS_REFERENCE = {
@@ -18,17 +19,18 @@ export const FIPS_REFERENCE = {
 const CITED = `the Site Recovery support matrix says "Encryption at host and FIPS: not supported" (${FIPS_REFERENCE.source}, row "Encryption")`;
 const WHAT = `FIPS mode restricts the operating system's cryptography to FIPS 140 validated modules and algorithms; ${CITED}.`;
 
-export const osFips: Check = {
+export const osFips = defineCheck({
   id: 'os.fips',
   title: 'FIPS mode is off',
   description: 'Site Recovery does not support guests running in FIPS mode (support matrix, Encryption row: "Encryption at host and FIPS: not supported").',
   platforms: ['linux', 'windows'],
   timeoutMs: 40_000,
+  needs: ['fips'],
   async run(ctx) {
     const facts = await ctx.facts.fips();
     return [facts.platform === 'windows' ? evaluateWindowsFips(facts.windows) : evaluateLinuxFips(facts.linux)];
   },
-};
+});
 
 export function evaluateLinuxFips(f: LinuxFipsFacts): CheckOutcome {
   const evidence = {
@@ -87,15 +89,15 @@ export function evaluateLinuxFips(f: LinuxFipsFacts): CheckOutcome {
 export function evaluateWindowsFips(f: WindowsFipsFacts): CheckOutcome {
   const evidence = { source: f.source, enabled: f.enabled, raw: f.raw, reference: FIPS_REFERENCE, ...(f.problem ? { problem: f.problem } : {}) };
   if (f.problem) return { status: 'skip', summary: `The FIPS policy could not be read (${f.source}): ${f.problem}.`, evidence };
-  if (f.enabled === null) return { status: 'pass', summary: `FIPS mode is off: ${FIPS_POLICY_KEY} Enabled is not set (the Windows default).`, evidence };
-  if (f.enabled === 0) return { status: 'pass', summary: `FIPS mode is off: ${FIPS_POLICY_KEY} Enabled is 0.`, evidence };
+  if (f.enabled === null) return { status: 'pass', summary: `FIPS mode is off: ${f.key} Enabled is not set (the Windows default).`, evidence };
+  if (f.enabled === 0) return { status: 'pass', summary: `FIPS mode is off: ${f.key} Enabled is 0.`, evidence };
   return {
     status: 'fail',
-    summary: `FIPS mode is on: ${FIPS_POLICY_KEY} Enabled is ${f.raw?.value ?? f.enabled} (the policy "System cryptography: Use FIPS compliant algorithms for encryption, hashing, and signing"). Site Recovery does not support FIPS mode: ${CITED}.`,
+    summary: `FIPS mode is on: ${f.key} Enabled is ${f.raw?.value ?? f.enabled} (the policy "System cryptography: Use FIPS compliant algorithms for encryption, hashing, and signing"). Site Recovery does not support FIPS mode: ${CITED}.`,
     remediation: [
       `1. ${WHAT}`,
       '2. Set the policy "System cryptography: Use FIPS compliant algorithms for encryption, hashing, and signing" to Disabled: secpol.msc > Local Policies > Security Options. If a domain Group Policy sets it (gpresult /h report.html names the GPO), change it in that GPO, or the next policy refresh turns it back on.',
-      `   Without policy tools: reg add "${FIPS_POLICY_KEY}" /v Enabled /t REG_DWORD /d 0 /f`,
+      `   Without policy tools: reg add "${f.key}" /v Enabled /t REG_DWORD /d 0 /f`,
       '3. Reboot so every service starts without FIPS mode, then run asr-ready again before enabling replication.',
     ].join('\n'),
     evidence,

@@ -1,25 +1,26 @@
 // Check os.kernel (Linux): Site Recovery supports only the distribution's stock kernels, and for
 // some releases only from a minimum kernel on. New kernels in a supported series get support
 // within about 30 days, so "newer than we know" is never a failure.
-import type { Check } from '../core/check';
 import type { CheckOutcome } from '../core/finding';
-import { SUPPORT_MATRIX, compareVersions, type LinuxDistroEntry, type SupportMatrix } from '../catalog/support-matrix';
+import { compareVersions, type LinuxDistroEntry, type SupportMatrix } from '../catalog/support-matrix';
+import { kernelNameArch } from '../catalog/kernel-arch';
+import { compareKernelVersions } from '../catalog/kernel-version';
 import type { HostFacts } from '../facts/host';
 import type { KernelFacts } from '../facts/linux/kernel';
-import { kernelNameArch } from '../facts/linux/guest-arch';
-import { compareKernelVersions } from '../facts/linux/kernel-version';
+import { defineCheck } from './helpers/check-context';
 
-export const osKernel: Check = {
+export const osKernel = defineCheck({
   id: 'os.kernel',
   title: 'Stock distribution kernel',
   description: 'Site Recovery\'s Mobility service ships drivers for the distributions\' stock kernels only; a custom kernel cannot be protected.',
   platforms: ['linux'],
   timeoutMs: 30_000,
+  needs: ['host', 'linuxGuest'],
   async run(ctx) {
     const [host, guest] = await Promise.all([ctx.facts.host(), ctx.facts.linuxGuest()]);
-    return [evaluateKernel(host, guest.kernel, SUPPORT_MATRIX)];
+    return [evaluateKernel(host, guest.kernel, ctx.catalog.supportMatrix)];
   },
-};
+});
 
 const STOCK: Record<LinuxDistroEntry['kernelStyle'], RegExp> = {
   el: /^\d+\.\d+\.\d+-[\d.]+\.el\d+(_\d+)?(uek)?(\.(x86_64|aarch64))?$/,

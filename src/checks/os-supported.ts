@@ -2,25 +2,26 @@
 // matrix. ARM64 fails; an end-of-life but listed version warns; anything unlisted fails, and a
 // release newer than every row the matrix has for it says so. How a VERSION_ID is read per
 // distribution (SLES "12" = 12 GA, Debian "9" = a series, RHEL "8" = unplaceable) is catalog data.
-import type { Check } from '../core/check';
 import type { CheckOutcome } from '../core/finding';
-import { SUPPORT_MATRIX, findLinuxEntry, placeLinuxVersion, type LinuxDistroEntry, type SupportMatrix } from '../catalog/support-matrix';
+import { findLinuxEntry, placeLinuxVersion, type LinuxDistroEntry, type SupportMatrix } from '../catalog/support-matrix';
 import type { HostFacts } from '../facts/host';
 import type { KernelFacts } from '../facts/linux/kernel';
 import type { WindowsVersion } from '../facts/windows/guest-parsers';
+import { defineCheck } from './helpers/check-context';
 
-export const osSupported: Check = {
+export const osSupported = defineCheck({
   id: 'os.supported',
   title: 'Operating system in the support matrix',
   description: 'Compares the distribution and version (or Windows edition and build) with the Azure-to-Azure support matrix.',
   platforms: ['linux', 'windows'],
   timeoutMs: 60_000,
+  needs: ['host', 'windowsGuest', 'linuxGuest'],
   async run(ctx) {
     const host = await ctx.facts.host();
-    if (host.os === 'windows') return [evaluateWindowsSupport((await ctx.facts.windowsGuest()).version, host.arch, SUPPORT_MATRIX, ctx.now)];
-    return [evaluateLinuxSupport(host, (await ctx.facts.linuxGuest()).kernel, SUPPORT_MATRIX, ctx.now)];
+    if (host.os === 'windows') return [evaluateWindowsSupport((await ctx.facts.windowsGuest()).version, host.arch, ctx.catalog.supportMatrix, ctx.now)];
+    return [evaluateLinuxSupport(host, (await ctx.facts.linuxGuest()).kernel, ctx.catalog.supportMatrix, ctx.now)];
   },
-};
+});
 
 // "Linux: stock kernels per agent table, **no ARM64**" and "ARM64 not supported (new 2026)"
 // (../shared/reference/azure-requirements.md, support matrix 2026-01-01). Live, the arch is the

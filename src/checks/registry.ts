@@ -2,6 +2,7 @@
 import type { Check, Platform } from '../core/check';
 import { UsageError } from '../core/errors';
 import { quoteArg } from '../core/quote-arg';
+import type { GuestCheck } from './helpers/check-context';
 import { trustAzureRoots } from './trust-azure-roots';
 import { azureMetadata } from './azure-metadata';
 import { networkProxy } from './network-proxy';
@@ -16,11 +17,14 @@ import { bootLvmReferences } from './boot-lvm-references';
 import { storageFilesystems } from './storage-filesystems';
 import { storageDisks } from './storage-disks';
 import { storageChurn } from './storage-churn';
-import { resourcesSize, resourcesFreeSpace } from './resources';
+import { resourcesSize } from './resources-size';
+import { resourcesFreeSpace } from './resources-free-space';
 import { timeSync } from './time-sync';
-import { windowsServices, windowsUpdates, windowsPendingReboot } from './windows-guest';
+import { windowsServices } from './windows-services';
+import { windowsUpdates } from './windows-updates';
+import { windowsPendingReboot } from './windows-pending-reboot';
 
-export const ALL_CHECKS: readonly Check[] = [
+export const ALL_CHECKS: readonly GuestCheck[] = [
   trustAzureRoots,
   azureMetadata,
   networkProxy,
@@ -50,7 +54,7 @@ export function matchesSelector(id: string, selector: string): boolean {
   return id.startsWith(prefix);
 }
 
-export function selectChecks(platform: Platform, include: readonly string[], exclude: readonly string[], all: readonly Check[] = ALL_CHECKS): Check[] {
+export function selectChecks(platform: Platform, include: readonly string[], exclude: readonly string[], all: readonly GuestCheck[] = ALL_CHECKS): GuestCheck[] {
   for (const selector of [...include, ...exclude]) {
     if (!all.some((c) => matchesSelector(c.id, selector))) {
       throw new UsageError(`unknown check ${quoteArg(selector)}: known checks are ${all.map((c) => c.id).join(', ')}`);
@@ -69,13 +73,14 @@ export function selectChecks(platform: Platform, include: readonly string[], exc
  * clock, IMDS, live disk I/O) would judge this machine, not the guest. Such a check runs only when
  * --checks names it (or its family); otherwise it is reported as a skip that says why and how to ask.
  */
-export function scopeToImage(checks: readonly Check[], include: readonly string[]): Check[] {
+export function scopeToImage(checks: readonly GuestCheck[], include: readonly string[]): GuestCheck[] {
   return checks.map((check) => {
     if (check.scope !== 'this-machine' || include.some((s) => matchesSelector(check.id, s))) return check;
     return {
       ...check,
       scope: 'guest-files' as const, // the stand-in looks at nothing on this machine (no probes start for it)
       timeoutMs: 1_000,
+      needs: [],
       run: async () => [
         {
           status: 'skip' as const,
@@ -90,8 +95,8 @@ export function scopeToImage(checks: readonly Check[], include: readonly string[
 /**
  * Checks judged from the endpoint probes, which are sent from this machine whatever --root says
  * (the other checks of this machine read the image's /sys and /proc under --root). The stand-in
- * scopeToImage makes for a check is 'guest-files' and starts no probe.
+ * scopeToImage makes for a check needs nothing and starts no probe.
  */
-export function usesEndpointProbes(check: Check): boolean {
-  return check.scope === 'this-machine' && (check.id.startsWith('network.') || check.id === 'time.skew');
+export function usesEndpointProbes(check: Pick<Check, 'needs'>): boolean {
+  return check.needs.includes('endpointProbes');
 }

@@ -1,25 +1,26 @@
 // Check storage.churn (opt-in with --churn-sample SECONDS): write throughput per disk and per VM
 // against the limits. More churn than the replica disks and cache can take leads to 153007
 // (no crash-consistent point for 60 minutes).
-import type { Check } from '../core/check';
 import type { CheckOutcome } from '../core/finding';
-import { SUPPORT_MATRIX, type SupportMatrix } from '../catalog/support-matrix';
+import type { SupportMatrix } from '../catalog/support-matrix';
 import type { ChurnFacts } from '../facts/churn';
 import type { AzureCompute } from '../facts/azure-metadata';
+import { defineCheck } from './helpers/check-context';
 
-export const storageChurn: Check = {
+export const storageChurn = defineCheck({
   id: 'storage.churn',
   title: 'Disk write churn',
   description: 'Samples write throughput per disk (--churn-sample SECONDS) and compares it with 54 MB/s per VM and 2 (Standard) to 20 (Premium) MB/s per disk.',
   platforms: ['linux', 'windows'],
   scope: 'this-machine',
   timeoutMs: 3_700_000,
+  needs: ['churn', 'azureMetadata'],
   async run(ctx) {
     const churn = await ctx.facts.churn();
     const metadata = churn ? await ctx.facts.azureMetadata() : null;
-    return [evaluateChurn(churn, metadata?.compute ?? null, SUPPORT_MATRIX)];
+    return [evaluateChurn(churn, metadata?.compute ?? null, ctx.catalog.supportMatrix)];
   },
-};
+});
 
 export function evaluateChurn(churn: ChurnFacts | null, compute: AzureCompute | null, matrix: SupportMatrix): CheckOutcome {
   if (!churn) return { status: 'skip', summary: 'Churn was not sampled; run with --churn-sample SECONDS (e.g. 300, at a busy hour) to measure it.', evidence: {} };

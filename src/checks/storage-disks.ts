@@ -1,30 +1,32 @@
 // Check storage.disks: sizes and counts against the limits, NVMe interfaces, uninitialised data
 // disks (150039), disks under 1 GiB (150172), and from IMDS the unsupported disk features
 // (Write Accelerator, encryption at host) and unmanaged disks.
-import type { Check } from '../core/check';
 import type { CheckOutcome } from '../core/finding';
-import { SUPPORT_MATRIX, type SupportMatrix } from '../catalog/support-matrix';
+import type { SupportMatrix } from '../catalog/support-matrix';
 import type { BlockDevice } from '../facts/linux/block-devices';
 import type { MountFacts } from '../facts/linux/mounts';
 import type { AzureCompute } from '../facts/azure-metadata';
-import { evaluateWindowsDisks } from './windows-storage';
+import { defineCheck } from './helpers/check-context';
+import { evaluateWindowsDisks } from './helpers/windows-storage';
 
-export const storageDisks: Check = {
+export const storageDisks = defineCheck({
   id: 'storage.disks',
   title: 'Disks: sizes, count, interface and features',
   description: 'OS disk up to 4,095 GiB, data disks 1 GiB to 32 TiB, at most 64; no NVMe interface, Write Accelerator or encryption at host; data disks initialised.',
   platforms: ['linux', 'windows'],
   // Windows: the guest facts (which include the disk layout) may take up to 60 s.
   timeoutMs: 70_000,
+  needs: ['host', 'azureMetadata', 'windowsGuest', 'linuxGuest'],
   async run(ctx) {
+    const matrix = ctx.catalog.supportMatrix;
     const host = await ctx.facts.host();
     // Under --root, IMDS would describe the machine running asr-ready, not the image's VM: not asked.
     const compute = host.fromRoot ? null : (await ctx.facts.azureMetadata()).compute;
-    if (host.os === 'windows') return [evaluateWindowsDisks((await ctx.facts.windowsGuest()).storage, compute, SUPPORT_MATRIX, evaluateDisks([], null, compute, SUPPORT_MATRIX))];
+    if (host.os === 'windows') return [evaluateWindowsDisks((await ctx.facts.windowsGuest()).storage, compute, matrix, evaluateDisks([], null, compute, matrix))];
     const guest = host.os === 'linux' ? await ctx.facts.linuxGuest() : null;
-    return [evaluateDisks(guest?.disks ?? [], guest?.mounts ?? null, compute, SUPPORT_MATRIX)];
+    return [evaluateDisks(guest?.disks ?? [], guest?.mounts ?? null, compute, matrix)];
   },
-};
+});
 
 const GiB = 1024 ** 3;
 

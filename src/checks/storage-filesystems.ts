@@ -1,24 +1,25 @@
-// Check storage.filesystems. Windows: src/checks/windows-storage.ts. Linux: ext3, ext4, XFS and BTRFS (with LVM2) are supported; other file
+// Check storage.filesystems. Windows: src/checks/helpers/windows-storage.ts. Linux: ext3, ext4, XFS and BTRFS (with LVM2) are supported; other file
 // systems on replicated disks are a warning; multipath software and DRBD are not supported.
-import type { Check } from '../core/check';
 import type { CheckOutcome } from '../core/finding';
-import { SUPPORT_MATRIX, type SupportMatrix } from '../catalog/support-matrix';
+import type { SupportMatrix } from '../catalog/support-matrix';
 import type { LinuxGuestFacts } from '../facts/facts';
 import type { MountEntry } from '../facts/linux/mounts';
-import { evaluateWindowsFilesystems } from './windows-storage';
+import { defineCheck } from './helpers/check-context';
+import { evaluateWindowsFilesystems } from './helpers/windows-storage';
 
-export const storageFilesystems: Check = {
+export const storageFilesystems = defineCheck({
   id: 'storage.filesystems',
   title: 'Supported file systems and storage stack',
   description: 'Site Recovery replicates ext3, ext4, XFS and BTRFS (on partitions or LVM2); multipath software and DRBD are not supported. Windows: NTFS and ReFS; S2D/SOFS (CSVFS) crash-consistent only.',
   platforms: ['linux', 'windows'],
   // Windows: the guest facts (which include the volumes) may take up to 60 s.
   timeoutMs: 70_000,
+  needs: ['host', 'windowsGuest', 'linuxGuest'],
   async run(ctx) {
     if ((await ctx.facts.host()).os === 'windows') return [evaluateWindowsFilesystems((await ctx.facts.windowsGuest()).storage)];
-    return [evaluateFilesystems(await ctx.facts.linuxGuest(), SUPPORT_MATRIX)];
+    return [evaluateFilesystems(await ctx.facts.linuxGuest(), ctx.catalog.supportMatrix)];
   },
-};
+});
 
 // Every mount is put in one class, whatever its source form (/dev/sda1, /dev/mapper/…, UUID=,
 // LABEL=, PARTUUID=, a ZFS dataset such as rpool/ROOT/ubuntu, a btrfs subvolume, server:/export):

@@ -1,23 +1,24 @@
 // Check time.skew: the guest clock against the Date headers of the endpoints that answered. Entra ID
 // tokens and certificate validity both depend on a correct clock.
-import type { Check } from '../core/check';
 import type { CheckOutcome } from '../core/finding';
 import type { EndpointProbeFacts } from '../facts/network';
+import { defineCheck } from './helpers/check-context';
 
 export const SKEW_WARN_SECONDS = 120;
 export const SKEW_FAIL_SECONDS = 300;
 
-export const timeSkew: Check = {
+export const timeSkew = defineCheck({
   id: 'time.skew',
   title: 'Clock against Azure',
   description: 'Compares the guest clock with the Date header of the Azure endpoints that answered: more than 2 minutes is a warning, more than 5 a failure.',
   platforms: ['linux', 'windows'],
   scope: 'this-machine',
   timeoutMs: 90_000,
+  needs: ['endpointProbes'],
   async run(ctx) {
     return [evaluateSkew(await ctx.facts.endpointProbes())];
   },
-};
+});
 
 export function evaluateSkew(probes: EndpointProbeFacts): CheckOutcome {
   const samples = probes.results

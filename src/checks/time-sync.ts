@@ -1,20 +1,21 @@
 // Check time.sync: is the guest clock synchronised (timedatectl, chrony, ntpd; w32tm)? A clock that
 // drifts and is later corrected backwards breaks recovery points.
-import type { Check } from '../core/check';
 import type { CheckOutcome } from '../core/finding';
 import type { TimeSyncFacts } from '../facts/time-sync';
+import { defineCheck } from './helpers/check-context';
 
-export const timeSync: Check = {
+export const timeSync = defineCheck({
   id: 'time.sync',
   title: 'Clock synchronisation',
   description: 'Checks that a time service keeps the clock synchronised; Site Recovery has trouble when the clock moves back after jumping forward.',
   platforms: ['linux', 'windows'],
   scope: 'this-machine',
   timeoutMs: 40_000,
+  needs: ['timeSync'],
   async run(ctx) {
     return [evaluateTimeSync(await ctx.facts.timeSync())];
   },
-};
+});
 
 export function evaluateTimeSync(t: TimeSyncFacts): CheckOutcome {
   const evidence = { synchronized: t.synchronized, source: t.source, detail: t.detail, ...(t.problem ? { problem: t.problem } : {}) };

@@ -1,17 +1,17 @@
 // Check trust.azure-roots (ASR error 151066): does the guest's own trust store hold the roots
 // that Azure Storage and Entra ID chain to? Judged per root from the catalog; never fails a guest
 // for lacking the expired or legacy roots named by the old 151066 article.
-import type { Check } from '../core/check';
 import type { CheckOutcome } from '../core/finding';
-import { AZURE_ROOTS, type CatalogRoot, type RootCatalog } from '../catalog/azure-roots';
+import type { CatalogRoot, RootCatalog } from '../catalog/azure-roots';
 import type { LinuxTrustStore, TrustStoreFacts, WindowsTrustStore } from '../facts/trust-store';
-import { assessLinuxRoot, assessWindowsRoot, type RootAssessment } from './trust-root-assessment';
-import { linuxRemediation, windowsRemediation } from './trust-remediation';
+import { defineCheck } from './helpers/check-context';
+import { assessLinuxRoot, assessWindowsRoot, type RootAssessment } from './helpers/trust-root-assessment';
+import { linuxRemediation, windowsRemediation } from './helpers/trust-remediation';
 
 export const ASR_TRUST_ERROR = 151066;
 const EXPIRY_WARNING_DAYS = 365;
 
-export const trustAzureRoots: Check = {
+export const trustAzureRoots = defineCheck({
   id: 'trust.azure-roots',
   title: 'Trusted root certificates for Azure endpoints',
   description:
@@ -19,10 +19,11 @@ export const trustAzureRoots: Check = {
     'Without DigiCert Global Root G2 (and the other Azure roots) enabling replication fails with error 151066.',
   platforms: ['linux', 'windows'],
   timeoutMs: 30_000,
+  needs: ['trustStore'],
   async run(ctx) {
-    return [evaluateAzureRoots(await ctx.facts.trustStore(), AZURE_ROOTS, ctx.now)];
+    return [evaluateAzureRoots(await ctx.facts.trustStore(), ctx.catalog.azureRoots, ctx.now)];
   },
-};
+});
 
 export function evaluateAzureRoots(store: TrustStoreFacts, catalog: RootCatalog, now: Date): CheckOutcome {
   return store.platform === 'linux' ? evaluateLinux(store, catalog, now) : evaluateWindows(store, catalog, now);

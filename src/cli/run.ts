@@ -10,6 +10,11 @@ import type { Finding } from '../core/finding';
 import { runChecks } from '../core/engine';
 import { exitCodeFor } from '../core/verdict';
 import { scopeToImage, selectChecks, usesEndpointProbes } from '../checks/registry';
+import { contextFor, type Catalogs, type GuestCheck } from '../checks/helpers/check-context';
+import { AZURE_ROOTS } from '../catalog/azure-roots';
+import { SUPPORT_MATRIX } from '../catalog/support-matrix';
+import { AZURE_ENDPOINTS } from '../catalog/azure-endpoints';
+import { VM_SIZES } from '../catalog/vm-sizes';
 import { Facts, type FactsOptions } from '../facts/facts';
 import { buildReport, type Report } from '../report/report';
 import type { HostFacts } from '../facts/host';
@@ -27,11 +32,11 @@ import { redactUrl } from '../core/redact';
 import { defaultSpoolDir, deliverReport, deliveryConfigured } from './deliver-report';
 import { startWatchdog } from './watchdog';
 import { endStuckRun } from './emergency-report';
-import type { Check } from '../core/check';
 import pkg from '../../package.json';
 
 export const AGENT_VERSION: string = pkg.version;
 const CHECK_CONCURRENCY = 8;
+const CATALOGS: Catalogs = { azureRoots: AZURE_ROOTS, supportMatrix: SUPPORT_MATRIX, endpoints: AZURE_ENDPOINTS, vmSizes: VM_SIZES };
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;
@@ -64,7 +69,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 }
 
 /** The run itself, from parsed options and the selected checks to the exit code. */
-export async function runSelectedChecks(options: CliOptions, checks: readonly Check[], io: CliIo): Promise<number> {
+export async function runSelectedChecks(options: CliOptions, checks: readonly GuestCheck[], io: CliIo): Promise<number> {
   const logger = createLogger(options.logLevel);
   const startedAt = new Date();
   const runId = randomUUID();
@@ -101,6 +106,7 @@ export async function runSelectedChecks(options: CliOptions, checks: readonly Ch
       timeouts: DEFAULT_LAYER_TIMEOUTS,
       loopbackOnly: io.env.ASR_READY_LOOPBACK_ONLY === '1',
       userAgent: `asr-ready/${AGENT_VERSION}`,
+      log: logger,
     },
     logger,
   };
@@ -158,7 +164,8 @@ export async function runSelectedChecks(options: CliOptions, checks: readonly Ch
   try {
     if (options.trustStore.length > 0) await rejectUnusableTrustStore(facts);
 
-    const findings = await runChecks(checks, (signal) => ({ facts, signal, now: new Date() }), {
+    logger.info({ runId, checks: checks.map((c) => c.id) }, 'facts and checks started');
+    const findings = await runChecks(checks, (check, signal) => contextFor(check, facts, CATALOGS, signal, new Date()), {
       deadline: deadline.signal,
       interrupt: interrupted.signal,
       concurrency: CHECK_CONCURRENCY,
@@ -171,6 +178,7 @@ export async function runSelectedChecks(options: CliOptions, checks: readonly Ch
     // Memoized: resolves at once when a network check ran, and is not started otherwise.
     known.probes = checks.some(usesEndpointProbes) ? await facts.endpointProbes().catch(() => null) : null;
     const report = reportFrom(findings);
+    logger.info({ runId, verdict: report.verdict, counts: report.summary }, 'checks finished');
     if (deliveryConfigured(options.delivery)) {
       const stderrLine = (line: string) => (io.stderr ?? process.stderr).write(`${line}\n`);
       try {
@@ -178,15 +186,17 @@ export async function runSelectedChecks(options: CliOptions, checks: readonly Ch
           report,
           options.delivery,
           deliveryFactsOf(),
-          { platform: io.platform, env: io.env, imdsEndpoint: options.imdsEndpoint, userAgent: `asr-ready/${AGENT_VERSION}`, stderr: stderrLine },
+          { platform: io.platform, env: io.env, imdsEndpoint: options.imdsEndpoint, userAgent: `asr-ready/${AGENT_VERSION}`, stderr: stderrLine, log: logger },
           interrupted.signal,
         );
+        logger.info({ runId, results: report.delivery.results.map((r) => ({ destination: r.destination, fromSpool: r.fromSpool, status: r.status })), spooled: report.delivery.spool.pending }, 'delivery done');
       } catch (err) {
         // Delivery has its own error handling; this is the net under it, so the report is still printed.
         stderrLine(`asr-ready: the report could not be delivered or spooled: ${describeError(err)}. It is printed below only; run again to deliver it.`);
       }
     }
     io.stdout.write(render(report));
+    logger.info({ runId, output: options.output, verdict: report.verdict }, 'report printed');
     logger.debug({ runId, verdict: report.verdict, durationMs: report.durationMs }, 'run finished');
     return exitCode(findings);
   } finally {

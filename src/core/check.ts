@@ -1,20 +1,13 @@
-// The Check interface: a small declarative object whose run() is a function of gathered facts.
+// The Check interface: a small declarative object whose run() judges what its context gives it.
+// The context's type is chosen by the layer that defines checks: core knows no fact.
 import type { CheckOutcome } from './finding';
-import type { Facts } from '../facts/facts';
 
 export type Platform = 'linux' | 'windows';
 
-export interface CheckContext {
-  facts: Facts;
-  /** Aborted when the check's own time bound or the run deadline passes. */
-  signal: AbortSignal;
-  now: Date;
-}
-
-export interface Check {
+export interface Check<Context = unknown> {
   id: string;
   title: string;
-  /** What the check verifies and why it matters for Site Recovery (shown by --help checks, docs). */
+  /** What the check verifies and why it matters for Site Recovery. */
   description: string;
   platforms: readonly Platform[];
   /**
@@ -25,5 +18,7 @@ export interface Check {
   scope?: 'guest-files' | 'this-machine';
   /** Upper bound for this check; the run deadline may cut it shorter. */
   timeoutMs: number;
-  run(ctx: CheckContext): Promise<CheckOutcome[]>;
+  /** The names of the facts run() reads: its context holds these and no others. */
+  needs: readonly string[];
+  run(ctx: Context): Promise<CheckOutcome[]>;
 }

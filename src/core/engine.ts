@@ -1,5 +1,5 @@
 // Runs checks concurrently, each isolated and bounded; returns findings in registry order.
-import type { Check, CheckContext } from './check';
+import type { Check } from './check';
 import type { CheckOutcome, Finding } from './finding';
 import { describeError, formatSeconds, TimeoutError } from './errors';
 import { withTimeout } from './time-bound';
@@ -19,9 +19,10 @@ export interface EngineOptions {
   now?: () => Date;
 }
 
-export async function runChecks(
-  checks: readonly Check[],
-  makeContext: (signal: AbortSignal) => CheckContext,
+/** makeContext builds what a check's run() is given; signal ends with the check's own bound. */
+export async function runChecks<Context>(
+  checks: readonly Check<Context>[],
+  makeContext: (check: Check<Context>, signal: AbortSignal) => Context,
   options: EngineOptions,
 ): Promise<Finding[]> {
   const progress = options.progress ?? new CheckProgress(checks);
@@ -34,9 +35,9 @@ export async function runChecks(
   return results.flat();
 }
 
-async function runOne(
-  check: Check,
-  makeContext: (signal: AbortSignal) => CheckContext,
+async function runOne<Context>(
+  check: Check<Context>,
+  makeContext: (check: Check<Context>, signal: AbortSignal) => Context,
   cut: AbortSignal,
   options: EngineOptions,
   progress: CheckProgress,
@@ -47,7 +48,7 @@ async function runOne(
   if (interrupted) return [notStartedFinding(check, interrupted)];
   if (options.deadline.aborted) return [notStartedFinding(check, null)];
   try {
-    const outcomes = await progress.run(check, () => withTimeout(`check ${check.id}`, check.timeoutMs, (signal) => check.run(makeContext(signal)), cut));
+    const outcomes = await progress.run(check, () => withTimeout(`check ${check.id}`, check.timeoutMs, (signal) => check.run(makeContext(check, signal)), cut));
     if (outcomes.length === 0) {
       return [errorFinding(check, 'returned no result (a bug in the check)', elapsed(), 'empty')];
     }

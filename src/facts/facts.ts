@@ -1,6 +1,6 @@
 // Facts are gathered once per run, on first use, each within its own time bound and the run
 // deadline. Checks ask for facts; tests can build a Facts over a fake --root.
-import type { Logger } from 'pino';
+import { NO_LOG, recordSources, SourceRecorder, type EventLog } from '../core/log';
 import type { Platform } from '../core/check';
 import { withTimeout } from '../core/time-bound';
 import { readHostFacts, type HostFacts } from './host';
@@ -19,12 +19,15 @@ import { readMounts, type MountFacts } from './linux/mounts';
 import { readBlockDevices, type BlockDevice } from './linux/block-devices';
 import { readStorageStack, type StorageStackFacts } from './linux/storage-stack';
 import { readLinuxResources, type ResourceFacts } from './linux/resources';
+import { readWindowsResources } from './windows/resources';
 import { readTimeSync, type TimeSyncFacts } from './time-sync';
 import { sampleChurn, type ChurnFacts } from './churn';
 import { readWindowsGuest, type WindowsGuestFacts } from './windows/read-windows-guest';
 import { readFreeSpace, type FreeSpaceEntry } from './free-space';
 import { SUPPORT_MATRIX } from '../catalog/support-matrix';
 import { linkedSignal } from '../net/abort';
+import { gatherControlPlane, type ControlPlaneOptions } from './control-plane/gather';
+import type { ControlPlaneFacts } from './control-plane/types';
 
 export interface FactsOptions {
   root: string;
@@ -40,7 +43,10 @@ export interface FactsOptions {
   network: NetworkOptions;
   /** --churn-sample SECONDS, or null when churn is not sampled. */
   churnSeconds?: number | null;
-  logger?: Logger;
+  /** The control-plane reads (ARM): --target-region, --arm-endpoint, --arm-ca-file and the identity; defaults when absent. */
+  controlPlane?: ControlPlaneOptions;
+  /** Each fact's start and end (debug), with the guest paths it read. */
+  logger?: EventLog;
 }
 
 export interface LinuxGuestFacts {
@@ -55,6 +61,8 @@ export interface LinuxGuestFacts {
 /** Probes stop this long before the run deadline, to leave time to judge and print. */
 const PROBE_DEADLINE_MARGIN_MS = 1_500;
 const PROBE_FACT_BOUND_MS = 60_000;
+/** The control-plane reads: IMDS, a token, then up to four rounds of ARM reads (VM → NICs → subnets → NSGs), each bounded. */
+const CONTROL_PLANE_FACT_BOUND_MS = 60_000;
 
 export class Facts {
   private readonly cache = new Map<string, Promise<unknown>>();
@@ -140,6 +148,12 @@ export class Facts {
     });
   }
 
+  /** vCPUs and memory (resources.size): on Linux what linuxGuest() read, on Windows the running system. */
+  resources(): Promise<ResourceFacts> {
+    if (this.options.platform === 'windows') return this.memo('resources', 5_000, async () => readWindowsResources());
+    return this.linuxGuest().then((guest) => guest.resources);
+  }
+
   windowsGuest(): Promise<WindowsGuestFacts> {
     return this.memo('Windows guest', 60_000, (signal) => readWindowsGuest(signal));
   }
@@ -165,14 +179,37 @@ export class Facts {
     });
   }
 
+  /** What ARM says about this VM, its network, the vaults and the target region (only on Azure, or with --arm-endpoint). */
+  controlPlane(): Promise<ControlPlaneFacts> {
+    return this.memo('control plane', CONTROL_PLANE_FACT_BOUND_MS, (signal) =>
+      gatherControlPlane(
+        { metadata: () => this.azureMetadata(), trustStore: () => this.trustStore(), proxy: () => this.proxySettings() },
+        {
+          options: this.options.controlPlane,
+          network: this.options.network,
+          deadlineAt: this.options.deadlineAt,
+          boundMs: CONTROL_PLANE_FACT_BOUND_MS,
+          log: this.options.logger,
+        },
+        signal,
+      ),
+    );
+  }
+
   private memo<T>(name: string, ms: number, gather: (signal: AbortSignal) => Promise<T>): Promise<T> {
     let pending = this.cache.get(name) as Promise<T> | undefined;
     if (!pending) {
+      const log = this.options.logger ?? NO_LOG;
       const started = performance.now();
-      pending = withTimeout(`gathering the ${name} facts`, ms, gather, this.options.deadline);
+      log.debug({ fact: name }, 'fact started');
+      const bounded = () => withTimeout(`gathering the ${name} facts`, ms, gather, this.options.deadline);
+      // Which guest paths the gathering reads (GuestFs notes them), only when someone will see them.
+      const sources = (log.isLevelEnabled?.('debug') ?? true) ? new SourceRecorder() : null;
+      pending = sources ? recordSources(sources, bounded) : bounded();
+      const took = () => ({ fact: name, ms: Math.round(performance.now() - started), ...sources?.summary() });
       pending.then(
-        () => this.options.logger?.debug({ fact: name, ms: Math.round(performance.now() - started) }, 'fact gathered'),
-        (err: unknown) => this.options.logger?.debug({ fact: name, err: String(err) }, 'fact failed'),
+        () => log.debug(took(), 'fact gathered'),
+        (err: unknown) => log.debug({ ...took(), err: String(err) }, 'fact failed'),
       );
       this.cache.set(name, pending);
     }

@@ -2,16 +2,17 @@
 // catalog) where known, else on what the guest sees with the documented tolerance (0.8 GiB for 1 GiB).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { evaluateSize, GUEST_MEMORY_TOLERANCE, resourcesSize, sizeFromMetadata, type SizeContext } from '../../src/checks/resources';
+import { evaluateSize, GUEST_MEMORY_TOLERANCE, resourcesSize, sizeFromMetadata, type SizeContext } from '../../src/checks/resources-size';
 import { SUPPORT_MATRIX } from '../../src/catalog/support-matrix';
 import { findVmSize, validateVmSizes, VM_SIZES } from '../../src/catalog/vm-sizes';
-import type { ResourceFacts } from '../../src/facts/linux/resources';
+import { readLinuxResources, type ResourceFacts } from '../../src/facts/linux/resources';
 import type { AzureMetadataFacts } from '../../src/facts/azure-metadata';
 import { Facts } from '../../src/facts/facts';
 import type { NetworkOptions } from '../../src/facts/network';
 import { FakeGuest } from '../helpers/fake-guest';
 import { startFakeImds } from '../helpers/fake-imds';
 import { fixture } from '../helpers/paths';
+import { contextOf } from './helpers/context';
 
 const GiB = 1024 ** 3;
 const KiB = 1024;
@@ -64,14 +65,14 @@ describe('resources.size: judged on the VM size where IMDS names it', () => {
     ['a size in another case fails as well', guest(1, 0.68 * GiB), known('basic_a0'), 'fail', ['Basic_A0: 1 vCPU, 0.75 GiB (catalog)']],
   ];
   it.each(cases)('%s', (_name, r, size, status, fragments) => {
-    const outcome = evaluateSize(r, SUPPORT_MATRIX, size);
+    const outcome = evaluateSize(r, SUPPORT_MATRIX, size, VM_SIZES);
     expect(outcome.status).toBe(status);
     for (const f of fragments) expect(outcome.summary).toContain(f);
     expect(outcome.evidence).toMatchObject({ judgedBy: 'vm size', vmSize: size.vmSize });
   });
 
   it('states the driver share from the guest memory, and what the guest sees in the evidence', () => {
-    const outcome = evaluateSize(guest(2, 943_720 * KiB), SUPPORT_MATRIX, known('Standard_B2ts_v2'));
+    const outcome = evaluateSize(guest(2, 943_720 * KiB), SUPPORT_MATRIX, known('Standard_B2ts_v2'), VM_SIZES);
     expect(outcome.summary).toMatch(/about 6% of RAM \(~55 MiB here\)/);
     expect(outcome.evidence).toMatchObject({ vcpus: 2, memoryGiB: 0.9, sizeCatalog: { name: 'Standard_B2ts_v2', vcpus: 2, memoryGiB: 1 }, minimum: { vcpus: 2, memoryGiB: 1 } });
   });
@@ -96,7 +97,7 @@ describe('resources.size: the guest view with the tolerance when the size is not
     ['a size not in the catalog: 0.7 GiB fails', 0.7 * GiB, known('Standard_Q2_v9'), 'fail', true],
   ];
   it.each(cases)('%s', (_name, bytes, size, status, named) => {
-    const outcome = evaluateSize(guest(2, bytes), SUPPORT_MATRIX, size);
+    const outcome = evaluateSize(guest(2, bytes), SUPPORT_MATRIX, size, VM_SIZES);
     expect(outcome.status).toBe(status);
     expect(outcome.evidence).toMatchObject({ judgedBy: 'guest', guestMemoryToleranceGiB: 0.8, vmSize: size.vmSize });
     const why = size.vmSize ? `${size.vmSize} is not in the size catalog` : 'the VM size is not known (not an Azure VM';
@@ -113,13 +114,13 @@ describe('resources.size: the guest view with the tolerance when the size is not
   });
 
   it('shows memory rounded down, so a fail never reads as the threshold', () => {
-    expect(evaluateSize(guest(2, 0.8 * GiB - KiB), SUPPORT_MATRIX, unknown).summary).toContain('Too small for Site Recovery: 0.79 GiB of memory visible to the guest (a 1 GiB size shows at least 0.8 GiB; the VM size is not known');
+    expect(evaluateSize(guest(2, 0.8 * GiB - KiB), SUPPORT_MATRIX, unknown, VM_SIZES).summary).toContain('Too small for Site Recovery: 0.79 GiB of memory visible to the guest (a 1 GiB size shows at least 0.8 GiB; the VM size is not known');
   });
 
   it('judges vCPUs on both sides of 2 from the guest', () => {
-    expect(evaluateSize(guest(1, 4 * GiB), SUPPORT_MATRIX, unknown)).toMatchObject({ status: 'fail', summary: expect.stringContaining('1 vCPU (at least 2 needed)') });
-    expect(evaluateSize(guest(2, 4 * GiB), SUPPORT_MATRIX, unknown).status).toBe('pass');
-    expect(evaluateSize(guest(1, 4 * GiB), SUPPORT_MATRIX, known('Standard_Q2_v9')).status).toBe('fail');
+    expect(evaluateSize(guest(1, 4 * GiB), SUPPORT_MATRIX, unknown, VM_SIZES)).toMatchObject({ status: 'fail', summary: expect.stringContaining('1 vCPU (at least 2 needed)') });
+    expect(evaluateSize(guest(2, 4 * GiB), SUPPORT_MATRIX, unknown, VM_SIZES).status).toBe('pass');
+    expect(evaluateSize(guest(1, 4 * GiB), SUPPORT_MATRIX, known('Standard_Q2_v9'), VM_SIZES).status).toBe('fail');
   });
 });
 
@@ -149,12 +150,12 @@ describe('resources.size: where the size comes from', () => {
       });
       // The fake guest's /proc stands for a running VM here: under a real --root, IMDS is not asked (below).
       const facts = Object.assign(Object.create(real) as Facts, { host: async () => ({ ...(await real.host()), fromRoot: false }) });
-      const [outcome] = await resourcesSize.run({ facts, signal: new AbortController().signal, now: new Date() });
+      const [outcome] = await resourcesSize.run(contextOf(resourcesSize, facts));
       expect(outcome).toMatchObject({ status: 'pass', evidence: { judgedBy: 'vm size', vmSize: 'standard_b2ats_v2', memoryGiB: 0.9 } });
       expect(outcome!.summary).toContain('Standard_B2ats_v2: 2 vCPUs, 1 GiB (catalog)');
       // Under --root the same IMDS describes this machine, not the image: it is not asked.
       const requestsBefore = imds.requests.length;
-      const [image] = await resourcesSize.run({ facts: real, signal: new AbortController().signal, now: new Date() });
+      const [image] = await resourcesSize.run(contextOf(resourcesSize, real));
       expect(image).toMatchObject({ evidence: { judgedBy: 'guest' } });
       expect(image!.summary).toContain('under --root the image\'s VM size is not known');
       expect(imds.requests.length).toBe(requestsBefore);
@@ -162,5 +163,32 @@ describe('resources.size: where the size comes from', () => {
       g.remove();
       await imds.close();
     }
+  });
+});
+
+describe('resources.size', () => {
+  it('fails a 1-vCPU guest from its /proc files, and states the driver\'s memory share', async () => {
+    const guest = new FakeGuest().write('/proc/cpuinfo', 'processor\t: 0\nmodel name\t: x\n\n').write('/proc/meminfo', 'MemTotal:        3915776 kB\nMemFree: 1 kB\n');
+    try {
+      const resources = await readLinuxResources(guest.root);
+      expect(resources).toEqual({ vcpus: 1, memoryBytes: 3915776 * 1024, source: '/proc/cpuinfo and /proc/meminfo' });
+      const outcome = evaluateSize(resources, SUPPORT_MATRIX);
+      expect(outcome).toMatchObject({ status: 'fail', summary: 'Too small for Site Recovery: 1 vCPU (at least 2 needed). The replication driver will use about 6% of RAM (~229 MiB here).' });
+    } finally {
+      guest.remove();
+    }
+  });
+  it('passes 2 vCPUs and 8 GiB', () => {
+    expect(evaluateSize({ vcpus: 2, memoryBytes: 8 * 1024 ** 3, source: 't' }, SUPPORT_MATRIX).status).toBe('pass');
+  });
+});
+
+describe('resources.size: the facts it reads', () => {
+  it('reads vCPUs and memory from the resources fact only, whatever the platform', async () => {
+    const resources = async () => ({ vcpus: 1, memoryBytes: 4 * GiB, source: 'the running system' });
+    const host = async () => ({ fromRoot: true, os: 'windows' });
+    const azureMetadata = async () => expect.unreachable('IMDS is not asked under --root');
+    const [outcome] = await resourcesSize.run(contextOf(resourcesSize, { host, azureMetadata, resources } as unknown as Facts));
+    expect(outcome).toMatchObject({ status: 'fail', evidence: { vcpus: 1, memoryGiB: 4, source: 'the running system', judgedBy: 'guest' } });
   });
 });

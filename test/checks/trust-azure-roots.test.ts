@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateAzureRoots } from '../../src/checks/trust-azure-roots';
+import { evaluateAzureRoots, trustAzureRoots } from '../../src/checks/trust-azure-roots';
 import { AZURE_ROOTS } from '../../src/catalog/azure-roots';
-import type { RootAssessment } from '../../src/checks/trust-root-assessment';
+import type { RootAssessment } from '../../src/checks/helpers/trust-root-assessment';
 import { asTrustedCertificate, debianBundleText, debianBundleWithout, legacyOnlyBundle, rootPem, sha256Of, SERVER_AUTH } from '../helpers/roots';
 import { CURRENT_ROOT_IDS, linuxStore, windowsStore } from '../helpers/stores';
+import type { Facts } from '../../src/facts/facts';
+import { CATALOGS, contextOf } from './helpers/context';
 
 const NOW = new Date('2026-11-27T12:00:00Z');
 const G2 = 'digicert-global-root-g2';
@@ -149,5 +151,16 @@ describe('trust.azure-roots on Windows', () => {
     const outcome = evaluateAzureRoots(windowsStore({ rootUnreadable: true }), AZURE_ROOTS, NOW);
     expect(outcome.status).toBe('error');
     expect(outcome.evidence!.problems).toEqual(['certutil -store Root failed: spawn certutil ENOENT']);
+  });
+});
+
+describe('trust.azure-roots run()', () => {
+  it('judges the trust store against the root catalog of its context, not a global one', async () => {
+    const trustStore = async () => linuxStore({ bundle: debianBundleText(), caPackageDate: '2023-03-11' });
+    const withoutG2 = { ...AZURE_ROOTS, roots: AZURE_ROOTS.roots.filter((r) => r.id !== G2) };
+    const [all] = await trustAzureRoots.run(contextOf(trustAzureRoots, { trustStore } as unknown as Facts));
+    const [fewer] = await trustAzureRoots.run(contextOf(trustAzureRoots, { trustStore } as unknown as Facts, { ...CATALOGS, azureRoots: withoutG2 }));
+    expect(roots(all!.evidence!).map((r) => r.id)).toContain(G2);
+    expect(roots(fewer!.evidence!).map((r) => r.id)).not.toContain(G2);
   });
 });

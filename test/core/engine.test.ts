@@ -1,14 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import type { Check, CheckContext } from '../../src/core/check';
+import type { Check } from '../../src/core/check';
 import { runChecks } from '../../src/core/engine';
 import { exitCodeFor, verdictOf } from '../../src/core/verdict';
 import type { Finding } from '../../src/core/finding';
 
-const context = (signal: AbortSignal) => ({ signal, now: new Date(), facts: null }) as unknown as CheckContext;
+// The engine knows no facts: these checks get only what it passes on, their signal and the time.
+interface TestContext {
+  signal: AbortSignal;
+  now: Date;
+}
+type TestCheck = Check<TestContext>;
+const context = (_check: TestCheck, signal: AbortSignal): TestContext => ({ signal, now: new Date() });
 const deadline = (ms: number) => AbortSignal.timeout(ms);
 
-function check(id: string, run: Check['run'], timeoutMs = 1000): Check {
-  return { id, title: `Title of ${id}`, description: '', platforms: ['linux'], timeoutMs, run };
+function check(id: string, run: TestCheck['run'], timeoutMs = 1000): TestCheck {
+  return { id, title: `Title of ${id}`, description: '', platforms: ['linux'], timeoutMs, needs: [], run };
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -33,6 +39,15 @@ describe('runChecks', () => {
     ]);
     expect(findings[0]!.durationMs).toBeGreaterThanOrEqual(50);
     expect(findings[1]!.asrErrorCodes).toEqual([151066]);
+  });
+
+  it('builds each check\'s context from the check itself, with that check\'s own signal', async () => {
+    const built: string[] = [];
+    const signals = new Set<AbortSignal>();
+    const checks = [check('a.one', async (ctx) => (signals.add(ctx.signal), [{ status: 'pass', summary: 'one' }])), check('b.two', async (ctx) => (signals.add(ctx.signal), [{ status: 'pass', summary: 'two' }]))];
+    await runChecks(checks, (c, signal) => (built.push(c.id), context(c, signal)), { deadline: deadline(5000), concurrency: 2 });
+    expect(built).toEqual(['a.one', 'b.two']);
+    expect(signals.size).toBe(2);
   });
 
   it('turns a throwing check into an error finding that names it, and runs the others', async () => {
@@ -102,7 +117,7 @@ describe('interruption and progress', () => {
     const { CheckProgress } = await import('../../src/core/check-progress');
     const seen: Array<string | null> = [];
     let progress: InstanceType<typeof CheckProgress> | null = null;
-    const checks: Check[] = [
+    const checks: TestCheck[] = [
       check('a.done', async () => [{ status: 'pass', summary: 'ok' }]),
       check('b.running', async () => (await sleep(10), seen.push(progress!.current()), await new Promise(() => {}), [])),
       check('c.waiting', async () => [{ status: 'pass', summary: 'never started' }]),

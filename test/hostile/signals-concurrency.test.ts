@@ -247,7 +247,7 @@ describe('watchdog', () => {
       import { readFileSync } from 'node:fs';
       const block = process.env.BLOCK;
       const stuck = {
-        id: 'test.stuck', title: 'A check that never yields', description: '', platforms: ['linux'], timeoutMs: 600_000,
+        id: 'test.stuck', title: 'A check that never yields', description: '', platforms: ['linux'], timeoutMs: 600_000, needs: [],
         async run() {
           await new Promise((r) => setTimeout(r, 50));
           if (block === 'regex') /(a+)+$/.test('a'.repeat(64) + 'b'); // catastrophic backtracking
@@ -256,7 +256,7 @@ describe('watchdog', () => {
           return [{ status: 'pass', summary: 'unreachable' }];
         },
       };
-      const quick = { id: 'test.quick', title: 'Quick', description: '', platforms: ['linux'], timeoutMs: 5_000, async run() { return [{ status: 'pass', summary: 'fine' }]; } };
+      const quick = { id: 'test.quick', title: 'Quick', description: '', platforms: ['linux'], timeoutMs: 5_000, needs: [], async run() { return [{ status: 'pass', summary: 'fine' }]; } };
       const options = parseCliArgs(process.argv.slice(2), process.env, 'linux');
       void runSelectedChecks(options, [quick, stuck], { env: process.env, platform: 'linux', stdout: process.stdout, stderr: process.stderr })
         .then((code) => process.stdout.write('', () => process.exit(code)));

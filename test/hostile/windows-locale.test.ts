@@ -14,7 +14,7 @@ import { parseWindowsChurnJson } from '../../src/facts/churn';
 import { evaluateAzureRoots } from '../../src/checks/trust-azure-roots';
 import { evaluateTimeSync } from '../../src/checks/time-sync';
 import { evaluateProxy } from '../../src/checks/network-proxy';
-import { evaluateUpdates } from '../../src/checks/windows-guest';
+import { evaluateUpdates } from '../../src/checks/windows-updates';
 import { AZURE_ROOTS } from '../../src/catalog/azure-roots';
 import { SUPPORT_MATRIX } from '../../src/catalog/support-matrix';
 import type { WindowsGuestFacts } from '../../src/facts/windows/read-windows-guest';

@@ -4,7 +4,7 @@
 // the problem, the checks warn or skip (never pass), in bounded time.
 import { describe, expect, it } from 'vitest';
 import { execRunner, readWindowsStorage } from '../../src/facts/windows/windows-storage';
-import { evaluateWindowsDisks, evaluateWindowsFilesystems } from '../../src/checks/windows-storage';
+import { evaluateWindowsDisks, evaluateWindowsFilesystems } from '../../src/checks/helpers/windows-storage';
 import { evaluateDisks } from '../../src/checks/storage-disks';
 import { SUPPORT_MATRIX } from '../../src/catalog/support-matrix';
 

@@ -2,7 +2,8 @@
 // (src/facts/linux/grub.ts): never throws, evidence bounded, linear on hostile repetitions.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { blsVariableUses, isDeviceName, MAX_PARAMS_PER_FILE, MAX_PARAMS_PER_LINE, parseGrubenv, parseKernelParams, type GrubVariable } from '../../src/facts/linux/grub';
+import { blsVariableUses, MAX_PARAMS_PER_FILE, MAX_PARAMS_PER_LINE, parseGrubenv, parseKernelParams, type GrubVariable } from '../../src/facts/linux/grub';
+import { isDeviceName } from '../../src/checks/helpers/device-name';
 import { EVIDENCE_MAX_CHARS } from '../../src/core/text-bounds';
 import { anyText, expectLinear, repeatTo, textOf } from './linear';
 

@@ -1,8 +1,8 @@
-// Kernel version order (src/facts/linux/kernel-version.ts): a total order on the numbers of a
+// Kernel version order (src/catalog/kernel-version.ts): a total order on the numbers of a
 // release, antisymmetric and transitive, that agrees with numeric order component by component.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareKernelVersions, sortKernelReleases } from '../../src/facts/linux/kernel-version';
+import { compareKernelVersions, sortKernelReleases } from '../../src/catalog/kernel-version';
 
 /** Components of any size, so text order and 53-bit numbers both would get some of them wrong. */
 const component = fc.oneof(fc.nat({ max: 2000 }), fc.bigInt({ min: 0n, max: 10n ** 30n }));

@@ -625,8 +625,3 @@ async function findConfigs(fs: GuestFs, dir: string): Promise<{ found: string[];
   if (suffix) return { found: entries.map((e) => `${dir}/${e}`), more };
   return { found: entries.flatMap((vendor) => [`${dir}/${vendor}/grub.cfg`, `${dir}/${vendor}/grubenv`]), more };
 }
-
-/** A kernel device name (/dev/sda1, /dev/nvme0n1p2, /dev/xvda): what 151126 is about. */
-export function isDeviceName(value: string): boolean {
-  return /^\/dev\/(sd[a-z]+|hd[a-z]+|vd[a-z]+|xvd[a-z]+|nvme\d+n\d+)(p?\d+)?$/.test(value);
-}

@@ -6,6 +6,7 @@
 // 3. else the suffix of the kernel release (--root /proc/sys/kernel/osrelease).
 // Links (/bin/sh -> dash, /bin -> usr/bin) are followed inside the root by GuestFs.
 import type { GuestFs } from '../guest-fs';
+import { kernelNameArch } from '../../catalog/kernel-arch';
 
 export interface GuestArch {
   arch: string | null;
@@ -27,16 +28,6 @@ export function elfMachine(header: Buffer): { machine: number; arch: string | nu
   if (data !== 1 && data !== 2) return null;
   const machine = data === 1 ? header.readUInt16LE(18) : header.readUInt16BE(18);
   return { machine, arch: ELF_MACHINES[machine] ?? null };
-}
-
-/** The architecture a kernel release or image name ends with; null when it names none. */
-export function kernelNameArch(name: string): string | null {
-  if (/[.\-_](x86_64|amd64)$/.test(name)) return 'x86_64';
-  // Ubuntu's 64 KiB-page flavour (generic-64k, azure-64k) exists only for arm64.
-  if (/[.\-_](aarch64|arm64)$/.test(name) || /-64k$/.test(name)) return 'aarch64';
-  if (/[.\-_](i[3-6]86|686(-pae)?)$/.test(name)) return 'i686';
-  if (/[.\-_](armv7hl?|armmp(-lpae)?)$/.test(name)) return 'armv7l';
-  return null;
 }
 
 /** Kernel image files under /boot. */

@@ -1,6 +1,6 @@
 // The kernel the guest runs (live) or has installed (a --root image, where no kernel is running).
 import { GuestFs } from '../guest-fs';
-import { sortKernelReleases } from './kernel-version';
+import { sortKernelReleases } from '../../catalog/kernel-version';
 import { isLiveRoot } from '../live-root';
 
 export interface KernelFacts {

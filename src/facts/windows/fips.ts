@@ -13,6 +13,8 @@ const execFileAsync = promisify(execFile);
 export const FIPS_POLICY_KEY = 'HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa\\FipsAlgorithmPolicy';
 
 export interface WindowsFipsFacts {
+  /** The registry key the policy value lives under, for findings and remediation to name. */
+  key: string;
   /** Where the value was read from, as the admin would query it. */
   source: string;
   /** The DWORD; null when the value is not set (or could not be read: see problem). */
@@ -37,14 +39,14 @@ export async function readWindowsFips(signal?: AbortSignal): Promise<WindowsFips
   const source = `reg query ${FIPS_POLICY_KEY} /v Enabled`;
   try {
     const { stdout } = await execFileAsync('reg', ['query', FIPS_POLICY_KEY, '/v', 'Enabled'], { timeout: 20_000, signal, windowsHide: true, maxBuffer: 1024 * 1024 });
-    return { source, ...parseFipsAlgorithmPolicy(stdout) };
+    return { key: FIPS_POLICY_KEY, source, ...parseFipsAlgorithmPolicy(stdout) };
   } catch (err) {
     // reg exits 1 both when the value does not exist (the policy was never set: FIPS mode is off)
     // and for "Access is denied" (a value not read), and its message is in the display language.
     // So the key itself is listed: readable means the value is simply not set; not readable means
     // nothing is known (the key exists on every Windows, so a missing key is no "not set" either).
-    if ((err as { code?: unknown }).code === 1 && (await keyReadable(signal))) return { source, enabled: null, raw: null, problem: null };
-    return { source, enabled: null, raw: null, problem: describeError(err) };
+    if ((err as { code?: unknown }).code === 1 && (await keyReadable(signal))) return { key: FIPS_POLICY_KEY, source, enabled: null, raw: null, problem: null };
+    return { key: FIPS_POLICY_KEY, source, enabled: null, raw: null, problem: describeError(err) };
   }
 }
 

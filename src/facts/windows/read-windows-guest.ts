@@ -1,7 +1,7 @@
 // Gathers the Windows guest facts with reg, sc, wmic/PowerShell (argument arrays, no shell), their
 // output decoded from the console code page. Version, start types (sc qc START_TYPE number) and KB
-// numbers are the same in every display language; SChannel values are read as SChannel reads them
-// (guest-parsers.ts tlsProtocolOn). Runs only on Windows; the parsers are tested with recorded real outputs.
+// numbers are the same in every display language; SChannel values are kept raw and judged as SChannel
+// reads them (src/checks/helpers/tls-protocol.ts). Runs only on Windows; the parsers are tested with recorded real outputs.
 import { describeError } from '../../core/errors';
 import { parseCurrentVersion, parseDotNetTls, parseHotfixIds, parseScQcStartType, parseTlsClientKey, type StartType, type TlsClientSettings, type WindowsVersion } from './guest-parsers';
 import { consoleCodePage, decodeConsoleBytes, firstBytes, runConsole } from './console-text';

@@ -11,7 +11,7 @@ import { readKernelFacts } from '../../../src/facts/linux/kernel';
 import { GRUB_FILE_MAX_BYTES, MAX_PARAMS_PER_FILE, MAX_PARAMS_PER_LINE, readGrubFacts } from '../../../src/facts/linux/grub';
 import { readHostFacts } from '../../../src/facts/host';
 import { evaluateAzureRoots } from '../../../src/checks/trust-azure-roots';
-import { evaluateSize } from '../../../src/checks/resources';
+import { evaluateSize } from '../../../src/checks/resources-size';
 import { evaluateLvmReferences } from '../../../src/checks/boot-lvm-references';
 import { evaluateGrubDeviceNames } from '../../../src/checks/boot-grub-device-names';
 import { evaluateLinuxSupport } from '../../../src/checks/os-supported';

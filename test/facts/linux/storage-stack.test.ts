@@ -2,8 +2,9 @@
 // configuration from an image. The /sys and /etc files are hand-written in the kernel's and
 // multipath-tools' formats (see test/fixtures/SOURCES.md).
 import { describe, expect, it } from 'vitest';
-import { countBindings, countWwids, isMultipathUuid, readStorageStack } from '../../../src/facts/linux/storage-stack';
+import { countBindings, countWwids, isMultipathUuid, logicalVolumesInBackup, readStorageStack } from '../../../src/facts/linux/storage-stack';
 import { withGuest } from '../../helpers/fake-guest';
+import { LVM_BACKUP } from '../../helpers/lvm-backup';
 
 const WWID = '3600508b400105e210000900000490000';
 
@@ -60,5 +61,16 @@ describe('readStorageStack: multipath', () => {
   it('a multipath file that cannot be read is named, not taken as empty', async () => {
     const stack = await withGuest((g) => g.mkdir('/etc/multipath/wwids'), (g) => readStorageStack(g.root));
     expect(stack.multipath.notes).toEqual([expect.stringMatching(/^\/etc\/multipath\/wwids: is a directory/)]);
+  });
+});
+
+describe('logical volumes', () => {
+  it('reads logical volume names from an LVM metadata backup', () => {
+    expect(logicalVolumesInBackup(LVM_BACKUP)).toEqual(['root', 'swap']);
+  });
+
+  it('reads device-mapper names with doubled dashes', async () => {
+    const stack = await withGuest((g) => g.write('/dev/mapper/ubuntu--vg-ubuntu--lv', ''), async (g) => readStorageStack(g.root));
+    expect(stack.logicalVolumes).toEqual(['ubuntu-vg/ubuntu-lv']);
   });
 });

@@ -1,6 +1,6 @@
 // Remediation text for trust-store problems: the exact commands for the guest's distro family.
-import type { CatalogRoot } from '../catalog/azure-roots';
-import type { DistroFamily } from '../facts/linux/distro-family';
+import type { CatalogRoot } from '../../catalog/azure-roots';
+import type { DistroFamily } from '../../facts/linux/distro-family';
 import type { RootAssessment } from './trust-root-assessment';
 
 /** Where to get a root from its issuer, with the fingerprint an admin must compare before trusting it. */

@@ -1,6 +1,6 @@
 // Decides, per catalog root, what the guest's store says about it. Pure: facts in, assessments out.
-import type { CatalogRoot } from '../catalog/azure-roots';
-import type { LinuxTrustStore, WindowsTrustStore } from '../facts/trust-store';
+import type { CatalogRoot } from '../../catalog/azure-roots';
+import type { LinuxTrustStore, WindowsTrustStore } from '../../facts/trust-store';
 
 export type RootState =
   /** The guest's TLS clients will anchor to it. */

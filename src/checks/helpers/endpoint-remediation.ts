@@ -1,6 +1,9 @@
 // What to change when an endpoint fails, by the layer that failed, and the ASR error codes a user
 // would meet for it. Pure: an endpoint result in, text out.
-import type { EndpointResult } from '../net/probe';
+import type { EndpointProbeFacts } from '../../facts/network';
+
+/** One endpoint's probe result, as the facts give it (checks may not import net). */
+export type EndpointResult = EndpointProbeFacts['results'][number];
 
 export interface EndpointAdvice {
   summary: string;

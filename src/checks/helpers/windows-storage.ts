@@ -8,11 +8,11 @@
 // - §5.4 OS disk ≤ 4,095 GiB, data disks 1 GiB (150172) to 32 TiB, ≤ 64 data disks, no NVMe, the
 //   temporary disk never replicated. Dynamic disks: not stated in the reference, so they warn saying so.
 // A result built on no volume (or no disk) is never a pass.
-import type { CheckOutcome } from '../core/finding';
-import type { SupportMatrix } from '../catalog/support-matrix';
-import type { AzureCompute } from '../facts/azure-metadata';
-import type { WindowsStorageFacts } from '../facts/windows/windows-storage';
-import type { WindowsDisk, WindowsPartition, WindowsVolume } from '../facts/windows/windows-storage-parse';
+import type { CheckOutcome } from '../../core/finding';
+import type { SupportMatrix } from '../../catalog/support-matrix';
+import type { AzureCompute } from '../../facts/azure-metadata';
+import type { WindowsStorageFacts } from '../../facts/windows/windows-storage';
+import type { WindowsDisk, WindowsPartition, WindowsVolume } from '../../facts/windows/windows-storage-parse';
 
 const GiB = 1024 ** 3;
 export const GPT_EFI_SYSTEM = '{c12a7328-f81f-11d2-ba4b-00a0c93ec93b}';

@@ -1,6 +1,4 @@
-// Checks resources.size (at least 2 vCPUs and 1 GB RAM; the replication driver takes about 6% of
-// RAM) and resources.free-space (borrowed guidance: 2 GB on the root file system, 250 MB where the
-// Mobility service installs).
+// Check resources.size: at least 2 vCPUs and 1 GB RAM; the replication driver takes about 6% of RAM.
 //
 // The minimum is a property of the VM size, and the guest always sees less memory than its size has
 // (firmware, the kernel's own image and reservations such as crashkernel= are not in MemTotal): a
@@ -8,15 +6,13 @@
 // size's nominal vCPUs and memory are judged; otherwise the guest's view, with a tolerance on memory
 // (GUEST_MEMORY_TOLERANCE). The matrix's "1 GB" is read as 1 GiB, the unit Azure lists sizes in: no
 // size lies between 1 GB (0.93 GiB) and 1 GiB, so the reading changes no verdict.
-import os from 'node:os';
-import type { Check } from '../core/check';
 import type { CheckOutcome } from '../core/finding';
 import { withTimeout } from '../core/time-bound';
-import { SUPPORT_MATRIX, type SupportMatrix } from '../catalog/support-matrix';
-import { VM_SIZES, findVmSize, type VmSize, type VmSizeCatalog } from '../catalog/vm-sizes';
+import type { SupportMatrix } from '../catalog/support-matrix';
+import { findVmSize, type VmSize, type VmSizeCatalog } from '../catalog/vm-sizes';
 import type { ResourceFacts } from '../facts/linux/resources';
 import type { AzureMetadataFacts } from '../facts/azure-metadata';
-import type { FreeSpaceEntry } from '../facts/free-space';
+import { defineCheck } from './helpers/check-context';
 
 /**
  * Without a known size, guest-visible memory of at least this share of the minimum (0.8 GiB for
@@ -38,22 +34,22 @@ export interface SizeContext {
   unknownReason?: string;
 }
 
-export const resourcesSize: Check = {
+export const resourcesSize = defineCheck({
   id: 'resources.size',
   title: 'vCPUs and memory',
   description: 'Site Recovery needs at least 2 vCPUs and 1 GB (read as 1 GiB) of RAM, judged on the VM size from IMDS where known; its driver uses about 6% of RAM.',
   platforms: ['linux', 'windows'],
   timeoutMs: 20_000,
+  needs: ['host', 'azureMetadata', 'resources'],
   async run(ctx) {
     const host = await ctx.facts.host();
     // Under --root, IMDS would describe the machine running asr-ready, not the image's VM.
     const size: SizeContext = host.fromRoot
       ? { vmSize: null, unknownReason: 'under --root the image\'s VM size is not known (IMDS describes the machine running asr-ready)' }
       : sizeFromMetadata(await withTimeout('waiting for the Azure metadata', METADATA_WAIT_MS, () => ctx.facts.azureMetadata(), ctx.signal).catch(() => null));
-    const resources: ResourceFacts = host.os === 'linux' ? (await ctx.facts.linuxGuest()).resources : { vcpus: os.cpus().length, memoryBytes: os.totalmem(), source: 'the running system' };
-    return [evaluateSize(resources, SUPPORT_MATRIX, size)];
+    return [evaluateSize(await ctx.facts.resources(), ctx.catalog.supportMatrix, size, ctx.catalog.vmSizes)];
   },
-};
+});
 
 /** The size IMDS reported, or why there is none. */
 export function sizeFromMetadata(m: AzureMetadataFacts | null): SizeContext {
@@ -70,10 +66,13 @@ export function sizeFromMetadata(m: AzureMetadataFacts | null): SizeContext {
 const gib = (bytes: number) => Math.floor((bytes / GiB) * 100) / 100;
 const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
-export function evaluateSize(r: ResourceFacts, matrix: SupportMatrix, size: SizeContext = { vmSize: null }, catalog: VmSizeCatalog = VM_SIZES): CheckOutcome {
+/** Judged on the guest's view alone, or on the VM size where the size catalog lists it. */
+export function evaluateSize(r: ResourceFacts, matrix: SupportMatrix): CheckOutcome;
+export function evaluateSize(r: ResourceFacts, matrix: SupportMatrix, size: SizeContext, catalog: VmSizeCatalog): CheckOutcome;
+export function evaluateSize(r: ResourceFacts, matrix: SupportMatrix, size: SizeContext = { vmSize: null }, catalog?: VmSizeCatalog): CheckOutcome {
   const { minVcpus, minMemoryGiB, driverMemoryPercent } = matrix.resources;
   const memGiB = r.memoryBytes === null ? null : gib(r.memoryBytes);
-  const entry = size.vmSize ? findVmSize(size.vmSize, catalog) : null;
+  const entry = size.vmSize && catalog ? findVmSize(size.vmSize, catalog) : null;
   const notJudged = r.notes ?? [];
   const minimum = { vcpus: minVcpus, memoryGiB: minMemoryGiB };
   const guestEvidence = {
@@ -87,7 +86,7 @@ export function evaluateSize(r: ResourceFacts, matrix: SupportMatrix, size: Size
   const driverOf = (bytes: number | null) => (bytes === null ? '' : ` The replication driver will use about ${driverMemoryPercent}% of RAM (~${Math.round((bytes / 1024 ** 2) * (driverMemoryPercent / 100))} MiB here).`);
   const resize = `Resize the VM to a size with at least ${minVcpus} vCPUs and ${minMemoryGiB} GiB of memory.`;
 
-  if (entry) return judgeBySize(entry, r, memGiB, { minVcpus, minMemoryGiB }, { ...guestEvidence, judgedBy: 'vm size', sizeCatalog: { name: entry.name, vcpus: entry.vcpus, memoryGiB: entry.memoryGiB, version: catalog.version }, ...(notJudged.length ? { guestNotes: notJudged } : {}) }, driverOf(r.memoryBytes ?? entry.memoryGiB * GiB), resize);
+  if (entry && catalog) return judgeBySize(entry, r, memGiB, { minVcpus, minMemoryGiB }, { ...guestEvidence, judgedBy: 'vm size', sizeCatalog: { name: entry.name, vcpus: entry.vcpus, memoryGiB: entry.memoryGiB, version: catalog.version }, ...(notJudged.length ? { guestNotes: notJudged } : {}) }, driverOf(r.memoryBytes ?? entry.memoryGiB * GiB), resize);
 
   // The guest's view, with the memory tolerance.
   const toleranceGiB = Math.round(minMemoryGiB * GUEST_MEMORY_TOLERANCE * 100) / 100;
@@ -131,39 +130,4 @@ function judgeBySize(entry: VmSize, r: ResourceFacts, memGiB: number | null, min
   ].filter(Boolean);
   if (short.length) return { status: 'fail', summary: `Too small for Site Recovery: ${sized} has ${short.join(' and ')}; ${seen}.${driver}`, remediation: resize, evidence };
   return { status: 'pass', summary: `${sized} meets the minimum (${min.minVcpus} vCPUs, ${min.minMemoryGiB} GiB); ${seen}.${driver}`, evidence };
-}
-
-export const resourcesFreeSpace: Check = {
-  id: 'resources.free-space',
-  title: 'Free disk space for the Mobility service',
-  description: 'Guidance borrowed from the VMware/physical matrix (not documented for Azure-to-Azure): 2 GB free on the root file system, 250 MB where the Mobility service installs.',
-  platforms: ['linux', 'windows'],
-  timeoutMs: 15_000,
-  async run(ctx) {
-    return [evaluateFreeSpace(await ctx.facts.freeSpace(), SUPPORT_MATRIX)];
-  },
-};
-
-export function evaluateFreeSpace(entries: FreeSpaceEntry[], matrix: SupportMatrix): CheckOutcome {
-  const [rootEntry, installEntry] = entries;
-  const needs = [matrix.freeSpace.rootMiB, matrix.freeSpace.installMiB];
-  const mib = (b: number | null) => (b === null ? null : Math.floor(b / 1024 ** 2));
-  const evidence = { borrowed: true, entries: entries.map((e, i) => ({ ...e, freeMiB: mib(e.freeBytes), neededMiB: needs[i] })) };
-  const unknown = entries.filter((e) => e.freeBytes === null);
-  if (unknown.length === entries.length) return { status: 'skip', summary: `Free space could not be measured: ${unknown.map((e) => `${e.path}: ${e.error}`).join('; ')}.`, evidence };
-  const low = entries.map((e, i) => ({ e, need: needs[i]! })).filter(({ e, need }) => e.freeBytes !== null && mib(e.freeBytes)! < need);
-  const label = 'Guidance borrowed from the VMware/physical support matrix (Azure-to-Azure documents no figure)';
-  if (low.length) {
-    return {
-      status: 'warn',
-      summary: `${low.map(({ e, need }) => `${e.measured} has ${mib(e.freeBytes)} MiB free (${need} MiB recommended${e.measured !== e.path ? ` for ${e.path}` : ''})`).join('; ')}. ${label}.`,
-      remediation: 'Free space on those file systems before installing the Mobility service (it also writes logs and caches there).',
-      evidence,
-    };
-  }
-  return {
-    status: 'pass',
-    summary: `${rootEntry?.measured} has ${mib(rootEntry?.freeBytes ?? null)} MiB free, ${installEntry?.measured} (for ${installEntry?.path}) ${mib(installEntry?.freeBytes ?? null)} MiB. ${label}.`,
-    evidence,
-  };
 }
