@@ -6,7 +6,8 @@ import path from 'node:path';
 import { UsageError } from '../core/errors';
 import type { FailOn } from '../core/verdict';
 import { cloudFromImds, type Cloud } from '../catalog/azure-endpoints';
-import { parseConnectTo, type ConnectToRule } from '../net/connect-to';
+import { ConnectToSpecError, parseConnectTo, type ConnectToRule } from '../net/connect-to';
+import { unbracketIpv6 } from '../net/address-scope';
 import { parseProxyValue } from '../facts/proxy/proxy-url';
 import { redactUrl } from '../core/redact';
 import { DELIVERY_OPTION_SPECS, parseDeliveryOptions, type DeliveryOptions } from './delivery-args';
@@ -123,7 +124,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
     root: values.root === undefined ? null : validateRoot(values.root),
     proxy: values.proxy === undefined ? null : validateProxy(values.proxy, Boolean(values['no-proxy'])),
     noProxy: Boolean(values['no-proxy']),
-    connectTo: (values['connect-to'] ?? []).map(parseConnectTo),
+    connectTo: (values['connect-to'] ?? []).map(connectToRule),
     endpoints: (values.endpoint ?? []).flatMap((v) => v.split(',')).map(parseEndpoint),
     cacheStorageAccounts: (values['cache-storage-account'] ?? []).flatMap((v) => v.split(',')).map(validateStorageAccount),
     imdsEndpoint: values['imds-endpoint'] === undefined ? null : validateImdsEndpoint(values['imds-endpoint']),
@@ -161,6 +162,15 @@ function validateChurnSeconds(raw: string, deadlineSeconds: number, deadlineGive
   return n;
 }
 
+/** A --connect-to rule; a malformed one is a usage error, with net's message. */
+function connectToRule(spec: string): ConnectToRule {
+  try {
+    return parseConnectTo(spec);
+  } catch (err) {
+    throw err instanceof ConnectToSpecError ? new UsageError(err.message) : err;
+  }
+}
+
 function validateProxy(value: string, noProxy: boolean): string {
   if (noProxy) throw new UsageError('--proxy and --no-proxy contradict each other; give one');
   const parsed = parseProxyValue(value);
@@ -174,7 +184,7 @@ const HOST_NAME = /^(?=.{1,253}$)(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)*[a
 /** HOST, HOST:PORT, [IPv6]:PORT; the port defaults to 443. */
 function parseEndpoint(value: string): { host: string; port: number } {
   const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(value.trim());
-  const host = match?.[1]?.replace(/^\[|\]$/g, '') ?? '';
+  const host = unbracketIpv6(match?.[1] ?? '');
   const port = match?.[2] === undefined ? 443 : Number(match[2]);
   if (!match || !(HOST_NAME.test(host) || net.isIP(host))) throw new UsageError(`--endpoint ${quoteArg(value)} must be HOST or HOST:PORT (e.g. pod01-rcm1.eus.hypervrecoverymanager.windowsazure.com)`);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--endpoint ${quoteArg(value)}: ${quoteArg(match[2]!)} is not a port number`);

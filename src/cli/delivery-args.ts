@@ -5,23 +5,9 @@ import { UsageError } from '../core/errors';
 import { MIN_REMEMBERED, rememberSecret } from '../core/redact';
 import { readBoundedFileSync } from '../facts/read-text';
 import { quoteArg, shownPath } from '../core/quote-arg';
+import type { DeliveryOptions, IngestionAuth } from '../sinks/deliver-report';
 
-export type IngestionAuth =
-  | { kind: 'managed-identity'; clientId: string | null }
-  | { kind: 'service-principal'; tenantId: string; clientId: string; secret: string };
-
-export interface DeliveryOptions {
-  reportUrl: string | null;
-  reportToken: string | null;
-  reportCa: string[];
-  logAnalytics: { endpoint: string; dcrId: string; stream: string } | null;
-  auth: IngestionAuth;
-  spoolDir: string | null;
-  spoolMaxFiles: number;
-  spoolMaxBytes: number;
-  timeoutSeconds: number;
-  attempts: number;
-}
+export type { DeliveryOptions, IngestionAuth };
 
 export const DELIVERY_OPTION_SPECS = {
   'report-url': { type: 'string' },

@@ -1,18 +1,20 @@
 // Is this an Azure VM, and what does IMDS say about it? The SMBIOS chassis asset tag decides first;
-// IMDS is contacted only on Azure (or when --imds-endpoint names one), never through a proxy, with
-// short bounded attempts. IMDS returns every value as a string.
+// IMDS is contacted only on Azure (or when --imds-endpoint names one), through the guest client's
+// IMDS access (never a proxy), with short bounded attempts on net's retry loop. IMDS returns every
+// value as a string.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Platform } from '../core/check';
 import { describeError } from '../core/errors';
 import { GuestFs } from './guest-fs';
-import { imdsGet, loopbackRefusal } from '../net/imds-get';
+import { DEFAULT_IMDS_ENDPOINT, imdsAccess, type ImdsAccess } from '../net/imds-get';
+import { retryLoop } from '../net/retry-loop';
 import { truncateText } from '../core/text-bounds';
+import { AZURE_CHASSIS_ASSET_TAG } from '../catalog/azure-asset-tag';
 
 const execFileAsync = promisify(execFile);
 
-export const AZURE_CHASSIS_ASSET_TAG = '7783-7084-3265-9085-8269-3286-77';
-export const DEFAULT_IMDS_ENDPOINT = 'http://169.254.169.254';
+export { DEFAULT_IMDS_ENDPOINT };
 export const IMDS_API_VERSION = '2021-12-13';
 const ATTEMPT_TIMEOUT_MS = 2_000;
 const RETRY_DELAYS_MS = [500, 1_500];
@@ -50,6 +52,8 @@ export interface MetadataOptions {
   platform: Platform;
   imdsEndpoint: string | null;
   loopbackOnly: boolean;
+  /** The guest client's IMDS access (src/net/guest-client.ts); by default one that refuses off loopback when loopbackOnly. */
+  imds?: ImdsAccess;
   signal?: AbortSignal;
 }
 
@@ -61,35 +65,35 @@ export async function readAzureMetadata(options: MetadataOptions): Promise<Azure
     return { ...base, contacted: false, endpoint: null, ok: false, status: null, attempts: 0, error: null, compute: null };
   }
   const endpoint = (options.imdsEndpoint ?? DEFAULT_IMDS_ENDPOINT).replace(/\/+$/, '');
-  const refusal = loopbackRefusal(endpoint, options.loopbackOnly);
+  const imds = options.imds ?? imdsAccess(options.loopbackOnly);
+  const refusal = imds.refusal(endpoint);
   if (refusal) return { ...base, contacted: false, endpoint, ok: false, status: null, attempts: 0, error: refusal, compute: null };
   const url = `${endpoint}/metadata/instance?api-version=${IMDS_API_VERSION}`;
-  let attempts = 0;
-  let last: { status: number | null; error: string } = { status: null, error: 'not tried' };
-  for (let i = 0; i <= RETRY_DELAYS_MS.length; i++) {
-    attempts++;
-    try {
-      const { status, body } = await imdsGet(url, ATTEMPT_TIMEOUT_MS, options.signal);
-      const notDocument = status === 200 ? notAnInstanceDocument(body) : null;
-      if (status === 200 && notDocument === null) {
-        return { ...base, contacted: true, endpoint, ok: true, status, attempts, error: null, compute: computeFrom(body) };
-      }
-      // A 200 that is not an instance document would otherwise pass as "Azure VM (no vmId)" with no region.
-      if (notDocument !== null) {
-        last = { status, error: `IMDS answered HTTP 200 with ${notDocument}, not an instance document` };
-        break;
-      }
-      last = { status, error: `IMDS answered HTTP ${status}${imdsErrorText(body)}` };
-      // 400 (bad header/version) and 404 will not change on retry; 410, 429 and 5xx may.
-      if (status !== 410 && status !== 429 && status < 500) break;
-    } catch (err) {
-      last = { status: null, error: describeError(err) };
-    }
-    const delay = RETRY_DELAYS_MS[i];
-    if (delay === undefined || options.signal?.aborted) break;
-    await new Promise((resolve) => setTimeout(resolve, delay));
-  }
+  const { last, attempts } = await retryLoop(
+    (): Promise<InstanceAttempt> => readInstance(imds, url, options.signal),
+    RETRY_DELAYS_MS.length + 1,
+    (result, n) => ('compute' in result || !result.retryable ? null : (RETRY_DELAYS_MS[n - 1] ?? null)),
+    options.signal,
+  );
+  if ('compute' in last) return { ...base, contacted: true, endpoint, ok: true, status: last.status, attempts, error: null, compute: last.compute };
   return { ...base, contacted: true, endpoint, ok: false, status: last.status, attempts, error: last.error, compute: null };
+}
+
+type InstanceAttempt = { status: number; compute: AzureCompute } | { status: number | null; error: string; retryable: boolean };
+
+/** One GET of the instance document: the document, or why not and whether another try may change that. */
+async function readInstance(imds: ImdsAccess, url: string, signal: AbortSignal | undefined): Promise<InstanceAttempt> {
+  try {
+    const { status, body } = await imds.get(url, ATTEMPT_TIMEOUT_MS, signal);
+    const notDocument = status === 200 ? notAnInstanceDocument(body) : null;
+    if (status === 200 && notDocument === null) return { status, compute: computeFrom(body) };
+    // A 200 that is not an instance document would otherwise pass as "Azure VM (no vmId)" with no region.
+    if (notDocument !== null) return { status, error: `IMDS answered HTTP 200 with ${notDocument}, not an instance document`, retryable: false };
+    // 400 (bad header/version) and 404 will not change on retry; 410, 429 and 5xx may.
+    return { status, error: `IMDS answered HTTP ${status}${imdsErrorText(body)}`, retryable: status === 410 || status === 429 || status >= 500 };
+  } catch (err) {
+    return { status: null, error: describeError(err), retryable: true };
+  }
 }
 
 async function readAssetTag(options: MetadataOptions): Promise<{ value: string | null; source: string }> {

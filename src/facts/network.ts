@@ -2,14 +2,15 @@
 // proxy and trust store. Probes stop a little before the run deadline, so their partial evidence
 // ("stopped at the deadline while ...") reaches the report instead of a bare time-out.
 import { setMaxListeners } from 'node:events';
-import tls from 'node:tls';
 import type { Platform } from '../core/check';
 import { mapBounded } from '../core/bounded-map';
 import { AZURE_ENDPOINTS, cloudFromImds, type Cloud } from '../catalog/azure-endpoints';
 import { probeEndpoint, type EndpointResult, type ProbeTarget } from '../net/probe';
-import type { ConnectorOptions, ProxyRoute } from '../net/connector';
+import type { ConnectorOptions } from '../net/connector';
+import { createGuestClient, type GuestClientInputs } from '../net/guest-client';
 import type { ConnectToRule } from '../net/connect-to';
 import type { LayerTimeouts } from '../net/layers';
+import type { EventLog } from '../core/log';
 import type { TrustStoreFacts } from './trust-store';
 import type { AzureMetadataFacts } from './azure-metadata';
 import type { ProxySettings } from './proxy/read-proxy-settings';
@@ -34,6 +35,8 @@ export interface NetworkOptions {
   timeouts: LayerTimeouts;
   loopbackOnly: boolean;
   userAgent: string;
+  /** Each probe's layers, at debug. */
+  log?: EventLog;
 }
 
 export interface EndpointProbeFacts {
@@ -68,44 +71,49 @@ export async function probeEndpoints(inputs: ProbeInputs, options: NetworkOption
     extraEndpoints: options.extraEndpoints, mobilityHosts: inputs.mobility.hosts,
   });
   const anchorsRead = Promise.resolve(inputs.trustStore).then(trustAnchorsFor);
-  const connector: ConnectorOptions = {
-    ...connectorOptionsFor({ ca: null, source: 'node-bundled', note: null }, inputs.proxy, options),
-    pendingTrust: anchorsRead.then((anchors) => {
-      const { ca, trustSource } = connectorOptionsFor(anchors, inputs.proxy, options);
-      return { ca, trustSource };
-    }),
-  };
+  // The roots are still being read: probes resolve, connect and tunnel meanwhile; only TLS waits.
+  const client = createGuestClient(guestClientInputsFor(anchorsRead, inputs.proxy, options));
   // Every probe and layer listens on this one signal; that is by design, not a leak.
   setMaxListeners(PROBE_CONCURRENCY * 16, signal);
   const probed = await mapBounded(plan.targets, PROBE_CONCURRENCY, (t) =>
-    signal.aborted ? Promise.resolve(notProbed(t, 'not probed: the run stopped (deadline or signal) before this probe could start')) : probeEndpoint(t, connector, options.userAgent, signal),
+    signal.aborted ? Promise.resolve(notProbed(t, 'not probed: the run stopped (deadline or signal) before this probe could start')) : probeEndpoint(t, client.connector, options.userAgent, signal, options.log),
   );
   const unresolved: EndpointResult[] = plan.unresolved.map(({ reason, ...t }) => notProbed(t, reason));
   const anchors = await anchorsRead;
-  const { trustSource } = await connector.pendingTrust!;
+  const { trustSource } = await client.trust();
   return { cloud, cloudSource, region, regionSource, trustSource, trustNote: anchors.note, results: [...probed, ...unresolved] };
 }
 
 /**
- * The connector every outbound HTTPS call uses, probes and report uploads alike: the guest's OS
- * roots (plus any extra CA the caller trusts), the guest's proxy and its bypass list, --connect-to.
+ * What the guest client (src/net/guest-client.ts) is built from, for every outbound call, probes
+ * and report uploads alike: the guest's OS roots (or the promise of them, while the trust store is
+ * read; plus any extra CA the caller trusts), the guest's proxy and its bypass list, --connect-to.
  */
+export function guestClientInputsFor(
+  anchors: TrustAnchors | Promise<TrustAnchors>,
+  proxy: ProxySettings,
+  options: Pick<NetworkOptions, 'connectTo' | 'timeouts' | 'loopbackOnly'>,
+  extraCa: readonly string[] = [],
+): GuestClientInputs {
+  const effective = proxy.effective;
+  return {
+    trust: anchors,
+    extraCa,
+    proxy: effective ? { route: { origin: effective.origin, hostname: effective.hostname, port: effective.port }, bypasses: (host) => bypassesProxy(host, proxy.bypass) !== null } : null,
+    connectTo: options.connectTo,
+    timeouts: options.timeouts,
+    loopbackOnly: options.loopbackOnly,
+  };
+}
+
+/** The guest client's connector for these facts (what probes dial with). */
 export function connectorOptionsFor(
   anchors: TrustAnchors,
   proxy: ProxySettings,
   options: Pick<NetworkOptions, 'connectTo' | 'timeouts' | 'loopbackOnly'>,
   extraCa: string[] = [],
 ): ConnectorOptions {
-  const effective = proxy.effective;
-  const route: ProxyRoute | null = effective ? { origin: effective.origin, hostname: effective.hostname, port: effective.port } : null;
-  return {
-    ca: anchors.ca === null ? (extraCa.length ? [...tls.rootCertificates, ...extraCa] : null) : [...anchors.ca, ...extraCa],
-    trustSource: anchors.source,
-    proxyFor: (host) => (route && !bypassesProxy(host, proxy.bypass) ? route : null),
-    connectTo: options.connectTo,
-    timeouts: options.timeouts,
-    loopbackOnly: options.loopbackOnly,
-  };
+  return createGuestClient(guestClientInputsFor(anchors, proxy, options, extraCa)).connector;
 }
 
 /** An endpoints[] entry for a target that was planned but not dialled: unconfirmed, with the reason. */

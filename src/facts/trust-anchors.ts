@@ -3,11 +3,10 @@
 // through the runtime's tls.getCACertificates('system') (Node 22.15+, the single binary's runtime).
 import tls from 'node:tls';
 import type { TrustStoreFacts } from './trust-store';
-import type { TlsEvidence } from '../net/trace';
+import type { GuestTrust } from '../net/guest-client';
 
-export interface TrustAnchors {
-  ca: string[] | null;
-  source: TlsEvidence['trustSource'];
+/** The guest client's trust (ca, source), and what the report should say about it. */
+export interface TrustAnchors extends GuestTrust {
   note: string | null;
 }
 

@@ -33,6 +33,11 @@ export function bracketIpv6(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+/** A host without the brackets a URL or a HOST:PORT puts around an IPv6 literal (a leading "[" and a trailing "]" each go). */
+export function unbracketIpv6(host: string): string {
+  return host.replace(/^\[|\]$/g, '');
+}
+
 export function isLoopback(address: string): boolean {
   return addressScope(address) === 'loopback';
 }

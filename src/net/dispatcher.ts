@@ -1,11 +1,12 @@
 // The one HTTP client configuration: an undici Agent whose connections are opened by our layered
 // connector (the guest's proxy, the guest's trust store, --connect-to). Probes get a trace per
 // connection; report uploads use the same factory without looking at the trace.
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { openConnection, type ConnectorOptions } from './connector';
 import { LayerError } from './layers';
 import { newTrace, type ConnectionTrace } from './trace';
 import { useBaselineWasmCompiler } from './wasm-tier';
+import { unbracketIpv6 } from './address-scope';
 
 export function createDispatcher(options: ConnectorOptions, onTrace?: (trace: ConnectionTrace) => void, signal?: AbortSignal): Agent {
   useBaselineWasmCompiler();
@@ -17,7 +18,7 @@ export function createDispatcher(options: ConnectorOptions, onTrace?: (trace: Co
       onTrace?.(trace);
       const tlsWanted = opts.protocol === 'https:';
       const port = Number(opts.port) || (tlsWanted ? 443 : 80);
-      openConnection({ host: opts.hostname.replace(/^\[|\]$/g, ''), port, tls: tlsWanted }, options, trace, signal).then(
+      openConnection({ host: unbracketIpv6(opts.hostname), port, tls: tlsWanted }, options, trace, signal).then(
         (socket) => callback(null, socket),
         (err: Error) => callback(finalError(err), null),
       );
@@ -35,4 +36,15 @@ function finalError(err: Error): Error {
   const code = (err as NodeJS.ErrnoException).code;
   if (code !== 'UND_ERR_SOCKET' && code !== 'UND_ERR_INFO') return err;
   return err instanceof LayerError ? new LayerError(err.layer, err.message, 'ECONNCLOSED') : Object.assign(new Error(err.message), { code: 'ECONNCLOSED' });
+}
+
+/**
+ * Closes a dispatcher politely (requests under way finish) for at most boundMs, then destroys it.
+ * A stopped run (stop aborted) does not wait for connections to close politely.
+ */
+export async function closeWithin(dispatcher: Dispatcher, boundMs: number, stop?: AbortSignal): Promise<void> {
+  if (stop?.aborted) return dispatcher.destroy().catch(() => {});
+  const polite = dispatcher.close().catch(() => {});
+  const timer = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), boundMs).unref());
+  if ((await Promise.race([polite, timer])) === 'late') await dispatcher.destroy().catch(() => {});
 }

@@ -2,21 +2,48 @@
 // of its own, never through a proxy (IMDS requires that), the Metadata: true header, a bounded
 // wait and a bounded answer.
 import http from 'node:http';
-import { isLoopback } from './address-scope';
+import { isLoopback, unbracketIpv6 } from './address-scope';
 
 const MAX_ANSWER_BYTES = 1024 * 1024;
+
+/** Where IMDS answers on every Azure VM (--imds-endpoint names another, for tests and labs). */
+export const DEFAULT_IMDS_ENDPOINT = 'http://169.254.169.254';
+
+export interface ImdsAnswer {
+  status: number;
+  /** The parsed JSON, or null when the answer was empty or not JSON. */
+  body: unknown;
+}
+
+/** IMDS as the guest client offers it: direct, never through the guest's proxy, refused off loopback when asked. */
+export interface ImdsAccess {
+  /** Why `url` must not be contacted (ASR_READY_LOOPBACK_ONLY and not a loopback address), else null. */
+  refusal(url: string | URL): string | null;
+  /** imdsGet, after the refusal check: a refused URL rejects (code ELOOPBACKONLY) without a connection. */
+  get(url: string | URL, timeoutMs: number, signal?: AbortSignal): Promise<ImdsAnswer>;
+}
+
+export function imdsAccess(loopbackOnly: boolean): ImdsAccess {
+  return {
+    refusal: (url) => loopbackRefusal(url, loopbackOnly),
+    get: (url, timeoutMs, signal) => {
+      const refusal = loopbackRefusal(url, loopbackOnly);
+      return refusal ? Promise.reject(Object.assign(new Error(refusal), { code: 'ELOOPBACKONLY' })) : imdsGet(url, timeoutMs, signal);
+    },
+  };
+}
 
 /** Under ASR_READY_LOOPBACK_ONLY (tests, labs), why an IMDS URL must not be contacted; else null. */
 export function loopbackRefusal(url: string | URL, loopbackOnly: boolean): string | null {
   const u = new URL(url);
-  return loopbackOnly && !isLoopback(u.hostname.replace(/^\[|\]$/g, '')) ? `not contacting ${u.origin}: ASR_READY_LOOPBACK_ONLY is set` : null;
+  return loopbackOnly && !isLoopback(unbracketIpv6(u.hostname)) ? `not contacting ${u.origin}: ASR_READY_LOOPBACK_ONLY is set` : null;
 }
 
 /**
  * timeoutMs bounds the whole exchange, not only silence: an endpoint that answers a byte a second
  * would otherwise hold the run forever. An answer over 1 MiB is cut off and refused.
  */
-export function imdsGet(url: string | URL, timeoutMs: number, signal?: AbortSignal): Promise<{ status: number; body: unknown }> {
+export function imdsGet(url: string | URL, timeoutMs: number, signal?: AbortSignal): Promise<ImdsAnswer> {
   return new Promise((resolve, reject) => {
     const req = http.get(url, { headers: { Metadata: 'true' }, agent: false, timeout: timeoutMs, signal }, (res) => {
       const chunks: Buffer[] = [];

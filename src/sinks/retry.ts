@@ -1,12 +1,13 @@
 // Bounded retries with exponential backoff and jitter, honouring Retry-After. One policy for every
-// sink, so a fleet backs off the same way whatever it reports to.
+// sink, so a fleet backs off the same way whatever it reports to. The loop itself is net's, the one
+// the IMDS reads use too (src/net/retry-loop.ts).
+import { retryLoop } from '../net/retry-loop';
+
 export interface RetryPolicy {
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
 }
-
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 1_000, maxDelayMs: 30_000 };
 
 /**
  * Refused for good. 'report': this report will never be accepted (a 400 schema rejection): drop it.
@@ -32,19 +33,15 @@ export interface RetryOutcome<T> {
 }
 
 export async function withRetries<T>(attempt: (n: number) => Promise<Attempt<T>>, policy: RetryPolicy, signal: AbortSignal): Promise<RetryOutcome<T>> {
-  let last: Extract<Attempt<T>, { ok: false }> = { ok: false, retryable: true, error: 'not attempted' };
-  let attempts = 0;
-  for (let n = 1; n <= policy.maxAttempts; n++) {
-    if (signal.aborted) return { ok: false, attempts, status: last.status ?? null, error: `${last.error} (${stoppedBecause(signal)})`, transient: true, permanent: null };
-    attempts = n;
-    const result = await attempt(n);
-    if (result.ok) return { ok: true, value: result.value, attempts: n, status: result.status ?? null, error: null, transient: false, permanent: null };
-    last = result;
-    if (result.permanent || !result.retryable || n === policy.maxAttempts) break;
+  // No attempt starts once stopped; a stop during a wait ends the loop with the last failure.
+  if (policy.maxAttempts < 1) return { ok: false, attempts: 0, status: null, error: 'not attempted', transient: true, permanent: null };
+  if (signal.aborted) return { ok: false, attempts: 0, status: null, error: `not attempted (${stoppedBecause(signal)})`, transient: true, permanent: null };
+  const { last, attempts } = await retryLoop(attempt, policy.maxAttempts, (result, n) => {
+    if (result.ok || result.permanent || !result.retryable) return null;
     const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (n - 1)) * (0.5 + Math.random());
-    const wait = result.retryAfterMs !== undefined ? Math.min(result.retryAfterMs, policy.maxDelayMs * 4) : backoff;
-    if (!(await sleep(wait, signal))) break;
-  }
+    return result.retryAfterMs !== undefined ? Math.min(result.retryAfterMs, policy.maxDelayMs * 4) : backoff;
+  }, signal);
+  if (last.ok) return { ok: true, value: last.value, attempts, status: last.status ?? null, error: null, transient: false, permanent: null };
   if (last.permanent) return { ok: false, attempts, status: last.status ?? null, error: last.error, transient: last.permanent === 'destination', permanent: last.permanent };
   return { ok: false, attempts, status: last.status ?? null, error: last.error, transient: last.retryable || Boolean(last.keepForLater), permanent: null };
 }
@@ -72,14 +69,4 @@ export function retryAfterMs(headers: Record<string, string | string[] | undefin
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
   const date = Date.parse(raw);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-/** Resolves true after ms, or false at once when the signal aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve(false);
-    const timer = setTimeout(() => (signal.removeEventListener('abort', onAbort), resolve(true)), ms);
-    const onAbort = () => (clearTimeout(timer), resolve(false));
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -3,7 +3,7 @@
 // Anything else comes back as the reason it cannot be sent, for the quarantine.
 import { constants } from 'node:fs';
 import { lstat, open } from 'node:fs/promises';
-import type { PendingDestination, SpoolEntry, SpoolVersion } from './spool';
+import type { PendingDestination, SpoolEntry, SpoolVersion } from './spool-entry';
 
 export type ReadOutcome = { ok: true; entry: SpoolEntry; size: number } | { ok: false; reason: string; gone?: boolean };
 

@@ -2,6 +2,7 @@
 // The credentials are dropped here: ASR supports only unauthenticated proxies, so the probe goes
 // the way the Mobility service would, and no password is ever kept.
 import { redactUrl, rememberSecret } from '../../core/redact';
+import { unbracketIpv6 } from '../../net/address-scope';
 
 export interface ParsedProxy {
   /** scheme://host:port, no credentials. */
@@ -31,7 +32,7 @@ export function parseProxyValue(raw: string): ParsedProxy | { problem: string } 
     return { problem: `"${redactUrl(value)}" is ambiguous: an "@" follows the host, so the password holds "/", "?" or "#"; write them %-encoded (%2F, %3F, %23, and "@" as %40)` };
   }
   const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
-  const hostname = url.hostname.replace(/^\[|\]$/g, '');
+  const hostname = unbracketIpv6(url.hostname);
   return {
     origin: `${url.protocol}//${url.host}`,
     hostname,

@@ -8,7 +8,7 @@ import { describeError } from '../../core/errors';
 import { GuestFs } from '../guest-fs';
 import { parseProxyInfoConf, type ProxyInfoConf } from './proxy-info-conf';
 import { parseProxyValue, type ParsedProxy } from './proxy-url';
-import { parseProxyAssignments, type ProxyVariable } from './shell-env-files';
+import { parseProxyAssignments, PROXY_ADDRESS_VARIABLES, PROXY_VARIABLES, type ProxyVariable } from './shell-env-files';
 import { splitBypassList } from './bypass';
 import { redactUrl } from '../../core/redact';
 import { parseWinHttpSettingsBlob, parseWinInetSettings, proxyForHttps, WINHTTP_SETTINGS_KEY, WINHTTP_SETTINGS_VALUE, winHttpSettingsFromRegQuery } from '../windows/proxy-settings-parsers';
@@ -189,14 +189,14 @@ function understoodRegOutput(text: string): boolean {
 
 function pickProxyVariables(env: NodeJS.ProcessEnv): Partial<Record<ProxyVariable, string>> {
   const out: Partial<Record<ProxyVariable, string>> = {};
-  for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'no_proxy', 'NO_PROXY'] as const) {
+  for (const name of PROXY_VARIABLES) {
     if (env[name]) out[name] = env[name];
   }
   return out;
 }
 
 function candidateFrom(source: string, vars: Partial<Record<ProxyVariable, string>>): ProxyCandidate | null {
-  const name = (['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'] as const).find((n) => vars[n]);
+  const name = PROXY_ADDRESS_VARIABLES.find((n) => vars[n]);
   if (!name) return null;
   const parsed = parseProxyValue(vars[name]!);
   const noProxy = vars.no_proxy ?? vars.NO_PROXY ?? '';

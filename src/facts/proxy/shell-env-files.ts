@@ -1,7 +1,9 @@
 // Proxy variables set in /etc/environment (KEY=value) or /etc/profile ([export] KEY=value): where
 // the Mobility service looks on Linux. Only plain assignments are read; nothing is executed.
 
-export const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'no_proxy', 'NO_PROXY'] as const;
+/** The variables that name a proxy, in the order they are looked at (the https one first). */
+export const PROXY_ADDRESS_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'] as const;
+export const PROXY_VARIABLES = [...PROXY_ADDRESS_VARIABLES, 'no_proxy', 'NO_PROXY'] as const;
 export type ProxyVariable = (typeof PROXY_VARIABLES)[number];
 
 export function parseProxyAssignments(text: string): Partial<Record<ProxyVariable, string>> {
