@@ -15,6 +15,7 @@ import { lstat, opendir, readdir, readlink, stat, statfs } from 'node:fs/promise
 import { realpath as callbackRealpath, type Dir } from 'node:fs';
 import path from 'node:path';
 import { readBoundedFile, truncationNote, DEFAULT_MAX_BYTES, type BoundedRead, type BoundedReadOptions, type GuestText } from './read-text';
+import { noteSource } from '../core/log';
 
 /** Linux follows at most 40 links while resolving one path (MAXSYMLINKS); more is ELOOP. */
 export const MAX_LINKS = 40;
@@ -51,6 +52,7 @@ export class GuestFs {
 
   /** Where a guest path ends after its links are followed inside the root. Never throws. */
   async resolve(guestPath: string): Promise<Resolution> {
+    noteSource(guestPath); // the debug log names the paths each fact read (src/core/log.ts)
     if (this.isLive) return resolveLive(guestPath); // live paths are this machine's (Windows ones too)
     if (!guestPath.startsWith('/')) return { ok: false, reason: 'error', problem: 'is not an absolute guest path' };
     const done: string[] = [];

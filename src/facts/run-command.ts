@@ -2,6 +2,7 @@
 // console window on Windows, a time bound and an output cap. It resolves with stdout as text and
 // rejects with execFile's own error (its `code` is the exit code or ENOENT; `killed` on a timeout).
 import { execFile } from 'node:child_process';
+import { noteSource } from '../core/log';
 
 export interface RunCommandOptions {
   timeoutMs: number;
@@ -11,6 +12,8 @@ export interface RunCommandOptions {
 }
 
 export function runCommand(file: string, args: readonly string[], options: RunCommandOptions): Promise<string> {
+  // Named among the fact's sources at --log-level debug (an encoded PowerShell script is cut short).
+  noteSource(`${file} ${args.join(' ')}`.slice(0, 200));
   return new Promise((resolve, reject) => {
     execFile(
       file,

@@ -47,7 +47,7 @@ export async function openConnection(target: ConnectTarget, options: ConnectorOp
       trace.proxyDns = await resolveName(proxy.hostname, options.timeouts.dnsMs, signal);
       if (!trace.proxyDns.ok) throw new LayerError('proxy', `cannot resolve the proxy ${proxy.hostname}: ${trace.proxyDns.error}`, trace.proxyDns.code);
       const tcp = await dial(trace.proxyDns.addresses[0]!.address, proxy.port, options, trace, signal, 'proxy');
-      const tunnel = await proxyTunnel(tcp, proxy.origin, proxy.origin, `${bracketIpv6(route.host)}:${route.port}`, options.timeouts.proxyMs, signal).catch((err: unknown) => {
+      const tunnel = await proxyTunnel(tcp, proxy.origin, `${bracketIpv6(route.host)}:${route.port}`, options.timeouts.proxyMs, signal).catch((err: unknown) => {
         trace.proxy = (err as { evidence?: ConnectionTrace['proxy'] }).evidence;
         throw err;
       });

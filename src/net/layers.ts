@@ -121,10 +121,12 @@ export function connectTcp(address: string, port: number, options: TcpOptions): 
   });
 }
 
-/** HTTP CONNECT through a proxy with undici's Client over the already-open TCP socket. */
+/**
+ * HTTP CONNECT through a proxy with undici's Client over the already-open TCP socket. proxyOrigin
+ * (scheme://host:port, never with credentials) is also what the evidence names.
+ */
 export async function proxyTunnel(
   proxySocket: net.Socket,
-  proxyShown: string,
   proxyOrigin: string,
   target: string,
   timeoutMs: number,
@@ -146,7 +148,7 @@ export async function proxyTunnel(
   const combined = linkedSignal([signal], timeoutMs, () => ((timedOut = true), new Error(`no CONNECT answer within ${timeoutMs} ms`)));
   try {
     const { statusCode, socket } = await client.connect({ path: target, headers: { host: target }, signal: combined.signal });
-    const evidence: ProxyEvidence = { proxy: proxyShown, ok: statusCode === 200, ms: elapsed(started), status: statusCode, error: null };
+    const evidence: ProxyEvidence = { proxy: proxyOrigin, ok: statusCode === 200, ms: elapsed(started), status: statusCode, error: null };
     if (statusCode !== 200) {
       socket.on('error', () => {}).destroy();
       evidence.error =
@@ -165,7 +167,7 @@ export async function proxyTunnel(
       : stopped
         ? `stopped at the deadline while waiting for the proxy to answer CONNECT ${target}`
         : `the proxy closed or failed the CONNECT to ${target}: ${describeError(err)}`;
-    const evidence: ProxyEvidence = { proxy: proxyShown, ok: false, ms: elapsed(started), status: null, error: message };
+    const evidence: ProxyEvidence = { proxy: proxyOrigin, ok: false, ms: elapsed(started), status: null, error: message };
     proxySocket.destroy();
     throw Object.assign(new LayerError('proxy', message, timedOut ? 'ETIMEDOUT' : stopped ? 'ABORTED' : ((err as NodeJS.ErrnoException).code ?? null)), { evidence });
   } finally {

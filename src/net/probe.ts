@@ -2,13 +2,14 @@
 // the path. The result is the layered evidence of the connection, as an endpoints[] entry.
 import { request } from 'undici';
 import type { ConnectionTrace, Layer } from './trace';
-import { newTrace } from './trace';
+import { layerOutcomes, newTrace } from './trace';
 import { createDispatcher } from './dispatcher';
 import type { ConnectorOptions } from './connector';
 import { routeFor } from './connect-to';
 import { bracketIpv6 } from './address-scope';
 import { describeError } from '../core/errors';
 import { onAbort } from './abort';
+import { NO_LOG, type EventLog } from '../core/log';
 
 export type HostSource = 'catalog' | 'cache-storage-account' | 'mobility-config' | 'representative' | 'endpoint-option';
 
@@ -47,8 +48,11 @@ export interface EndpointResult extends ProbeTarget {
   http: ConnectionTrace['http'] | null;
 }
 
-export async function probeEndpoint(target: ProbeTarget, options: ConnectorOptions, userAgent: string, signal?: AbortSignal): Promise<EndpointResult> {
+/** `log` gets, at debug, the probe's start, each layer's outcome and its end: where a probe waits. */
+export async function probeEndpoint(target: ProbeTarget, options: ConnectorOptions, userAgent: string, signal?: AbortSignal, log: EventLog = NO_LOG): Promise<EndpointResult> {
   const started = performance.now();
+  const endpoint = { host: target.host, port: target.port };
+  log.debug(endpoint, 'probe started');
   let trace: ConnectionTrace = newTrace();
   const dispatcher = createDispatcher(options, (t) => (trace = t), signal);
   // A stop while connecting is the connector's to record (each layer says where it stopped); only
@@ -96,7 +100,10 @@ export async function probeEndpoint(target: ProbeTarget, options: ConnectorOptio
     undoStop();
     await dispatcher.destroy().catch(() => {});
   }
-  return toResult(target, trace, options, Math.round(performance.now() - started));
+  const result = toResult(target, trace, options, Math.round(performance.now() - started));
+  for (const layer of layerOutcomes(trace)) log.debug({ ...endpoint, ...layer }, 'probe layer');
+  log.debug({ ...endpoint, status: result.status, failedLayer: result.failedLayer, ms: result.timings.totalMs }, 'probe finished');
+  return result;
 }
 
 function toResult(target: ProbeTarget, trace: ConnectionTrace, options: ConnectorOptions, totalMs: number): EndpointResult {

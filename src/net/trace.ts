@@ -88,3 +88,37 @@ export interface ConnectionTrace {
 export function newTrace(): ConnectionTrace {
   return { failedLayer: null };
 }
+
+/** One layer of a connection, as a line of the debug log: what it reached, whether it held, how long. */
+export interface LayerOutcome {
+  layer: Layer;
+  /** What this layer dealt with: the name resolved, the address dialled, the proxy (never with credentials), the TLS server name. */
+  peer?: string;
+  /** 'proxy' for the lookup of the proxy's own name (the proxy resolves the target). */
+  of?: 'proxy';
+  ok: boolean;
+  ms: number;
+  /** The HTTP status the proxy (CONNECT) or the server answered. */
+  status?: number | null;
+  code: string | null;
+  /** Why it failed (the evidence's own words), on a layer that did not hold. */
+  error?: string;
+}
+
+/** Each layer the connection reached, in order (DNS → TCP → proxy CONNECT → TLS → HTTP). */
+export function layerOutcomes(trace: ConnectionTrace): LayerOutcome[] {
+  const outcome = (layer: Layer, e: { ok: boolean; ms: number; error: string | null }, code: string | null, more: Partial<LayerOutcome>): LayerOutcome => ({
+    layer, ...more, ok: e.ok, ms: e.ms, code, ...(e.ok || e.error === null ? {} : { error: e.error }),
+  });
+  const out: LayerOutcome[] = [];
+  if (trace.proxyDns) out.push(outcome('dns', trace.proxyDns, trace.proxyDns.code, { peer: trace.proxyDns.host, of: 'proxy' }));
+  if (trace.dns) out.push(outcome('dns', trace.dns, trace.dns.code, { peer: trace.dns.host }));
+  if (trace.tcp) out.push(outcome('tcp', trace.tcp, trace.tcp.code, { peer: `${trace.tcp.address}:${trace.tcp.port}` }));
+  if (trace.proxy) {
+    const { status } = trace.proxy;
+    out.push(outcome('proxy', trace.proxy, trace.proxy.ok || status === null ? null : `HTTP_${status}`, { peer: trace.proxy.proxy, status }));
+  }
+  if (trace.tls) out.push(outcome('tls', trace.tls, trace.tls.code, { peer: trace.tls.servername }));
+  if (trace.http) out.push(outcome('http', trace.http, trace.http.code, { status: trace.http.status }));
+  return out;
+}

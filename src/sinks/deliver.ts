@@ -15,6 +15,7 @@ import type { RetryPolicy } from './retry';
 import type { TokenProvider } from './tokens';
 import { sendTo, type DestinationResult, type SendContext } from './send-to';
 import { scrubSecrets } from '../core/redact';
+import { NO_LOG, type EventLog } from '../core/log';
 import path from 'node:path';
 
 export type { DeliveryStatus, DestinationResult } from './send-to';
@@ -33,6 +34,8 @@ export interface DeliveryDeps {
   tokens: TokenProvider | null;
   vm: ImdsIdentity;
   userAgent: string;
+  /** Each attempt, each destination's outcome and the spool's writes, at debug; none when not given. */
+  log?: EventLog;
 }
 
 export interface DeliveryReport {
@@ -60,10 +63,23 @@ export async function deliver(report: Report, config: DeliveryConfig, deps: Deli
   // acknowledgment cut off in flight would make a later run send the report again.
   const requestSignal = stop ? AbortSignal.any([afterGrace(stop, STOP_GRACE_MS), timeout]) : timeout;
   const configured: DestinationName[] = [...(config.collector ? ['collector' as const] : []), ...(config.logAnalytics ? ['log-analytics' as const] : [])];
-  const ctx: SendContext = { ...deps, collector: config.collector, logAnalytics: config.logAnalytics, retry: config.retry, signal, requestSignal, down: new Map() };
+  const log = deps.log ?? NO_LOG;
+  const ctx: SendContext = { ...deps, log, collector: config.collector, logAnalytics: config.logAnalytics, retry: config.retry, signal, requestSignal, down: new Map() };
   const results: DestinationResult[] = [];
   let condition: SpoolCondition | null = null;
   const note = (err: unknown, while_: string) => (condition ??= spoolCondition(config.spool!.dir, err, while_));
+  /** A write of this run's entry to the spool, timed and logged (the spool is a destination too: what is not delivered lives there). */
+  const spoolStep = <T>(action: string, step: Promise<T>): Promise<T> => {
+    const started = performance.now();
+    const done = (error: string | null) => log.debug({ destination: 'spool', action, ok: error === null, error, ms: Math.round(performance.now() - started) }, 'spool write');
+    return step.then(
+      (value) => (done(null), value),
+      (err: unknown) => {
+        done(scrubSecrets(String((err as NodeJS.ErrnoException).code ?? err)));
+        throw err;
+      },
+    );
+  };
 
   let spool: Spool | null = null;
   if (config.spool) {
@@ -74,7 +90,7 @@ export async function deliver(report: Report, config: DeliveryConfig, deps: Deli
   // 1. Write-ahead: in the spool before the first attempt, so a kill at any instant loses nothing.
   let entry: SpoolEntry = { version: 1, createdAt: new Date().toISOString(), runId: report.runId, pending: configured.map((name) => ({ name })), report: { ...report, delivery: null } };
   let mine: Claim | null = null;
-  if (spool) mine = await spool.writeClaimed(entry).catch((err: unknown) => (note(err, "writing this run's report"), null));
+  if (spool) mine = await spoolStep('write', spool.writeClaimed(entry)).catch((err: unknown) => (note(err, "writing this run's report"), null));
 
   // 2. The backlog, oldest first.
   if (spool) await sendBacklog(spool, configured, ctx, results, note);
@@ -95,7 +111,8 @@ export async function deliver(report: Report, config: DeliveryConfig, deps: Deli
   }
   if (spool && mine) {
     const held = mine;
-    await spool.release(held, entry.pending.length > 0).catch((err: unknown) => note(err, "releasing this run's report"));
+    const kept = entry.pending.length > 0;
+    await spoolStep(kept ? 'keep for the next run' : 'remove (nothing left to send)', spool.release(held, kept)).catch((err: unknown) => note(err, "releasing this run's report"));
   }
   for (const r of current) if (r.status === 'spooled' && !mine) r.status = 'lost';
   results.push(...current);

@@ -9,6 +9,7 @@ import { coveredCount, mergeRanges, toRanges, type RowRange } from './row-ranges
 import type { DestinationName, PendingDestination } from './spool';
 import { stoppedBecause, withRetries, type RetryPolicy } from './retry';
 import type { TokenProvider } from './tokens';
+import { NO_LOG, type EventLog } from '../core/log';
 
 export type DeliveryStatus = 'delivered' | 'spooled' | 'rejected' | 'lost' | 'dropped';
 
@@ -35,6 +36,8 @@ export interface SendContext {
   /** Aborts requests under way: the time bound, or a short grace after a stop. */
   requestSignal: AbortSignal;
   down: Map<DestinationName, string>;
+  /** Each attempt and each destination's outcome, at debug: never a URL's query, a token or a header. */
+  log?: EventLog;
 }
 
 /** Records progress made on a destination (rows settled) before the next request; may throw nothing. */
@@ -50,7 +53,7 @@ export async function sendTo(ctx: SendContext, destination: DestinationName, rep
   const base = { destination, runId: report.runId, fromSpool };
   if (ctx.signal.aborted || ctx.down.has(destination)) {
     const why = ctx.signal.aborted ? stoppedBecause(ctx.signal) : ctx.down.get(destination)!;
-    return { keep: pending, result: { ...base, status: 'spooled', attempts: 0, httpStatus: null, error: `${why === 'interrupted' ? 'interrupted' : 'not tried'}: ${why === 'interrupted' ? 'not tried' : why}` } };
+    return logged(ctx, { keep: pending, result: { ...base, status: 'spooled', attempts: 0, httpStatus: null, error: `${why === 'interrupted' ? 'interrupted' : 'not tried'}: ${why === 'interrupted' ? 'not tried' : why}` } });
   }
   const sent = destination === 'collector' ? await toCollector(ctx, report) : await toLogAnalytics(ctx, report, pending, record);
   const { keep, status, attempts, httpStatus } = sent;
@@ -60,7 +63,24 @@ export async function sendTo(ctx: SendContext, destination: DestinationName, rep
     error = why === 'interrupted' ? `interrupted: ${error}` : error.includes(why) ? error : `${error} (${why})`;
   }
   // What is kept replaces what was pending there (a version 1 entry's batch indexes become row ranges).
-  return { keep: keep ? { ...keep, name: destination } : null, result: { ...base, status, attempts, httpStatus, error } };
+  return logged(ctx, { keep: keep ? { ...keep, name: destination } : null, result: { ...base, status, attempts, httpStatus, error } });
+}
+
+/** The destination's outcome, at debug; kept = sent again by a later run. */
+function logged(ctx: SendContext, sent: SendResult): SendResult {
+  const { destination, fromSpool, status, attempts, httpStatus, error } = sent.result;
+  (ctx.log ?? NO_LOG).debug({ destination, fromSpool, status, attempts, httpStatus, error, kept: sent.keep !== null }, 'delivery outcome');
+  return sent;
+}
+
+/** Where a request goes, for the log: origin and path only (a query may hold a SAS or a key; the origin never holds userinfo). */
+function shownTarget(url: string | URL, base?: string | URL): string {
+  try {
+    const parsed = new URL(url, base);
+    return `${parsed.origin}${parsed.pathname}`;
+  } catch {
+    return '(not a URL)';
+  }
 }
 
 interface Sent {
@@ -72,7 +92,16 @@ interface Sent {
 }
 
 async function toCollector(ctx: SendContext, report: Report): Promise<Sent> {
-  const outcome = await withRetries(() => postReport(report, ctx.collector!, ctx.dispatcher, ctx.userAgent, ctx.requestSignal), ctx.retry, ctx.signal);
+  const target = shownTarget(ctx.collector!.url);
+  const outcome = await withRetries(async (attempt) => {
+    const started = performance.now();
+    const sent = await postReport(report, ctx.collector!, ctx.dispatcher, ctx.userAgent, ctx.requestSignal);
+    // As withRetries decides: another attempt follows a failure that is retryable and not refused for good, while attempts and time remain.
+    const retry = !sent.ok && sent.retryable && !sent.permanent && attempt < ctx.retry.maxAttempts && !ctx.signal.aborted;
+    const ms = Math.round(performance.now() - started);
+    (ctx.log ?? NO_LOG).debug({ destination: 'collector', target, attempt, status: sent.status ?? null, error: sent.ok ? null : sent.error, ms, retry }, 'delivery attempt');
+    return sent;
+  }, ctx.retry, ctx.signal);
   const common = { attempts: outcome.attempts, httpStatus: outcome.status, error: outcome.error };
   if (outcome.ok) return { ...common, keep: null, status: 'delivered' };
   if (outcome.permanent === 'report' || !outcome.transient) return { ...common, keep: null, status: 'rejected' };
@@ -99,7 +128,9 @@ async function toLogAnalytics(ctx: SendContext, report: Report, pending: Pending
     const p = progress(s);
     if (record && coveredCount(rows.length, mergeRanges(p.deliveredRows, p.refusedRows)) < rows.length) await record(keepFor(p));
   };
-  const sent = await sendRows(rows, [...prior.delivered, ...prior.refused], ctx.logAnalytics!, ctx.tokens!, ctx.dispatcher, ctx.retry, ctx.signal, recordProgress, ctx.requestSignal);
+  const log = ctx.log ?? NO_LOG;
+  const dispatcher = log.isLevelEnabled?.('debug') === false ? ctx.dispatcher : requestsLogged(ctx.dispatcher, log, 'log-analytics');
+  const sent = await sendRows(rows, [...prior.delivered, ...prior.refused], ctx.logAnalytics!, ctx.tokens!, dispatcher, ctx.retry, ctx.signal, recordProgress, ctx.requestSignal);
   const { deliveredRows, refusedRows } = progress(sent);
   const total = rows.length;
   const refused = coveredCount(total, refusedRows);
@@ -123,4 +154,37 @@ function settledRows(pending: PendingDestination, rows: ReadinessRow[]): { deliv
     delivered: mergeRanges(pending.deliveredRows ?? [], fromBatches(pending.deliveredBatches)),
     refused: mergeRanges(pending.refusedRows ?? [], fromBatches(pending.refusedBatches)),
   };
+}
+
+/**
+ * The dispatcher, with each request through it logged as a delivery attempt (at debug) when its
+ * answer starts or it fails: Logs Ingestion's attempts happen inside sendRows, which decides retries
+ * itself (so these lines do not say whether one follows; the destination's outcome says what is kept).
+ */
+function requestsLogged(dispatcher: Dispatcher, log: EventLog, destination: DestinationName): Dispatcher {
+  let attempts = 0;
+  return dispatcher.compose((dispatch) => (opts, handler) => {
+    const attempt = ++attempts;
+    const started = performance.now();
+    const target = shownTarget(opts.path, opts.origin);
+    let told = false; // once per request: at its answer, or at its failure when no answer came
+    const event = (status: number | null, error: string | null) => {
+      if (!told) log.debug({ destination, target, attempt, status, error, ms: Math.round(performance.now() - started) }, 'delivery attempt');
+      told = true;
+    };
+    return dispatch(opts, {
+      onRequestStart: (controller, context) => handler.onRequestStart?.(controller, context),
+      onRequestUpgrade: (controller, status, headers, socket) => handler.onRequestUpgrade?.(controller, status, headers, socket),
+      onResponseStart: (controller, status, headers, message) => {
+        event(status, null);
+        handler.onResponseStart?.(controller, status, headers, message);
+      },
+      onResponseData: (controller, chunk) => handler.onResponseData?.(controller, chunk),
+      onResponseEnd: (controller, trailers) => handler.onResponseEnd?.(controller, trailers),
+      onResponseError: (controller, err) => {
+        event(null, (err as NodeJS.ErrnoException).code ?? err.message);
+        handler.onResponseError?.(controller, err);
+      },
+    });
+  });
 }
