@@ -6,14 +6,16 @@ import path from 'node:path';
 import { UsageError } from '../core/errors';
 import type { FailOn } from '../core/verdict';
 import { cloudFromImds, type Cloud } from '../catalog/azure-endpoints';
-import { ConnectToSpecError, parseConnectTo, type ConnectToRule } from '../net/connect-to';
-import { unbracketIpv6 } from '../net/address-scope';
+import { ConnectToSpecError, parseConnectTo, routeFor, type ConnectToRule } from '../net/connect-to';
+import { isLoopback, unbracketIpv6 } from '../net/address-scope';
+import { normaliseRegionName } from '../catalog/site-recovery-regions';
+import { X509Certificate } from 'node:crypto';
 import { parseProxyValue } from '../facts/proxy/proxy-url';
 import { redactUrl } from '../core/redact';
 import { DELIVERY_OPTION_SPECS, parseDeliveryOptions, type DeliveryOptions } from './delivery-args';
 import { defaultConfigPath, mergeLayers, readConfigFile, readEnvironment, rejectEmptyValues, type OptionSpec, type RawValues } from './config-layers';
 import { quoteArg, shownPath } from '../core/quote-arg';
-import { describeFileType } from '../facts/read-text';
+import { describeFileType, readBoundedFileSync } from '../facts/read-text';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -37,6 +39,12 @@ export interface CliOptions {
   region: string | null;
   cloud: Cloud | null;
   churnSeconds: number | null;
+  /** --target-region: the region to replicate to (normalised), for the control-plane reads. */
+  targetRegion: string | null;
+  /** --arm-endpoint: where ARM is read instead of the cloud's endpoint (labs, tests). */
+  armEndpoint: string | null;
+  /** --arm-ca-file: PEM roots trusted for --arm-endpoint on top of the guest's. */
+  armCa: string[];
   delivery: DeliveryOptions;
   /** The configuration file that was read, if any. */
   configFile: string | null;
@@ -68,6 +76,9 @@ const OPTION_SPECS = {
   region: { type: 'string' },
   cloud: { type: 'string' },
   'churn-sample': { type: 'string' },
+  'target-region': { type: 'string' },
+  'arm-endpoint': { type: 'string' },
+  'arm-ca-file': { type: 'string', multiple: true },
   ...DELIVERY_OPTION_SPECS,
 } as const;
 
@@ -131,6 +142,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
     region: values.region === undefined ? null : validateRegion(values.region),
     cloud: values.cloud === undefined ? null : validateCloud(values.cloud),
     churnSeconds: values['churn-sample'] === undefined ? null : validateChurnSeconds(values['churn-sample'], parseDeadline(values.deadline), values.deadline !== undefined),
+    ...controlPlaneOptions(values, env),
     delivery: parseDeliveryOptions(values, env),
     configFile,
   };
@@ -214,6 +226,81 @@ function validateRegion(value: string): string {
   const region = value.trim().toLowerCase().replace(/\s+/g, '');
   if (!/^[a-z0-9]+$/.test(region)) throw new UsageError(`--region ${quoteArg(value)} is not an Azure region name (e.g. westeurope)`);
   return region;
+}
+
+/** --target-region, --arm-endpoint and --arm-ca-file. */
+function controlPlaneOptions(
+  values: { 'target-region'?: string; 'arm-endpoint'?: string; 'arm-ca-file'?: string[]; 'connect-to'?: string[] },
+  env: NodeJS.ProcessEnv,
+): Pick<CliOptions, 'targetRegion' | 'armEndpoint' | 'armCa'> {
+  const armEndpoint = values['arm-endpoint'] === undefined ? null : validateArmEndpoint(values['arm-endpoint'], env.ASR_READY_LOOPBACK_ONLY === '1', (values['connect-to'] ?? []).map(connectToRule));
+  const caFiles = values['arm-ca-file'] ?? [];
+  // The guest's own roots judge the real ARM; an extra root is for a lab's endpoint only.
+  if (caFiles.length > 0 && armEndpoint === null) throw new UsageError('--arm-ca-file needs --arm-endpoint: the real ARM endpoint is trusted through the guest\'s trust store only');
+  return {
+    targetRegion: values['target-region'] === undefined ? null : validateTargetRegion(values['target-region']),
+    armEndpoint,
+    armCa: caFiles.flatMap(readArmCaFile),
+  };
+}
+
+function validateTargetRegion(value: string): string {
+  const region = normaliseRegionName(value);
+  if (!/^[a-z0-9]+$/.test(region)) throw new UsageError(`--target-region ${quoteArg(value)} is not an Azure region name (e.g. westeurope or "West Europe")`);
+  return region;
+}
+
+/**
+ * An https:// URL without credentials, query or fragment. Under ASR_READY_LOOPBACK_ONLY (tests,
+ * labs) only an endpoint that is dialled on loopback (the host itself, or where a --connect-to rule
+ * sends it) is accepted, as the connector would refuse anything else at connect time.
+ */
+function validateArmEndpoint(value: string, loopbackOnly: boolean, connectTo: readonly ConnectToRule[]): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--arm-endpoint ${quoteArg(value)} is not a URL (e.g. https://management.azure.com)`);
+  }
+  if (url.protocol !== 'https:') throw new UsageError(`--arm-endpoint ${quoteArg(redactUrl(value))} must be an https:// URL: ARM is only spoken over TLS, and the token must not travel in clear`);
+  if (url.username || url.password) throw new UsageError('--arm-endpoint must not carry credentials: the identity comes from the managed identity or the service principal options');
+  if (url.search || url.hash) throw new UsageError(`--arm-endpoint ${quoteArg(value)} must not have a query or fragment`);
+  if (loopbackOnly) {
+    const host = unbracketIpv6(url.hostname);
+    const dialled = unbracketIpv6(routeFor(host, Number(url.port) || 443, connectTo).host);
+    if (!isLoopback(dialled) && dialled.toLowerCase() !== 'localhost') {
+      throw new UsageError(`--arm-endpoint ${quoteArg(value)} is not on loopback and ASR_READY_LOOPBACK_ONLY is set: give a loopback address, or a --connect-to rule that sends it to one`);
+    }
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}/`;
+}
+
+const MAX_CA_FILE_BYTES = 16 * 1024 * 1024;
+
+/** Every PEM certificate in an --arm-ca-file, found in one pass; each must parse. */
+function readArmCaFile(file: string): string[] {
+  const where = `--arm-ca-file ${shownPath(file)}`;
+  const read = readBoundedFileSync(file, { maxBytes: MAX_CA_FILE_BYTES, overCap: 'refuse', capReason: 'for a CA bundle' });
+  if (!read.ok) throw new UsageError(`${where} ${read.reason === 'missing' ? 'cannot be read (ENOENT): no such file' : read.problem}`);
+  const text = read.content.toString('utf8');
+  const blocks: string[] = [];
+  const BEGIN = '-----BEGIN CERTIFICATE-----';
+  const END = '-----END CERTIFICATE-----';
+  for (let at = text.indexOf(BEGIN); at >= 0; ) {
+    const end = text.indexOf(END, at + BEGIN.length);
+    if (end < 0) break;
+    blocks.push(text.slice(text.lastIndexOf(BEGIN, end), end + END.length));
+    at = text.indexOf(BEGIN, end + END.length);
+  }
+  if (blocks.length === 0) throw new UsageError(`${where} holds no PEM certificate`);
+  for (const block of blocks) {
+    try {
+      new X509Certificate(block);
+    } catch {
+      throw new UsageError(`${where} holds a certificate that does not parse`);
+    }
+  }
+  return blocks;
 }
 
 function validateCloud(value: string): Cloud {

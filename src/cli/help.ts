@@ -45,6 +45,14 @@ Network options:
       --cloud NAME          AzureCloud, AzureUSGovernment or AzureChinaCloud (default: from IMDS).
       --imds-endpoint URL   Read instance metadata here (default: http://169.254.169.254, only
                             contacted on an Azure VM).
+
+Control-plane options (Azure Resource Manager, read with the VM's identity; Reader is enough):
+      --target-region NAME  The region to replicate to ("westus2" or "West US 2"): its quota and
+                            the VM size's availability there are read.
+      --arm-endpoint URL    Read ARM here (https://) instead of the cloud's endpoint (labs, tests).
+      --arm-ca-file FILE    Also trust this CA (PEM) for --arm-endpoint (repeatable).
+                            The identity is the delivery options' own: the managed identity
+                            (--identity-client-id for a user-assigned one) or the service principal.
   -h, --help                Show this help.
   -V, --version             Show the version.
 

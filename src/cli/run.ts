@@ -97,6 +97,7 @@ export async function runSelectedChecks(options: CliOptions, checks: readonly Gu
     proxy: { cliProxy: options.proxy, cliNoProxy: options.noProxy },
     imdsEndpoint: options.imdsEndpoint,
     churnSeconds: options.churnSeconds,
+    controlPlane: { targetRegion: options.targetRegion, armEndpoint: options.armEndpoint, armCa: options.armCa, auth: options.delivery.auth },
     network: {
       cloud: options.cloud,
       region: options.region,
