@@ -9,13 +9,13 @@ import { cloudFromImds, type Cloud } from '../catalog/azure-endpoints';
 import { ConnectToSpecError, parseConnectTo, routeFor, type ConnectToRule } from '../net/connect-to';
 import { isLoopback, unbracketIpv6 } from '../net/address-scope';
 import { normaliseRegionName } from '../catalog/site-recovery-regions';
-import { X509Certificate } from 'node:crypto';
 import { parseProxyValue } from '../facts/proxy/proxy-url';
 import { redactUrl } from '../core/redact';
 import { DELIVERY_OPTION_SPECS, parseDeliveryOptions, type DeliveryOptions } from './delivery-args';
 import { defaultConfigPath, mergeLayers, readConfigFile, readEnvironment, rejectEmptyValues, type OptionSpec, type RawValues } from './config-layers';
 import { quoteArg, shownPath } from '../core/quote-arg';
-import { describeFileType, readBoundedFileSync } from '../facts/read-text';
+import { readCaFileOption } from './ca-file';
+import { describeFileType } from '../facts/read-text';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -240,7 +240,7 @@ function controlPlaneOptions(
   return {
     targetRegion: values['target-region'] === undefined ? null : validateTargetRegion(values['target-region']),
     armEndpoint,
-    armCa: caFiles.flatMap(readArmCaFile),
+    armCa: caFiles.flatMap((file) => readCaFileOption('--arm-ca-file', file)),
   };
 }
 
@@ -275,33 +275,6 @@ function validateArmEndpoint(value: string, loopbackOnly: boolean, connectTo: re
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}/`;
 }
 
-const MAX_CA_FILE_BYTES = 16 * 1024 * 1024;
-
-/** Every PEM certificate in an --arm-ca-file, found in one pass; each must parse. */
-function readArmCaFile(file: string): string[] {
-  const where = `--arm-ca-file ${shownPath(file)}`;
-  const read = readBoundedFileSync(file, { maxBytes: MAX_CA_FILE_BYTES, overCap: 'refuse', capReason: 'for a CA bundle' });
-  if (!read.ok) throw new UsageError(`${where} ${read.reason === 'missing' ? 'cannot be read (ENOENT): no such file' : read.problem}`);
-  const text = read.content.toString('utf8');
-  const blocks: string[] = [];
-  const BEGIN = '-----BEGIN CERTIFICATE-----';
-  const END = '-----END CERTIFICATE-----';
-  for (let at = text.indexOf(BEGIN); at >= 0; ) {
-    const end = text.indexOf(END, at + BEGIN.length);
-    if (end < 0) break;
-    blocks.push(text.slice(text.lastIndexOf(BEGIN, end), end + END.length));
-    at = text.indexOf(BEGIN, end + END.length);
-  }
-  if (blocks.length === 0) throw new UsageError(`${where} holds no PEM certificate`);
-  for (const block of blocks) {
-    try {
-      new X509Certificate(block);
-    } catch {
-      throw new UsageError(`${where} holds a certificate that does not parse`);
-    }
-  }
-  return blocks;
-}
 
 function validateCloud(value: string): Cloud {
   const cloud = cloudFromImds(value);

@@ -1,10 +1,10 @@
 // Delivery options: the collector, Log Analytics and the spool. Secrets come only from files or the
 // environment (never the command line, which other users can read in the process list).
-import { X509Certificate } from 'node:crypto';
 import { UsageError } from '../core/errors';
 import { MIN_REMEMBERED, rememberSecret } from '../core/redact';
 import { readBoundedFileSync } from '../facts/read-text';
 import { quoteArg, shownPath } from '../core/quote-arg';
+import { readCaFileOption } from './ca-file';
 import type { DeliveryOptions, IngestionAuth } from '../sinks/deliver-report';
 
 export type { DeliveryOptions, IngestionAuth };
@@ -35,7 +35,7 @@ export function parseDeliveryOptions(values: Values, env: NodeJS.ProcessEnv): De
   const reportUrl = str('report-url') === undefined ? null : validateReportUrl(str('report-url')!, Boolean(values['allow-insecure-report-url']));
   const reportToken = str('report-token-file') === undefined ? null : readSecretFile(str('report-token-file')!, '--report-token-file');
   if (reportToken && !reportUrl) throw new UsageError('--report-token-file needs --report-url');
-  const reportCa = ((values['report-ca-file'] as string[] | undefined) ?? []).flatMap(readCaFile);
+  const reportCa = ((values['report-ca-file'] as string[] | undefined) ?? []).flatMap((file) => readCaFileOption('--report-ca-file', file));
 
   const la = [str('log-analytics-endpoint'), str('dcr-id'), str('stream')];
   let logAnalytics: DeliveryOptions['logAnalytics'] = null;
@@ -135,34 +135,6 @@ export function secretText(content: Buffer, where: string): string {
   return text;
 }
 
-/** Every PEM certificate in a --report-ca-file, found in one pass (a file of unmatched BEGIN lines takes linear time). */
-function readCaFile(file: string): string[] {
-  const where = `--report-ca-file ${shownPath(file)}`;
-  const read = readBoundedFileSync(file, { maxBytes: MAX_CA_FILE_BYTES, overCap: 'refuse', capReason: 'for a CA bundle' });
-  if (!read.ok) throw new UsageError(`${where} ${read.reason === 'missing' ? 'cannot be read (ENOENT): no such file' : read.problem}`);
-  const text = read.content.toString('utf8');
-  const blocks: string[] = [];
-  const BEGIN = '-----BEGIN CERTIFICATE-----';
-  const END = '-----END CERTIFICATE-----';
-  for (let at = text.indexOf(BEGIN); at >= 0; ) {
-    const end = text.indexOf(END, at + BEGIN.length);
-    if (end < 0) break;
-    const next = text.lastIndexOf(BEGIN, end);
-    blocks.push(text.slice(next, end + END.length));
-    at = text.indexOf(BEGIN, end + END.length);
-  }
-  for (const block of blocks) {
-    try {
-      new X509Certificate(block);
-    } catch {
-      throw new UsageError(`${where} holds a certificate that does not parse`);
-    }
-  }
-  if (blocks.length === 0) throw new UsageError(`${where} holds no PEM certificate`);
-  return blocks;
-}
-
-const MAX_CA_FILE_BYTES = 16 * 1024 * 1024;
 
 function wholeNumber(raw: string | undefined, option: string, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
