@@ -16,6 +16,7 @@ import { linkedSignal } from './abort';
 import { abortable, readCapped } from './read-body';
 import { sleepUnlessAborted } from './retry-loop';
 import { TokenError, type TokenProvider } from './tokens';
+import { retryAfterMs } from './retry-after';
 
 /** What one ARM call (all its pages, waits and retries) was. */
 export interface ArmCallInfo {
@@ -184,7 +185,7 @@ export class ArmClient {
       const location = answer.headers.location ?? answer.headers['azure-asyncoperation'];
       const next = this.sameOrigin(typeof location === 'string' ? location : null, call);
       if (!next || polls >= MAX_POLLS) throw new ArmError('timeout', `ARM accepted POST ${path} (202) but did not finish it within ${polls} polls`, call, 202);
-      const wait = retryAfter(answer.headers) ?? 1_000;
+      const wait = retryAfterMs(answer.headers) ?? 1_000;
       if (!(await this.waitWithin(wait, options))) throw new ArmError('timeout', `the deadline passed while POST ${path} was still running`, call, 202);
       answer = await this.send(next, 'GET', undefined, call, options);
     }
@@ -244,7 +245,7 @@ export class ArmClient {
         continue;
       }
       if (answer.status === 429 || answer.status === 503) {
-        const wait = retryAfter(answer.headers);
+        const wait = retryAfterMs(answer.headers);
         const throttled = (why: string) =>
           new ArmThrottledError(
             `ARM answered ${method} ${call.path} with ${answer.status}${error.code ? ` ${error.code}` : ''}: ${why}`,
@@ -416,22 +417,4 @@ export function armErrorOf(text: string): { code: string | null; message: string
   const error = typeof outer.error === 'object' ? record(outer.error) : outer;
   const text_ = (v: unknown) => (typeof v === 'string' && v !== '' ? scrubSecrets(truncateText(v, 1_000)) : null);
   return { code: text_(error.code), message: text_(error.message) };
-}
-
-/** retry-after-ms, x-ms-retry-after-ms, then Retry-After in seconds or as an HTTP date; undefined when none (or unparseable). */
-export function retryAfter(headers: Record<string, string | string[] | undefined>, now = Date.now()): number | undefined {
-  const first = (name: string) => {
-    const v = headers[name];
-    return Array.isArray(v) ? v[0] : v;
-  };
-  for (const name of ['retry-after-ms', 'x-ms-retry-after-ms']) {
-    const raw = first(name);
-    const v = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
-    if (Number.isFinite(v) && v >= 0) return v;
-  }
-  const raw = first('retry-after')?.trim();
-  if (!raw) return undefined;
-  if (/^\d+(\.\d+)?$/.test(raw)) return Number(raw) * 1000;
-  const date = Date.parse(raw);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

@@ -53,20 +53,4 @@ export function stoppedBecause(signal: AbortSignal): string {
   return reason instanceof DOMException && reason.name === 'TimeoutError' ? 'the delivery time bound ran out' : 'interrupted';
 }
 
-/** retry-after-ms, x-ms-retry-after-ms, then Retry-After in seconds or as an HTTP date (as the Azure SDK reads them). */
-export function retryAfterMs(headers: Record<string, string | string[] | undefined>, now = Date.now()): number | undefined {
-  const first = (name: string) => {
-    const v = headers[name];
-    return Array.isArray(v) ? v[0] : v;
-  };
-  for (const name of ['retry-after-ms', 'x-ms-retry-after-ms']) {
-    const v = Number(first(name));
-    if (Number.isFinite(v) && v >= 0) return v;
-  }
-  const raw = first('retry-after');
-  if (raw === undefined) return undefined;
-  const seconds = Number(raw);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(raw);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
+export { retryAfterMs } from '../net/retry-after';

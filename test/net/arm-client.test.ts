@@ -3,7 +3,8 @@
 // Retry-After honoured but never past the deadline, the concurrency bound, and no token in errors.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dispatcher } from 'undici';
-import { ArmAuthorizationError, ArmClient, ArmError, ArmThrottledError, retryAfter } from '../../src/net/arm-client';
+import { ArmAuthorizationError, ArmClient, ArmError, ArmThrottledError } from '../../src/net/arm-client';
+import { retryAfterMs as retryAfter } from '../../src/net/retry-after';
 import { createGuestClient } from '../../src/net/guest-client';
 import { closeWithin } from '../../src/net/dispatcher';
 import { DEFAULT_LAYER_TIMEOUTS } from '../../src/net/layers';
