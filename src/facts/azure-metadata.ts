@@ -45,6 +45,8 @@ export interface AzureMetadataFacts {
   attempts: number;
   error: string | null;
   compute: AzureCompute | null;
+  /** The instance document as IMDS gave it (null when not read): the control-plane reader takes its network and identity fields from it rather than asking IMDS again. */
+  document?: unknown;
 }
 
 export interface MetadataOptions {
@@ -62,12 +64,12 @@ export async function readAzureMetadata(options: MetadataOptions): Promise<Azure
   const onAzure = tag.value === null ? null : tag.value.trim() === AZURE_CHASSIS_ASSET_TAG;
   const base = { onAzure, assetTag: tag.value?.trim() ?? null, assetTagSource: tag.source };
   if (!onAzure && !options.imdsEndpoint) {
-    return { ...base, contacted: false, endpoint: null, ok: false, status: null, attempts: 0, error: null, compute: null };
+    return { ...base, contacted: false, endpoint: null, ok: false, status: null, attempts: 0, error: null, compute: null, document: null };
   }
   const endpoint = (options.imdsEndpoint ?? DEFAULT_IMDS_ENDPOINT).replace(/\/+$/, '');
   const imds = options.imds ?? imdsAccess(options.loopbackOnly);
   const refusal = imds.refusal(endpoint);
-  if (refusal) return { ...base, contacted: false, endpoint, ok: false, status: null, attempts: 0, error: refusal, compute: null };
+  if (refusal) return { ...base, contacted: false, endpoint, ok: false, status: null, attempts: 0, error: refusal, compute: null, document: null };
   const url = `${endpoint}/metadata/instance?api-version=${IMDS_API_VERSION}`;
   const { last, attempts } = await retryLoop(
     (): Promise<InstanceAttempt> => readInstance(imds, url, options.signal),
@@ -75,18 +77,18 @@ export async function readAzureMetadata(options: MetadataOptions): Promise<Azure
     (result, n) => ('compute' in result || !result.retryable ? null : (RETRY_DELAYS_MS[n - 1] ?? null)),
     options.signal,
   );
-  if ('compute' in last) return { ...base, contacted: true, endpoint, ok: true, status: last.status, attempts, error: null, compute: last.compute };
-  return { ...base, contacted: true, endpoint, ok: false, status: last.status, attempts, error: last.error, compute: null };
+  if ('compute' in last) return { ...base, contacted: true, endpoint, ok: true, status: last.status, attempts, error: null, compute: last.compute, document: last.document };
+  return { ...base, contacted: true, endpoint, ok: false, status: last.status, attempts, error: last.error, compute: null, document: null };
 }
 
-type InstanceAttempt = { status: number; compute: AzureCompute } | { status: number | null; error: string; retryable: boolean };
+type InstanceAttempt = { status: number; compute: AzureCompute; document: unknown } | { status: number | null; error: string; retryable: boolean };
 
 /** One GET of the instance document: the document, or why not and whether another try may change that. */
 async function readInstance(imds: ImdsAccess, url: string, signal: AbortSignal | undefined): Promise<InstanceAttempt> {
   try {
     const { status, body } = await imds.get(url, ATTEMPT_TIMEOUT_MS, signal);
     const notDocument = status === 200 ? notAnInstanceDocument(body) : null;
-    if (status === 200 && notDocument === null) return { status, compute: computeFrom(body) };
+    if (status === 200 && notDocument === null) return { status, compute: computeFrom(body), document: body };
     // A 200 that is not an instance document would otherwise pass as "Azure VM (no vmId)" with no region.
     if (notDocument !== null) return { status, error: `IMDS answered HTTP 200 with ${notDocument}, not an instance document`, retryable: false };
     // 400 (bad header/version) and 404 will not change on retry; 410, 429 and 5xx may.

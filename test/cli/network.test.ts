@@ -270,9 +270,15 @@ describe('Azure metadata (strict fake IMDS on loopback)', () => {
       expect(f.status).toBe('pass');
       expect(f.summary).toBe('Azure VM 02aab8a4-74ef-476e-8182-f6d2ba4166a6: Standard_A3, Linux, region westus, AzureCloud.');
       expect(report.network).toMatchObject({ cloud: 'AzureCloud', cloudSource: 'IMDS compute.azEnvironment', region: 'westus', regionSource: 'IMDS compute.location' });
-      expect(imds.requests).toHaveLength(1);
-      expect(imds.requests[0]!.headers.metadata).toBe('true');
-      expect(imds.requests[0]!.path).toBe('/metadata/instance?api-version=2021-12-13');
+      // The instance document is read once (the control-plane reader reuses it); the azure.* ARM
+      // checks ask IMDS for nothing else but a managed-identity token for ARM.
+      const instance = imds.requests.filter((r) => r.path.startsWith('/metadata/instance'));
+      expect(instance).toHaveLength(1);
+      expect(instance[0]!.headers.metadata).toBe('true');
+      expect(instance[0]!.path).toBe('/metadata/instance?api-version=2021-12-13');
+      expect(imds.requests.filter((r) => !r.path.startsWith('/metadata/instance')).map((r) => r.path)).toEqual([
+        '/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fmanagement.azure.com%2F',
+      ]);
       // westus has no known Site Recovery pod name: that path cannot be confirmed, not "blocked"
       expect(endpoint(report, '*.hypervrecoverymanager.windowsazure.com')).toMatchObject({ status: 'unconfirmed', source: 'catalog' });
     } finally {

@@ -46,7 +46,6 @@ import type {
   ControlPlaneFacts,
   IdentityFact,
   ImdsRead,
-  ImdsVmFacts,
   ReadSet,
   RegionFact,
   ResourceRead,
@@ -88,8 +87,6 @@ export interface ControlPlaneInputs {
   signal: AbortSignal;
 }
 
-const IMDS_ATTEMPT_MS = 2_000;
-const IMDS_RETRY_DELAYS_MS = [500, 1_500];
 const TOKEN_RETRY_DELAYS_MS = [1_000, 2_000];
 /** The service tag list of a cloud is several MB. */
 const SERVICE_TAGS_MAX_BYTES = 64 * 1024 * 1024;
@@ -397,27 +394,8 @@ async function readImdsVm(inputs: ControlPlaneInputs): Promise<ImdsRead> {
         : `IMDS was not contacted${metadata.error ? ` (${metadata.error})` : ''}`,
     );
   }
-  const url = `${metadata.endpoint}/metadata/instance?api-version=${IMDS_INSTANCE_API_VERSION}`;
-  type Attempt = { value: ImdsVmFacts } | { error: string; retryable: boolean };
-  const { last } = await retryLoop(
-    async (): Promise<Attempt> => {
-      try {
-        const { status, body } = await inputs.imds.get(url, IMDS_ATTEMPT_MS, inputs.signal);
-        if (status === 200 && body && typeof body === 'object') return { value: imdsVmFrom(body) };
-        return {
-          error: `IMDS answered HTTP ${status}${status === 200 ? ' with no instance document' : ''}`,
-          retryable: status === 429 || status === 410 || status >= 500,
-        };
-      } catch (err) {
-        return { error: `IMDS did not answer: ${describeError(err)}`, retryable: !inputs.signal.aborted };
-      }
-    },
-    IMDS_RETRY_DELAYS_MS.length + 1,
-    (r, n) => ('value' in r || !r.retryable ? null : (IMDS_RETRY_DELAYS_MS[n - 1] ?? null)),
-    inputs.signal,
-  );
-  if ('error' in last) return unavailable('no-imds', last.error);
-  const value = last.value;
+  // The document azure.metadata's reading already holds (same api-version): IMDS is asked once.
+  const value = imdsVmFrom(metadata.document);
   // The resource id (IMDS ≥ 2019-03-11) fills what the separate fields do not give.
   const fromId = parseArmId(value.resourceId);
   value.subscriptionId ||= fromId?.subscriptionId ?? '';
