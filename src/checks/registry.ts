@@ -5,8 +5,15 @@ import { quoteArg } from '../core/quote-arg';
 import type { GuestCheck } from './helpers/check-context';
 import { trustAzureRoots } from './trust-azure-roots';
 import { azureMetadata } from './azure-metadata';
+import { azureTargetRegion } from './azure-target-region';
+import { azureVault } from './azure-vault';
+import { azureTargetCapacity } from './azure-target-capacity';
+import { azureCacheStorage } from './azure-cache-storage';
+import { azureEligibility } from './azure-eligibility';
 import { networkProxy } from './network-proxy';
 import { networkEndpoints } from './network-endpoints';
+import { networkNsgRules } from './network-nsg-rules';
+import { networkRoutes } from './network-routes';
 import { networkTlsInspection } from './network-tls-inspection';
 import { timeSkew } from './time-skew';
 import { osSupported } from './os-supported';
@@ -27,8 +34,15 @@ import { windowsPendingReboot } from './windows-pending-reboot';
 export const ALL_CHECKS: readonly GuestCheck[] = [
   trustAzureRoots,
   azureMetadata,
+  azureTargetRegion,
+  azureVault,
+  azureTargetCapacity,
+  azureCacheStorage,
+  azureEligibility,
   networkProxy,
   networkEndpoints,
+  networkNsgRules,
+  networkRoutes,
   networkTlsInspection,
   timeSkew,
   timeSync,
@@ -70,8 +84,9 @@ export function selectChecks(platform: Platform, include: readonly string[], exc
 
 /**
  * Under --root the verdict is the image's: a check of the machine asr-ready runs on (network path,
- * clock, IMDS, live disk I/O) would judge this machine, not the guest. Such a check runs only when
- * --checks names it (or its family); otherwise it is reported as a skip that says why and how to ask.
+ * clock, IMDS, its Azure resources, live disk I/O) would judge this machine, not the guest. Such a
+ * check runs only when --checks names it (or its family); otherwise it is reported as a skip that
+ * says why and how to ask.
  */
 export function scopeToImage(checks: readonly GuestCheck[], include: readonly string[]): GuestCheck[] {
   return checks.map((check) => {
@@ -84,7 +99,7 @@ export function scopeToImage(checks: readonly GuestCheck[], include: readonly st
       run: async () => [
         {
           status: 'skip' as const,
-          summary: `Not run under --root: ${check.id} describes the machine asr-ready runs on (its network path, clock, metadata service or disk activity), not the image under --root, so it is kept out of the image's verdict. Run asr-ready on the guest itself, or add --checks ${check.id} ${usesEndpointProbes(check) ? 'to include this machine\'s view' : 'to run it on what the image holds (its /sys and /proc, which a mounted disk usually lacks)'}.`,
+          summary: `Not run under --root: ${check.id} describes the machine asr-ready runs on (its network path, clock, metadata service, Azure resources or disk activity), not the image under --root, so it is kept out of the image's verdict. Run asr-ready on the guest itself, or add --checks ${check.id} ${usesEndpointProbes(check) || readsAzureResources(check) ? 'to include this machine\'s view' : 'to run it on what the image holds (its /sys and /proc, which a mounted disk usually lacks)'}.`,
           evidence: { reason: 'this-machine check under --root', selectWith: `--checks ${check.id}` },
         },
       ],
@@ -99,4 +114,9 @@ export function scopeToImage(checks: readonly GuestCheck[], include: readonly st
  */
 export function usesEndpointProbes(check: Pick<Check, 'needs'>): boolean {
   return check.needs.includes('endpointProbes');
+}
+
+/** Checks judged from this machine's Azure resources (ARM, read with its identity), whatever --root says. */
+export function readsAzureResources(check: Pick<Check, 'needs'>): boolean {
+  return check.needs.includes('controlPlane');
 }

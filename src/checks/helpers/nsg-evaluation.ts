@@ -6,38 +6,33 @@
 // Facts are in the project reference azure-control-plane.md §3 (NSGOV, NSGHOW, TAGS, UDR).
 // Pure: plain data in, plain data out; linear in the number of rules (plus the service-tag index,
 // built once in n log n).
+import type {
+  ArmNetworkSecurityGroup as FactsNetworkSecurityGroup,
+  ArmRoute,
+  ArmRouteTable,
+  ArmSecurityRule as FactsSecurityRule,
+  ArmSecurityRuleProperties as FactsSecurityRuleProperties,
+  ArmServiceTagsList,
+} from '../../facts/control-plane/types';
 
 export type Access = 'Allow' | 'Deny';
 export type NsgLevel = 'nic' | 'subnet';
 
-/** A security rule as ARM returns it (GET …/networkSecurityGroups/{g}); read defensively. */
-export interface ArmSecurityRule {
-  name?: string;
-  id?: string;
-  properties?: ArmSecurityRuleProperties;
-}
-
-export interface ArmSecurityRuleProperties {
-  priority?: number;
-  direction?: string;
-  access?: string;
-  /** Tcp | Udp | Icmp | Esp | Ah | * (effective rules: "All"). */
-  protocol?: string;
-  sourceAddressPrefix?: string;
-  sourceAddressPrefixes?: string[];
-  sourceApplicationSecurityGroups?: Array<{ id?: string }>;
-  /** Not evaluated: the VM's source port is ephemeral, and ASR rules leave it "*". */
-  sourcePortRange?: string;
-  sourcePortRanges?: string[];
-  description?: string;
-  destinationAddressPrefix?: string;
-  destinationAddressPrefixes?: string[];
-  destinationApplicationSecurityGroups?: Array<{ id?: string }>;
-  /** "*", "443", "400-500" (effective rules: "0-65535"). */
-  destinationPortRange?: string;
-  destinationPortRanges?: string[];
+/**
+ * A security rule's properties as the control-plane facts carry them (GET
+ * …/networkSecurityGroups/{g}; protocol Tcp | Udp | Icmp | Esp | Ah | *, effective rules "All";
+ * destination port "*", "443", "400-500", effective rules "0-65535"; the source port is not
+ * evaluated: the VM's is ephemeral, and ASR rules leave it "*"), read defensively, plus the one
+ * field only effective rules have.
+ */
+export interface ArmSecurityRuleProperties extends FactsSecurityRuleProperties {
   /** Effective rules only: the CIDRs a tag destination stands for. */
   expandedDestinationAddressPrefix?: string[];
+}
+
+/** A security rule as ARM returns it (the facts' shape). */
+export interface ArmSecurityRule extends FactsSecurityRule {
+  properties?: ArmSecurityRuleProperties;
 }
 
 /**
@@ -46,10 +41,8 @@ export interface ArmSecurityRuleProperties {
  */
 export type ArmEffectiveSecurityRule = ArmSecurityRuleProperties & { name?: string };
 
-export interface ArmNetworkSecurityGroup {
-  id?: string;
-  name?: string;
-  location?: string;
+/** An NSG as the facts carry it, or one built from effective rules (nsgsFromEffective). */
+export interface ArmNetworkSecurityGroup extends Omit<FactsNetworkSecurityGroup, 'properties'> {
   properties?: {
     securityRules?: Array<ArmSecurityRule | ArmEffectiveSecurityRule>;
     /** Read-only defaults; when ARM leaves them out the documented ones are assumed. */
@@ -268,11 +261,8 @@ export function isPublicAddress(text: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // Service tags (Service Tag Discovery API: GET …/locations/{loc}/serviceTags).
 
-export interface ServiceTagsResponse {
-  changeNumber?: string;
-  cloud?: string;
-  values?: Array<{ name?: string; id?: string; properties?: { region?: string; systemService?: string; addressPrefixes?: string[] } }>;
-}
+/** A Service Tag Discovery API answer: the facts' shape (types.ts ArmServiceTagsList). */
+export type ServiceTagsResponse = ArmServiceTagsList;
 
 export interface ServiceTagEntry {
   name: string;
@@ -832,17 +822,8 @@ export function nsgsFromEffective(entries: ReadonlyArray<ArmEffectiveNsgEntry | 
 // ---------------------------------------------------------------------------------------------
 // Routes: forced tunnelling.
 
-export interface ArmRoute {
-  name?: string;
-  id?: string;
-  properties?: { addressPrefix?: string; nextHopType?: string; nextHopIpAddress?: string };
-}
-
-export interface ArmRouteTable {
-  id?: string;
-  name?: string;
-  properties?: { routes?: ArmRoute[]; disableBgpRoutePropagation?: boolean };
-}
+/** Route tables and routes: the facts' shapes (types.ts). */
+export type { ArmRoute, ArmRouteTable };
 
 /** An entry of POST …/effectiveRouteTable. */
 export interface ArmEffectiveRoute {
