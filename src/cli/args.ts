@@ -21,7 +21,7 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface CliOptions {
-  command: 'check' | 'help' | 'version';
+  command: 'check' | 'help' | 'version' | 'rules';
   output: 'text' | 'json' | 'compact';
   checks: string[];
   skip: string[];
@@ -52,7 +52,7 @@ export interface CliOptions {
 
 export const DEFAULT_DEADLINE_SECONDS = 120;
 const MAX_DEADLINE_SECONDS = 3600;
-const COMMANDS = ['check', 'help'] as const;
+const COMMANDS = ['check', 'help', 'rules'] as const;
 
 const OPTION_SPECS = {
   help: { type: 'boolean', short: 'h' },
@@ -124,7 +124,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not ${quoteArg(logLevel)}`);
 
   return {
-    command: values.help || command === 'help' ? 'help' : values.version ? 'version' : 'check',
+    command: values.help || command === 'help' ? 'help' : values.version ? 'version' : command === 'rules' ? 'rules' : 'check',
     output,
     checks: splitList(values.checks, '--checks'),
     skip: splitList(values.skip, '--skip'),

@@ -6,6 +6,7 @@ export function helpText(version: string): string {
   return `asr-ready ${version}: is this Azure VM ready for Azure Site Recovery (Azure-to-Azure) replication?
 
 Usage: asr-ready [check] [options]
+       asr-ready rules --target-region NAME [rules options]
 
 Options:
   -o, --output text|json|compact
@@ -73,6 +74,27 @@ Delivery options (the verdict and exit code never depend on delivery):
       --spool-max-files N   At most N spooled reports (default 100); --spool-max-mb N (default 50).
       --delivery-timeout SECONDS
                             Time bound for delivery (default 60); --delivery-attempts N (default 4).
+
+Rules command: print the outbound rules this VM needs for Site Recovery (NSG service tags on
+TCP 443 for the source and the target region's NSG, and the URLs for a firewall or proxy
+allow-list), from the catalogs. No identity is needed; IMDS is read only for the source region.
+      --target-region NAME  The region to replicate to (required).
+      --region NAME         Source region (default: IMDS compute.location; off Azure, required).
+      --cloud NAME          Default: IMDS compute.azEnvironment, else the source region's cloud.
+  -o, --output text|az|az-powershell|bicep|json
+                            text (default); az network nsg rule create commands for sh, or quoted
+                            for PowerShell; a Bicep securityRules snippet per NSG; or JSON.
+                            Read from the command line only (a configured output is the check's).
+      --include-optional    Also make rules for AzureKeyVault and GuestAndHybridManagement.
+      --priority N          Priority of the first rule (default 200; the next ones by 10).
+      --cache-storage-account NAME
+                            Name the account's host in the allow-list instead of *.blob...
+      --imds-endpoint URL, --config FILE  As for the check.
+  Exit: 0 printed, the region pair is supported (or cannot be judged: a warning);
+        1 printed, but Site Recovery does not accept the pair (e.g. a restricted region for
+          another region's disaster recovery, a source-only target, or two clouds): the
+          judgement is in the text, and on stderr and as a comment in az and bicep output;
+        2 a bad option, a region the catalog does not list, or no source region (give --region).
 
 Exit codes:
   0  ready (nothing failed, or only findings below --fail-on)

@@ -26,6 +26,8 @@ import { renderText, shouldUseColor } from '../report/render-text';
 import { renderCompact } from '../report/render-compact';
 import { parseCliArgs, type CliOptions } from './args';
 import { helpText } from './help';
+import { isRulesCommand } from './rules-args';
+import { runRules } from './rules-command';
 import { createLogger } from './logger';
 import { DEFAULT_LAYER_TIMEOUTS } from '../net/layers';
 import { redactUrl } from '../core/redact';
@@ -48,7 +50,10 @@ export interface CliIo {
 }
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  // `rules` has options of its own (--output az, bicep…): src/cli/rules-args.ts parses them, before the check's parser would refuse them.
+  if (isRulesCommand(argv)) return runRules(argv, io);
   const options = parseCliArgs(argv, io.env, io.platform);
+  if (options.command === 'rules') return runRules(argv, io); // named after an option rules does not take: rules-args says which
   if (options.command === 'help') {
     io.stdout.write(helpText(AGENT_VERSION));
     return 0;
