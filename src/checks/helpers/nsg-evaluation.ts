@@ -657,46 +657,36 @@ function evaluateWith(nsg: ArmNetworkSecurityGroup | null | undefined, level: Ns
     .sort((a, b) => a.ref.priority - b.ref.priority || a.order - b.order);
   const uncertainOut = before.map((u) => ({ rule: u.ref, why: u.judged.why }));
   const where = `${nsgName ?? 'NSG'} (${levelName(level)})`;
+  // Every answer names the NSG, the rules that might have matched first and those not understood.
+  const result = (access: LevelDecision['access'], decidingRule: RuleRef | null, why: string): LevelDecision => ({
+    level,
+    present: true,
+    nsgName,
+    nsgId,
+    access,
+    decidingRule,
+    uncertain: uncertainOut,
+    ignored,
+    why,
+  });
   if (!best) {
-    return {
-      level,
-      present: true,
-      nsgName,
-      nsgId,
-      access: 'Unknown',
-      decidingRule: null,
-      uncertain: uncertainOut,
-      ignored,
-      why: `No rule of ${where} surely matches outbound ${describe(ctx)}${before.length ? `; ${before.length} rule(s) may` : ' (its default rules look incomplete)'}.`,
-    };
+    return result('Unknown', null, `No rule of ${where} surely matches outbound ${describe(ctx)}${before.length ? `; ${before.length} rule(s) may` : ' (its default rules look incomplete)'}.`);
   }
   const decided = best;
   const conflicting = before.filter((u) => u.ref.access !== decided.ref.access);
   if (conflicting.length > 0) {
     const first = conflicting[0]!;
-    return {
-      level,
-      present: true,
-      nsgName,
-      nsgId,
-      access: 'Unknown',
-      decidingRule: decided.ref,
-      uncertain: uncertainOut,
-      ignored,
-      why: `${where}: ${first.ref.access} rule ${first.ref.name} (priority ${first.ref.priority}) comes before ${decided.ref.access} rule ${decided.ref.name} (priority ${decided.ref.priority}), and whether it matches cannot be told: ${first.judged.why}.`,
-    };
+    return result(
+      'Unknown',
+      decided.ref,
+      `${where}: ${first.ref.access} rule ${first.ref.name} (priority ${first.ref.priority}) comes before ${decided.ref.access} rule ${decided.ref.name} (priority ${decided.ref.priority}), and whether it matches cannot be told: ${first.judged.why}.`,
+    );
   }
-  return {
-    level,
-    present: true,
-    nsgName,
-    nsgId,
-    access: decided.ref.access,
-    decidingRule: decided.ref,
-    uncertain: uncertainOut,
-    ignored,
-    why: `${where}: outbound ${describe(ctx)} is ${decided.ref.access === 'Allow' ? 'allowed' : 'denied'} by ${decided.ref.isDefault ? 'default ' : ''}rule ${decided.ref.name} (priority ${decided.ref.priority}; ${decided.judged.why}).`,
-  };
+  return result(
+    decided.ref.access,
+    decided.ref,
+    `${where}: outbound ${describe(ctx)} is ${decided.ref.access === 'Allow' ? 'allowed' : 'denied'} by ${decided.ref.isDefault ? 'default ' : ''}rule ${decided.ref.name} (priority ${decided.ref.priority}; ${decided.judged.why}).`,
+  );
 }
 
 function judgeRule(p: ArmSecurityRuleProperties, ctx: Context): Judged {
