@@ -29,11 +29,22 @@ function Get-Sha256([string] $Path) {
   try { -join ([Security.Cryptography.SHA256]::Create().ComputeHash($stream) | ForEach-Object { $_.ToString('X2') }) } finally { $stream.Dispose() }
 }
 $binary = Join-Path $PSScriptRoot 'asr-ready-win-x64.exe'
-$line = Get-Content (Join-Path $PSScriptRoot 'SHA256SUMS') | Where-Object { ($_ -split '\s+')[1] -eq 'asr-ready-win-x64.exe' } | Select-Object -First 1
-$expected = if ($line) { ($line -split '\s+')[0].ToUpperInvariant() } else { '' }
+# Both forms sha256sum writes: "<hash>  name" (text mode) and "<hash> *name" (binary mode).
+$expected = ''
+foreach ($line in @(Get-Content (Join-Path $PSScriptRoot 'SHA256SUMS'))) {
+  $m = [regex]::Match($line, '^([0-9A-Fa-f]{64}) [ *](.+?)\s*$')
+  if ($m.Success -and $m.Groups[2].Value -eq 'asr-ready-win-x64.exe') { $expected = $m.Groups[1].Value.ToUpperInvariant(); break }
+}
 $actual = Get-Sha256 $binary
 if ($expected -ne $actual) { [Console]::Error.WriteLine("SHA-256 mismatch for asr-ready-win-x64.exe: expected $expected, got $actual"); exit 2 }
-if ($Install) { & (Join-Path $PSScriptRoot 'install.ps1') -Binary $binary -Sha256 $actual }
+if ($Install) {
+  # Splatted: the PowerShell grammar CI parses these scripts with (tree-sitter-powershell) misreads a
+  # parameter name with digits (-Sha256) written out. install.ps1 exits non-zero on failure (or throws).
+  $installArgs = @{ Binary = $binary; Sha256 = $actual }
+  $LASTEXITCODE = 0
+  & (Join-Path $PSScriptRoot 'install.ps1') @installArgs
+  if ($LASTEXITCODE -ne 0) { [Console]::Error.WriteLine("install.ps1 failed (exit code $LASTEXITCODE): the daily task was not installed."); exit 1 }
+}
 $failOn = if ($env:ASR_READY_CSE_FAIL_ON) { $env:ASR_READY_CSE_FAIL_ON } else { 'never' }
 # Through the environment, not flags: a flag given twice is an error, and the admin's own
 # --output or --fail-on among the arguments must win over these defaults.

@@ -28,6 +28,15 @@ if ($winver -lt [version]'6.2') {
   [Console]::Error.WriteLine("asr-ready cannot run on Windows $winver (Windows 7 / Server 2008 R2 or older): no supported Node.js runs there. Upgrade to Windows Server 2012 or later, or check Site Recovery's prerequisites by hand: updates KB4490628, KB4474419 and KB3140245, and the Azure root certificates.")
   exit 2
 }
+# Elevation is checked here, not with `#Requires -RunAsAdministrator`: that needs PowerShell 4.0, and
+# PowerShell 2.0/3.0 (Server 2008 R2 / 2012) refuse the whole script over it, so Server 2012 could not
+# install and 2008 R2 would not get the line above. The Administrators group by its well-known SID
+# (S-1-5-32-544), not its name, which is translated on non-English Windows.
+$administrators = New-Object Security.Principal.SecurityIdentifier('S-1-5-32-544')
+if (-not (New-Object Security.Principal.WindowsPrincipal([Security.Principal.WindowsIdentity]::GetCurrent())).IsInRole($administrators)) {
+  [Console]::Error.WriteLine('install.ps1 must run elevated (as an administrator): start PowerShell with "Run as administrator", or run it as SYSTEM.')
+  exit 1
+}
 
 # Get-FileHash needs PowerShell 4; Windows Server 2012 ships 3.
 function Get-Sha256([string] $Path) {
@@ -38,9 +47,13 @@ function Get-Sha256([string] $Path) {
 if (-not $Sha256 -and -not $Sums) { throw 'Give -Sha256 or -Sums: the binary is never installed unchecked.' }
 if (-not $Sha256) {
   $name = Split-Path -Leaf $Binary
-  $line = Get-Content $Sums | Where-Object { ($_ -split '\s+')[1] -eq $name } | Select-Object -First 1
-  if (-not $line) { throw "$Sums has no line for $name" }
-  $Sha256 = ($line -split '\s+')[0]
+  # Both forms sha256sum writes: "<hash>  name" (text mode) and "<hash> *name" (binary mode).
+  $Sha256 = $null
+  foreach ($line in @(Get-Content $Sums)) {
+    $m = [regex]::Match($line, '^([0-9A-Fa-f]{64}) [ *](.+?)\s*$')
+    if ($m.Success -and $m.Groups[2].Value -eq $name) { $Sha256 = $m.Groups[1].Value; break }
+  }
+  if (-not $Sha256) { throw "$Sums has no line for $name" }
 }
 $actual = Get-Sha256 $Binary
 if ($actual -ne $Sha256.ToUpperInvariant()) { throw "SHA-256 mismatch for ${Binary}: expected $Sha256, got $actual; nothing was installed" }
@@ -50,8 +63,16 @@ $dataDir = Join-Path $env:ProgramData 'asr-ready'
 New-Item -ItemType Directory -Force -Path $programDir, $dataDir | Out-Null
 Copy-Item -Force $Binary (Join-Path $programDir 'asr-ready.exe')
 Copy-Item -Force (Join-Path $PSScriptRoot 'asr-ready.cmd') (Join-Path $programDir 'asr-ready.cmd')
-# Configuration and spool: SYSTEM and Administrators only.
-icacls $dataDir /inheritance:r /grant:r 'SYSTEM:(OI)(CI)F' 'Administrators:(OI)(CI)F' | Out-Null
+# Configuration and spool: SYSTEM and Administrators only, by their well-known SIDs (the names are
+# translated on non-English Windows: "Administratoren", "Järjestelmänvalvojat", ...). icacls is a
+# native command: a failure sets $LASTEXITCODE and does not throw, so it is checked.
+# (Its stderr is not redirected: with 2>&1 and ErrorActionPreference Stop, PowerShell 2-5 would
+# throw on its first line instead of reaching this message; icacls' own message shows above it.)
+icacls $dataDir /inheritance:r /grant:r '*S-1-5-18:(OI)(CI)F' '*S-1-5-32-544:(OI)(CI)F' | Out-Null
+if ($LASTEXITCODE -ne 0) {
+  [Console]::Error.WriteLine("icacls could not restrict $dataDir to SYSTEM (S-1-5-18) and Administrators (S-1-5-32-544): exit code $LASTEXITCODE. The configuration and spool would stay readable by other users, so the installation stops here.")
+  exit 1
+}
 $configPath = Join-Path $dataDir 'config.json'
 if ($Config) { Copy-Item -Force $Config $configPath }
 elseif (-not (Test-Path $configPath)) { Set-Content -Path $configPath -Value '{ "output": "compact" }' -Encoding ascii }

@@ -3,6 +3,8 @@
 // localised counter path; see windowsChurnScript). Peak is the busiest second, average is bytes over
 // the window. parseTypeperfCsv is kept for the recorded typeperf output only.
 import type { Platform } from '../core/check';
+import { onAbort } from '../net/abort';
+import { NO_PROGRESS, type Progress } from '../core/progress';
 import { GuestFs } from './guest-fs';
 import { execRunner, POWERSHELL_UTF8_OUTPUT, type RunPowerShell } from './windows/windows-storage';
 
@@ -37,8 +39,24 @@ export function parseDiskstats(text: string): Map<string, number> {
   return written;
 }
 
-export async function sampleChurn(root: string, platform: Platform, seconds: number, exclude: readonly string[], signal?: AbortSignal, runPowerShell?: RunPowerShell): Promise<ChurnFacts> {
-  return platform === 'windows' ? sampleWindows(seconds, signal, runPowerShell) : sampleLinux(root, seconds, exclude, signal);
+export async function sampleChurn(root: string, platform: Platform, seconds: number, exclude: readonly string[], signal?: AbortSignal, runPowerShell?: RunPowerShell, progress: Progress = NO_PROGRESS): Promise<ChurnFacts> {
+  const stopCountdown = countdown(progress, 'sampling disk churn', seconds);
+  try {
+    return await (platform === 'windows' ? sampleWindows(seconds, signal, runPowerShell) : sampleLinux(root, seconds, exclude, signal));
+  } finally {
+    stopCountdown();
+  }
+}
+
+/** Tells `progress` the seconds left once a second (the timer is unref'd); returns what stops it. */
+function countdown(progress: Progress, label: string, seconds: number): () => void {
+  if (progress === NO_PROGRESS) return () => {};
+  const end = performance.now() + seconds * 1000;
+  const tick = () => progress.countdown(label, Math.max(0, Math.ceil((end - performance.now()) / 1000)));
+  tick();
+  const timer = setInterval(tick, 1000);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 async function sampleLinux(root: string, seconds: number, exclude: readonly string[], signal?: AbortSignal): Promise<ChurnFacts> {
@@ -171,9 +189,11 @@ function summarise(series: Array<{ disk: string; series: Array<{ bytes: number; 
   };
 }
 
+// The abort listener is removed when the timer fires: each sample used to leave one on the caller's
+// signal, and repeated samples on one signal piled them up (MaxListenersExceededWarning).
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+    const timer = setTimeout(() => (undo(), resolve()), ms);
+    const undo = onAbort(signal, () => (clearTimeout(timer), reject(signal!.reason)));
   });
 }

@@ -11,6 +11,7 @@ import { createGuestClient, type GuestClientInputs } from '../net/guest-client';
 import type { ConnectToRule } from '../net/connect-to';
 import type { LayerTimeouts } from '../net/layers';
 import type { EventLog } from '../core/log';
+import type { Progress } from '../core/progress';
 import type { TrustStoreFacts } from './trust-store';
 import type { AzureMetadataFacts } from './azure-metadata';
 import type { ProxySettings } from './proxy/read-proxy-settings';
@@ -37,6 +38,8 @@ export interface NetworkOptions {
   userAgent: string;
   /** Each probe's layers, at debug. */
   log?: EventLog;
+  /** "probing endpoints: k of N" as probes finish. */
+  progress?: Progress;
 }
 
 export interface EndpointProbeFacts {
@@ -75,8 +78,9 @@ export async function probeEndpoints(inputs: ProbeInputs, options: NetworkOption
   const client = createGuestClient(guestClientInputsFor(anchorsRead, inputs.proxy, options));
   // Every probe and layer listens on this one signal; that is by design, not a leak.
   setMaxListeners(PROBE_CONCURRENCY * 16, signal);
+  let done = 0;
   const probed = await mapBounded(plan.targets, PROBE_CONCURRENCY, (t) =>
-    signal.aborted ? Promise.resolve(notProbed(t, 'not probed: the run stopped (deadline or signal) before this probe could start')) : probeEndpoint(t, client.connector, options.userAgent, signal, options.log),
+    (signal.aborted ? Promise.resolve(notProbed(t, 'not probed: the run stopped (deadline or signal) before this probe could start')) : probeEndpoint(t, client.connector, options.userAgent, signal, options.log)).finally(() => options.progress?.count('probing endpoints', ++done, plan.targets.length)),
   );
   const unresolved: EndpointResult[] = plan.unresolved.map(({ reason, ...t }) => notProbed(t, reason));
   const anchors = await anchorsRead;
@@ -99,7 +103,7 @@ export function guestClientInputsFor(
   return {
     trust: anchors,
     extraCa,
-    proxy: effective ? { route: { origin: effective.origin, hostname: effective.hostname, port: effective.port }, bypasses: (host) => bypassesProxy(host, proxy.bypass) !== null } : null,
+    proxy: effective ? { route: { origin: effective.origin, hostname: effective.hostname, port: effective.port }, bypasses: (host, port) => bypassesProxy(host, proxy.bypass, port) !== null } : null,
     connectTo: options.connectTo,
     timeouts: options.timeouts,
     loopbackOnly: options.loopbackOnly,

@@ -20,8 +20,8 @@ export interface ConnectorOptions {
   /** Roots to verify TLS with (the guest's OS store); null = Node's bundle (only where the OS store cannot be read). */
   ca: string[] | null;
   trustSource: TlsEvidence['trustSource'];
-  /** The proxy for a host, or null to go direct (no proxy, or bypassed). */
-  proxyFor: (host: string) => ProxyRoute | null;
+  /** The proxy for a host and port, or null to go direct (no proxy, or bypassed; a bypass entry with a port matches that port only). */
+  proxyFor: (host: string, port?: number) => ProxyRoute | null;
   connectTo: readonly ConnectToRule[];
   timeouts: LayerTimeouts;
   loopbackOnly: boolean;
@@ -41,7 +41,7 @@ export interface ConnectTarget {
 export async function openConnection(target: ConnectTarget, options: ConnectorOptions, trace: ConnectionTrace, signal?: AbortSignal): Promise<net.Socket | tls.TLSSocket> {
   try {
     const route = routeFor(target.host, target.port, options.connectTo);
-    const proxy = options.proxyFor(target.host);
+    const proxy = options.proxyFor(target.host, target.port);
     let socket: net.Socket;
     if (proxy) {
       trace.proxyDns = await resolveName(proxy.hostname, options.timeouts.dnsMs, signal);

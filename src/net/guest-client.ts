@@ -23,7 +23,7 @@ export interface GuestTrust {
 /** The guest's effective proxy, and the hosts its bypass list sends direct. */
 export interface GuestProxy {
   route: ProxyRoute;
-  bypasses: (host: string) => boolean;
+  bypasses: (host: string, port?: number) => boolean;
 }
 
 export interface GuestClientInputs {
@@ -73,7 +73,7 @@ function connectorFor(inputs: GuestClientInputs): ConnectorOptions {
   const extraCa = inputs.extraCa ?? [];
   const proxy = inputs.proxy;
   const common = {
-    proxyFor: (host: string) => (proxy && !proxy.bypasses(host) ? proxy.route : null),
+    proxyFor: (host: string, port?: number) => (proxy && !proxy.bypasses(host, port) ? proxy.route : null),
     connectTo: inputs.connectTo,
     timeouts: inputs.timeouts,
     loopbackOnly: inputs.loopbackOnly,

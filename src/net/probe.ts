@@ -112,7 +112,7 @@ function toResult(target: ProbeTarget, trace: ConnectionTrace, options: Connecto
   // A representative name (no concrete host known) that does not exist cannot confirm or deny the path.
   const unconfirmed = failed === 'dns' && target.source === 'representative' && trace.dns?.code === 'ENOTFOUND';
   const route = routeFor(target.host, target.port, options.connectTo);
-  const proxy = options.proxyFor(target.host);
+  const proxy = options.proxyFor(target.host, target.port);
   return {
     ...target,
     status: failed === null ? 'ok' : unconfirmed ? 'unconfirmed' : 'failed',
