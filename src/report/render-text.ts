@@ -72,7 +72,8 @@ function renderFinding(f: Finding, paint: (code: string, text: string) => string
     for (const p of problems.slice(0, 10)) lines.push(...indent(`- ${field(p)}`, 11));
     if (problems.length > 10) lines.push(...indent(`- ... and ${problems.length - 10} more (see --json)`, 11));
   }
-  if (f.remediation && (f.status === 'fail' || f.status === 'warn' || f.status === 'error')) {
+  // A skip's remediation says how to let the check run (e.g. the exact role to grant): shown too.
+  if (f.remediation && f.status !== 'pass') {
     // Many endpoints failing the same way share advice: print it once (the JSON keeps each in full).
     const generic = f.subject ? f.remediation.split(f.subject.replace(/:\d+$/, '')).join('<host>') : f.remediation;
     if (generic === shown.lastRemediation) lines.push(...indent('What to do: the same as above.', 9));

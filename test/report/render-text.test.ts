@@ -27,6 +27,13 @@ describe('shouldUseColor', () => {
 });
 
 describe('renderText', () => {
+  it('shows what to do under a skip that can be made to run (the role to grant), and nothing under a skip without advice', () => {
+    const grant = 'az role assignment create --assignee-object-id 1 --assignee-principal-type ServicePrincipal --role Reader --scope /subscriptions/s';
+    const text = renderText(report([finding('azure.vault', 'skip', { remediation: grant }), finding('azure.target-region', 'skip')]), { color: false });
+    expect(text).toContain(`What to do:\n           ${grant}`);
+    expect(text.match(/What to do:/g)).toHaveLength(1);
+  });
+
   it('groups by family, shows remediation only for problems, and ends with the verdict line', () => {
     const text = renderText(
       report([
