@@ -14,6 +14,11 @@ export const azureMetadata = defineCheck({
   scope: 'this-machine',
   timeoutMs: 25_000,
   needs: ['azureMetadata'],
+  explain: {
+    judges: 'Not an Azure VM (the chassis asset tag is not Azure\'s) is a skip; an Azure VM whose IMDS cannot be read fails; otherwise it passes and shows the region, cloud, VM id and size.',
+    sources: ['Azure Instance Metadata Service (http://169.254.169.254/metadata/instance)', 'the SMBIOS chassis asset tag of Azure VMs'],
+    remediation: 'Reach IMDS directly, never through a proxy (exclude 169.254.169.254), over the primary NIC.',
+  },
   async run(ctx) {
     return [evaluateMetadata(await ctx.facts.azureMetadata(), ctx.catalog.endpoints)];
   },

@@ -34,6 +34,13 @@ export const azureTargetCapacity = defineCheck({
   scope: 'this-machine',
   timeoutMs: 75_000,
   needs: ['controlPlane'],
+  explain: {
+    judges:
+      'Two findings: the size (a Location restriction fails, a Zone restriction warns for a zonal VM, the NIC count and the Hyper-V generation must fit) and the quota (regional and family vCPU quota must have room for the VM).',
+    sources: Object.values(CAPACITY_REFERENCE),
+    asrErrorCodes: [ASR_TARGET_CAPACITY_CODE],
+    remediation: 'Choose a target size offered in the target region, or request a quota increase there before enabling replication.',
+  },
   async run(ctx) {
     const cp = await controlPlaneOrSkip(() => ctx.facts.controlPlane());
     return isControlPlane(cp) ? evaluateTargetCapacity(cp) : [cp];

@@ -33,6 +33,11 @@ export const azureVault = defineCheck({
   scope: 'this-machine',
   timeoutMs: 75_000,
   needs: ['controlPlane'],
+  explain: {
+    judges: 'Passes a Recovery Services vault in the target region; warns when there is none (one step to create) or it is in the source region; a vault in a third region is allowed.',
+    sources: Object.values(VAULT_REFERENCE),
+    remediation: 'Create a Recovery Services vault in the target region (not the source region).',
+  },
   async run(ctx) {
     const cp = await controlPlaneOrSkip(() => ctx.facts.controlPlane());
     return [isControlPlane(cp) ? evaluateVault(cp) : cp];

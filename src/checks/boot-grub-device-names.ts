@@ -17,6 +17,12 @@ export const bootGrubDeviceNames = defineCheck({
   platforms: ['linux'],
   timeoutMs: 30_000,
   needs: ['host', 'linuxGuest'],
+  explain: {
+    judges: 'Fails when root= or resume= names a kernel device (/dev/sdX) in any GRUB file GRUB reads; warns when part of the configuration could not be read.',
+    sources: ['azure-requirements.md §5.3 "File systems, volumes, boot", 151126: root=/resume= must use UUID='],
+    asrErrorCodes: [151126],
+    remediation: 'Replace the device names with UUID= in /etc/default/grub (and the other files named), regenerate grub.cfg and reboot.',
+  },
   async run(ctx) {
     const [host, guest] = await Promise.all([ctx.facts.host(), ctx.facts.linuxGuest()]);
     return [evaluateGrubDeviceNames(guest.grub, host.family)];

@@ -12,6 +12,12 @@ export const bootLvmReferences = defineCheck({
   platforms: ['linux'],
   timeoutMs: 30_000,
   needs: ['linuxGuest'],
+  explain: {
+    judges: 'Fails when rd.lvm.lv= or rd_LVM_LV= names a logical volume that does not exist; warns when no LVM information can confirm it.',
+    sources: ['azure-requirements.md §5.3 "File systems, volumes, boot", 151124'],
+    asrErrorCodes: [151124],
+    remediation: 'Remove or correct those parameters in GRUB_CMDLINE_LINUX and regenerate the GRUB configuration.',
+  },
   async run(ctx) {
     const guest = await ctx.facts.linuxGuest();
     return [evaluateLvmReferences(guest.grub, guest.storage)];

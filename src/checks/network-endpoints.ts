@@ -16,6 +16,13 @@ export const networkEndpoints = defineCheck({
   scope: 'this-machine',
   timeoutMs: 90_000,
   needs: ['endpointProbes', 'host'],
+  explain: {
+    judges: 'One finding per endpoint: a required endpoint that fails is a failure naming the layer and the ASR code; an optional one warns; a host that could not be pinned down is "cannot confirm", never "blocked".',
+    sources: ['the endpoint catalog (src/catalog/azure-endpoints.json), with the ASR error codes each endpoint can cause'],
+    catalogs: ['endpoints'],
+    asrErrorCodes: [151037, 151072, 151196, 151197],
+    remediation: 'Allow the endpoint through the NSG, firewall or proxy (service tags or the URL allow-list: asr-ready rules), fix DNS or the trust store as the failing layer says.',
+  },
   async run(ctx) {
     const [probes, host] = await Promise.all([ctx.facts.endpointProbes(), ctx.facts.host()]);
     return evaluateEndpoints(probes, host.os);

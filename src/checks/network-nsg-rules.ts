@@ -46,6 +46,14 @@ export const networkNsgRules = defineCheck({
   scope: 'this-machine',
   timeoutMs: 90_000,
   needs: ['endpointProbes', 'controlPlane'],
+  explain: {
+    judges:
+      "One finding per required service tag of the source region's NSGs, then one per probed endpoint: each names the deciding rule of the NIC's and the subnet's NSG; a deny on a required tag fails.",
+    sources: Object.values(NSG_REFERENCE),
+    catalogs: ['siteRecoveryRegions', 'endpoints'],
+    asrErrorCodes: [151037, 151072, 151196, 151197],
+    remediation: 'Add an outbound Allow rule on TCP 443 for the tag with a lower priority number than the denying rule (asr-ready rules prints them).',
+  },
   async run(ctx) {
     // Without the probes the service tags are still judged; without ARM nothing is.
     const [probes, cp] = await Promise.all([ctx.facts.endpointProbes().catch(() => null), controlPlaneOrSkip(() => ctx.facts.controlPlane())]);

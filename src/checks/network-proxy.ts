@@ -15,6 +15,12 @@ export const networkProxy = defineCheck({
   scope: 'this-machine',
   timeoutMs: 90_000,
   needs: ['proxySettings', 'endpointProbes'],
+  explain: {
+    judges: 'Fails an invalid ProxyInfo.conf, a proxy that cannot be reached or that asks for authentication; passes a direct path or a working unauthenticated proxy.',
+    sources: ['Site Recovery networking guidance: the Mobility service reads ProxyInfo.conf, then the system proxy; authenticated proxies are not supported'],
+    asrErrorCodes: [PROXY_CODE],
+    remediation: 'Correct ProxyInfo.conf to the documented form, or allow this VM through the proxy without authentication for the Azure endpoints.',
+  },
   async run(ctx) {
     const [settings, probes] = await Promise.all([ctx.facts.proxySettings(), ctx.facts.endpointProbes()]);
     return [evaluateProxy(settings, probes)];

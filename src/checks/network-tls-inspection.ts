@@ -14,6 +14,13 @@ export const networkTlsInspection = defineCheck({
   scope: 'this-machine',
   timeoutMs: 90_000,
   needs: ['endpointProbes'],
+  explain: {
+    judges: "Warns when a chain that verifies with the guest's store anchors to a root outside the Azure root catalog: something re-signs Azure's traffic, which ASR does not support.",
+    sources: ['the Azure root catalog (src/catalog/azure-roots.json)'],
+    catalogs: ['azureRoots'],
+    asrErrorCodes: [151066],
+    remediation: 'Exempt the Site Recovery, Entra ID, Storage and Service Bus endpoints from TLS inspection on the middlebox.',
+  },
   async run(ctx) {
     return evaluateTlsInspection(await ctx.facts.endpointProbes(), ctx.catalog.azureRoots);
   },

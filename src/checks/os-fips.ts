@@ -26,6 +26,11 @@ export const osFips = defineCheck({
   platforms: ['linux', 'windows'],
   timeoutMs: 40_000,
   needs: ['fips'],
+  explain: {
+    judges: 'Fails when FIPS mode is on now or at the next boot; warns when part of it could not be read; passes when it is off.',
+    sources: Object.values(FIPS_REFERENCE),
+    remediation: 'Turn FIPS mode off (fips=0 / fips-mode-setup --disable; on Windows the FipsAlgorithmPolicy Enabled value 0) and reboot.',
+  },
   async run(ctx) {
     const facts = await ctx.facts.fips();
     return [facts.platform === 'windows' ? evaluateWindowsFips(facts.windows) : evaluateLinuxFips(facts.linux)];

@@ -16,6 +16,15 @@ export const osKernel = defineCheck({
   platforms: ['linux'],
   timeoutMs: 30_000,
   needs: ['host', 'linuxGuest'],
+  // A getter: REFERENCE is declared below this object.
+  get explain() {
+    return {
+      judges: "Fails a kernel that is not the distribution's stock kernel (by its release's shape) or older than the matrix's minimum; a newer kernel in a supported series is never a failure (support follows within about 30 days).",
+      sources: [REFERENCE],
+      catalogs: ['supportMatrix'],
+      remediation: "Install and boot a stock kernel from the distribution's repositories, make it the default in GRUB, and reboot before enabling replication.",
+    };
+  },
   async run(ctx) {
     const [host, guest] = await Promise.all([ctx.facts.host(), ctx.facts.linuxGuest()]);
     return [evaluateKernel(host, guest.kernel, ctx.catalog.supportMatrix)];

@@ -16,6 +16,12 @@ export const osSupported = defineCheck({
   platforms: ['linux', 'windows'],
   timeoutMs: 60_000,
   needs: ['host', 'windowsGuest', 'linuxGuest'],
+  explain: {
+    judges: 'ARM64 fails; a listed end-of-life version warns; an unlisted distribution or version fails, and a release newer than every row says so.',
+    sources: ['the Azure-to-Azure support matrix (src/catalog/support-matrix.json)'],
+    catalogs: ['supportMatrix'],
+    remediation: 'Run a distribution and version the support matrix lists, on x64.',
+  },
   async run(ctx) {
     const host = await ctx.facts.host();
     if (host.os === 'windows') return [evaluateWindowsSupport((await ctx.facts.windowsGuest()).version, host.arch, ctx.catalog.supportMatrix, ctx.now)];

@@ -12,6 +12,12 @@ export const resourcesFreeSpace = defineCheck({
   platforms: ['linux', 'windows'],
   timeoutMs: 15_000,
   needs: ['freeSpace'],
+  explain: {
+    judges: 'Fails when the root file system or the Mobility install path has less free space than the guidance asks.',
+    sources: ['vmware-physical-azure-support-matrix.md (borrowed guidance; not documented for Azure-to-Azure)'],
+    catalogs: ['supportMatrix'],
+    remediation: 'Free space on those file systems before installing the Mobility service.',
+  },
   async run(ctx) {
     return [evaluateFreeSpace(await ctx.facts.freeSpace(), ctx.catalog.supportMatrix)];
   },

@@ -41,6 +41,12 @@ export const resourcesSize = defineCheck({
   platforms: ['linux', 'windows'],
   timeoutMs: 20_000,
   needs: ['host', 'azureMetadata', 'resources'],
+  explain: {
+    judges: `Fails below the minimum vCPUs and memory, judged on the VM size's nominal values when IMDS names a size the catalog lists, else on the guest's view with a tolerance of ${GUEST_MEMORY_TOLERANCE * 100}% on memory.`,
+    sources: ['the Azure-to-Azure support matrix (src/catalog/support-matrix.json)', 'the VM size catalog (src/catalog/vm-sizes.json)'],
+    catalogs: ['supportMatrix', 'vmSizes'],
+    remediation: 'Resize the VM to a size with at least 2 vCPUs and 1 GiB of memory.',
+  },
   async run(ctx) {
     const host = await ctx.facts.host();
     // Under --root, IMDS would describe the machine running asr-ready, not the image's VM.

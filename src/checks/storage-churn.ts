@@ -15,6 +15,13 @@ export const storageChurn = defineCheck({
   scope: 'this-machine',
   timeoutMs: 3_700_000,
   needs: ['churn', 'azureMetadata'],
+  explain: {
+    judges: 'Opt-in (--churn-sample). More write throughput than the per-VM or per-disk limit fails or warns; without the option it is a skip.',
+    sources: ['High churn: concepts-azure-to-azure-high-churn-support.md (2026-01-06)', 'azure-to-azure-troubleshoot-replication.md (2025-04-29)'],
+    catalogs: ['supportMatrix'],
+    asrErrorCodes: [153007],
+    remediation: 'Enable High Churn, use Premium replica disks, spread writes, or exclude scratch disks from replication.',
+  },
   async run(ctx) {
     const churn = await ctx.facts.churn();
     const metadata = churn ? await ctx.facts.azureMetadata() : null;

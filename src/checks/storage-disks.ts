@@ -17,6 +17,13 @@ export const storageDisks = defineCheck({
   // Windows: the guest facts (which include the disk layout) may take up to 60 s.
   timeoutMs: 70_000,
   needs: ['host', 'azureMetadata', 'windowsGuest', 'linuxGuest'],
+  explain: {
+    judges: 'Fails disks outside the size and count limits, NVMe interfaces, Write Accelerator, encryption at host and unmanaged disks; warns on uninitialised data disks (150039) and disks under 1 GiB (150172).',
+    sources: ['the Azure-to-Azure support matrix (src/catalog/support-matrix.json), "Replicated machines - storage"'],
+    catalogs: ['supportMatrix'],
+    asrErrorCodes: [150039, 150172],
+    remediation: 'Resize, initialise or exclude the disks named, and turn off the unsupported disk features.',
+  },
   async run(ctx) {
     const matrix = ctx.catalog.supportMatrix;
     const host = await ctx.facts.host();

@@ -15,6 +15,12 @@ export const storageFilesystems = defineCheck({
   // Windows: the guest facts (which include the volumes) may take up to 60 s.
   timeoutMs: 70_000,
   needs: ['host', 'windowsGuest', 'linuxGuest'],
+  explain: {
+    judges: 'Every mount is classed (virtual, network, fuse, loop, disk); disk file systems outside the matrix warn, multipath and DRBD fail, and a root file system not on a disk of the VM warns.',
+    sources: ['azure-requirements.md §5.3, row "Linux: ext3, ext4, XFS, BTRFS; LVM2"'],
+    catalogs: ['supportMatrix'],
+    remediation: 'Keep replicated data on ext3, ext4, XFS or BTRFS (Windows: NTFS or ReFS), and remove multipath and DRBD.',
+  },
   async run(ctx) {
     if ((await ctx.facts.host()).os === 'windows') return [evaluateWindowsFilesystems((await ctx.facts.windowsGuest()).storage)];
     return [evaluateFilesystems(await ctx.facts.linuxGuest(), ctx.catalog.supportMatrix)];

@@ -15,6 +15,11 @@ export const timeSkew = defineCheck({
   scope: 'this-machine',
   timeoutMs: 90_000,
   needs: ['endpointProbes'],
+  explain: {
+    judges: `Warns when the guest clock is more than ${SKEW_WARN_SECONDS} s off the Azure endpoints' Date headers, fails beyond ${SKEW_FAIL_SECONDS} s.`,
+    sources: ['the Date headers of the Azure endpoints that answered the probes'],
+    remediation: 'Synchronise the clock with the host time (chrony with the Hyper-V PTP clock; w32tm /resync).',
+  },
   async run(ctx) {
     return [evaluateSkew(await ctx.facts.endpointProbes())];
   },

@@ -12,6 +12,11 @@ export const timeSync = defineCheck({
   scope: 'this-machine',
   timeoutMs: 40_000,
   needs: ['timeSync'],
+  explain: {
+    judges: 'Warns when no time service keeps the clock synchronised; passes when one does.',
+    sources: ['timedatectl, chrony, ntpd (Linux); w32tm (Windows)'],
+    remediation: 'Enable a time service: chrony with the Hyper-V PTP clock or systemd-timesyncd; on Windows w32tm.',
+  },
   async run(ctx) {
     return [evaluateTimeSync(await ctx.facts.timeSync())];
   },

@@ -20,6 +20,14 @@ export const trustAzureRoots = defineCheck({
   platforms: ['linux', 'windows'],
   timeoutMs: 30_000,
   needs: ['trustStore'],
+  explain: {
+    judges:
+      "Per root of the Azure root catalog: a required root missing from the guest's store fails, a secondary one warns, one expiring within a year warns; the expired or legacy roots of the old 151066 article are never required.",
+    sources: ['the Azure root catalog (src/catalog/azure-roots.json)'],
+    catalogs: ['azureRoots'],
+    asrErrorCodes: [ASR_TRUST_ERROR],
+    remediation: 'Install the CA certificates package (or the missing roots) and rebuild the store; on Windows, update the root certificates.',
+  },
   async run(ctx) {
     return [evaluateAzureRoots(await ctx.facts.trustStore(), ctx.catalog.azureRoots, ctx.now)];
   },

@@ -10,6 +10,12 @@ export const windowsPendingReboot = defineCheck({
   platforms: ['windows'],
   timeoutMs: 70_000,
   needs: ['windowsGuest'],
+  explain: {
+    judges: 'Warns when a reboot is pending (updates, renamed files, a removed Mobility agent).',
+    sources: ['Site Recovery troubleshooting: Mobility agent installation errors 151081 and 151083'],
+    asrErrorCodes: [151081, 151083],
+    remediation: 'Reboot the VM before enabling replication.',
+  },
   async run(ctx) {
     return [evaluatePendingReboot(await ctx.facts.windowsGuest())];
   },

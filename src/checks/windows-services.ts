@@ -10,6 +10,12 @@ export const windowsServices = defineCheck({
   platforms: ['windows'],
   timeoutMs: 70_000,
   needs: ['windowsGuest'],
+  explain: {
+    judges: 'Fails when COM+ System Application or Volume Shadow Copy is disabled; warns when the start type cannot be read.',
+    sources: ['Site Recovery troubleshooting: error 151025 (COM+ and VSS must not be disabled)'],
+    asrErrorCodes: [151025],
+    remediation: 'sc config COMSysApp start= demand and sc config VSS start= demand',
+  },
   async run(ctx) {
     return [evaluateServices(await ctx.facts.windowsGuest())];
   },

@@ -17,6 +17,11 @@ export const windowsUpdates = defineCheck({
   platforms: ['windows'],
   timeoutMs: 70_000,
   needs: ['windowsGuest'],
+  explain: {
+    judges: 'Fails when Windows Server 2008 R2 / 7 lacks the SHA-2 or servicing-stack updates, or 2008 R2 / 2012 lacks TLS 1.2 for WinHTTP and the SChannel/.NET values.',
+    sources: ['Azure-to-Azure support matrix, Windows rows: KB4490628 and KB4474419 (SHA-2); KB3140245 (TLS 1.2)'],
+    remediation: 'Install the missing updates and set the TLS 1.2 values, then reboot.',
+  },
   async run(ctx) {
     return [evaluateUpdates(await ctx.facts.windowsGuest(), ctx.catalog.supportMatrix)];
   },

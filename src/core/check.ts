@@ -4,6 +4,20 @@ import type { CheckOutcome } from './finding';
 
 export type Platform = 'linux' | 'windows';
 
+/** What `asr-ready explain ID` says of a check beyond its description: taken from the check's own constants. */
+export interface CheckExplanation {
+  /** How the check judges: what passes, warns and fails, in a sentence or two. */
+  judges: string;
+  /** The reference rows and documents it follows. */
+  sources: readonly string[];
+  /** The catalogs it judges against, by name (azureRoots, supportMatrix, endpoints, vmSizes, siteRecoveryRegions): their own sources are shown with them. */
+  catalogs?: readonly string[];
+  /** The ASR error codes its findings can name. */
+  asrErrorCodes?: readonly number[];
+  /** The remediation it can give, in short. */
+  remediation?: string;
+}
+
 export interface Check<Context = unknown> {
   id: string;
   title: string;
@@ -20,5 +34,7 @@ export interface Check<Context = unknown> {
   timeoutMs: number;
   /** The names of the facts run() reads: its context holds these and no others. */
   needs: readonly string[];
+  /** For `asr-ready explain`: how it judges, its sources, error codes and remediation. */
+  explain?: CheckExplanation;
   run(ctx: Context): Promise<CheckOutcome[]>;
 }
