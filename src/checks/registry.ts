@@ -15,6 +15,7 @@ import { networkEndpoints } from './network-endpoints';
 import { networkNsgRules } from './network-nsg-rules';
 import { networkRoutes } from './network-routes';
 import { networkTlsInspection } from './network-tls-inspection';
+import { networkCacheUpload } from './network-cache-upload';
 import { timeSkew } from './time-skew';
 import { osSupported } from './os-supported';
 import { osKernel } from './os-kernel';
@@ -44,6 +45,7 @@ export const ALL_CHECKS: readonly GuestCheck[] = [
   networkNsgRules,
   networkRoutes,
   networkTlsInspection,
+  networkCacheUpload,
   timeSkew,
   timeSync,
   osSupported,
@@ -99,7 +101,7 @@ export function scopeToImage(checks: readonly GuestCheck[], include: readonly st
       run: async () => [
         {
           status: 'skip' as const,
-          summary: `Not run under --root: ${check.id} describes the machine asr-ready runs on (its network path, clock, metadata service, Azure resources or disk activity), not the image under --root, so it is kept out of the image's verdict. Run asr-ready on the guest itself, or add --checks ${check.id} ${usesEndpointProbes(check) || readsAzureResources(check) ? 'to include this machine\'s view' : 'to run it on what the image holds (its /sys and /proc, which a mounted disk usually lacks)'}.`,
+          summary: `Not run under --root: ${check.id} describes the machine asr-ready runs on (its network path, clock, metadata service, Azure resources or disk activity), not the image under --root, so it is kept out of the image's verdict. Run asr-ready on the guest itself, or add --checks ${check.id} ${usesEndpointProbes(check) || readsAzureResources(check) || check.needs.includes('cacheUpload') ? 'to include this machine\'s view' : 'to run it on what the image holds (its /sys and /proc, which a mounted disk usually lacks)'}.`,
           evidence: { reason: 'this-machine check under --root', selectWith: `--checks ${check.id}` },
         },
       ],

@@ -11,6 +11,7 @@ import { isLoopback, unbracketIpv6 } from '../net/address-scope';
 import { normaliseRegionName } from '../catalog/site-recovery-regions';
 import { parseProxyValue } from '../facts/proxy/proxy-url';
 import { redactUrl } from '../core/redact';
+import { cacheUploadOption } from './cache-upload-args';
 import { DELIVERY_OPTION_SPECS, parseDeliveryOptions, type DeliveryOptions } from './delivery-args';
 import { defaultConfigPath, mergeLayers, readConfigFile, readEnvironment, rejectEmptyValues, type OptionSpec, type RawValues } from './config-layers';
 import { quoteArg, shownPath } from '../core/quote-arg';
@@ -21,13 +22,15 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface CliOptions {
-  command: 'check' | 'help' | 'version' | 'rules';
+  command: 'check' | 'help' | 'version' | 'rules' | 'checks' | 'explain';
   output: 'text' | 'json' | 'compact';
   checks: string[];
   skip: string[];
   failOn: FailOn;
   deadlineSeconds: number;
   logLevel: LogLevel;
+  /** --quiet: no progress line on a terminal's stderr (nothing else changes). */
+  quiet: boolean;
   trustStore: string[];
   root: string | null;
   proxy: string | null;
@@ -45,6 +48,8 @@ export interface CliOptions {
   armEndpoint: string | null;
   /** --arm-ca-file: PEM roots trusted for --arm-endpoint on top of the guest's. */
   armCa: string[];
+  /** --cache-upload-test SAS-URL or --cache-upload-test-file FILE: the container SAS to upload a test blob to (a secret, remembered). */
+  cacheUpload: { sasUrl: string } | null;
   delivery: DeliveryOptions;
   /** The configuration file that was read, if any. */
   configFile: string | null;
@@ -52,7 +57,7 @@ export interface CliOptions {
 
 export const DEFAULT_DEADLINE_SECONDS = 120;
 const MAX_DEADLINE_SECONDS = 3600;
-const COMMANDS = ['check', 'help', 'rules'] as const;
+const COMMANDS = ['check', 'help', 'rules', 'checks', 'explain'] as const;
 
 const OPTION_SPECS = {
   help: { type: 'boolean', short: 'h' },
@@ -65,6 +70,7 @@ const OPTION_SPECS = {
   'fail-on': { type: 'string' },
   deadline: { type: 'string' },
   'log-level': { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
   'trust-store': { type: 'string', multiple: true },
   root: { type: 'string' },
   proxy: { type: 'string' },
@@ -79,6 +85,8 @@ const OPTION_SPECS = {
   'target-region': { type: 'string' },
   'arm-endpoint': { type: 'string' },
   'arm-ca-file': { type: 'string', multiple: true },
+  'cache-upload-test': { type: 'string' },
+  'cache-upload-test-file': { type: 'string' },
   ...DELIVERY_OPTION_SPECS,
 } as const;
 
@@ -124,13 +132,14 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not ${quoteArg(logLevel)}`);
 
   return {
-    command: values.help || command === 'help' ? 'help' : values.version ? 'version' : command === 'rules' ? 'rules' : 'check',
+    command: values.help || command === 'help' ? 'help' : values.version ? 'version' : command === 'rules' || command === 'checks' || command === 'explain' ? command : 'check',
     output,
     checks: splitList(values.checks, '--checks'),
     skip: splitList(values.skip, '--skip'),
     failOn,
     deadlineSeconds: parseDeadline(values.deadline),
     logLevel: logLevel as LogLevel,
+    quiet: Boolean(values.quiet),
     trustStore: (values['trust-store'] ?? []).map(validateTrustStorePath),
     root: values.root === undefined ? null : validateRoot(values.root),
     proxy: values.proxy === undefined ? null : validateProxy(values.proxy, Boolean(values['no-proxy'])),
@@ -143,6 +152,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
     cloud: values.cloud === undefined ? null : validateCloud(values.cloud),
     churnSeconds: values['churn-sample'] === undefined ? null : validateChurnSeconds(values['churn-sample'], parseDeadline(values.deadline), values.deadline !== undefined),
     ...controlPlaneOptions(values, env),
+    cacheUpload: cacheUploadOption(values, env.ASR_READY_LOOPBACK_ONLY === '1'),
     delivery: parseDeliveryOptions(values, env),
     configFile,
   };

@@ -6,6 +6,7 @@ import type { Platform } from '../core/check';
 import type { Facts } from '../facts/facts';
 import type { Report } from '../report/report';
 import type { EventLog } from '../core/log';
+import type { Progress } from '../core/progress';
 import { guestClientInputsFor } from '../facts/network';
 import { trustAnchorsFor } from '../facts/trust-anchors';
 import { DEFAULT_IMDS_ENDPOINT } from '../facts/azure-metadata';
@@ -22,7 +23,7 @@ export async function deliverReport(
   report: Report,
   options: DeliveryOptions,
   facts: Facts,
-  io: { platform: Platform; env: NodeJS.ProcessEnv; imdsEndpoint: string | null; userAgent: string; stderr: (line: string) => void; log?: EventLog },
+  io: { platform: Platform; env: NodeJS.ProcessEnv; imdsEndpoint: string | null; userAgent: string; stderr: (line: string) => void; log?: EventLog; progress?: Progress },
   stop?: AbortSignal,
 ): Promise<DeliveryReport> {
   const { trustStore, proxy, metadata } = await deliveryFacts(facts, stop);
@@ -40,6 +41,7 @@ export async function deliverReport(
       env: io.env,
       userAgent: io.userAgent,
       log: io.log,
+      progress: io.progress,
       onResult: (result) => {
         for (const line of deliveryMessages(result)) io.stderr(line);
       },

@@ -7,6 +7,8 @@ export function helpText(version: string): string {
 
 Usage: asr-ready [check] [options]
        asr-ready rules --target-region NAME [rules options]
+       asr-ready checks [--output text|json]
+       asr-ready explain ID|FAMILY [--output text|json]
 
 Options:
   -o, --output text|json|compact
@@ -25,6 +27,8 @@ Options:
       --root DIR            Read file-based facts (/etc, /proc, /sys, trust stores) under DIR,
                             e.g. a mounted disk image.
       --log-level LEVEL     fatal, error, warn (default), info, debug, trace or silent; logs go to stderr.
+  -q, --quiet               No progress line on stderr (shown only when stderr is a terminal, and
+                            not when NO_PROGRESS is set); the report is the same.
       --churn-sample SECONDS
                             Measure disk write churn for this long (storage.churn; off by default).
                             Needs a --deadline at least 30 s longer.
@@ -46,6 +50,11 @@ Network options:
       --cloud NAME          AzureCloud, AzureUSGovernment or AzureChinaCloud (default: from IMDS).
       --imds-endpoint URL   Read instance metadata here (default: http://169.254.169.254, only
                             contacted on an Azure VM).
+      --cache-upload-test-file FILE
+                            Upload a 4 MiB test blob to the cache storage account and delete it
+                            (network.cache-upload; off by default): FILE holds a container SAS URL
+                            with write and create permission (sp=cw). --cache-upload-test SAS-URL
+                            takes it on the command line, where other users can see it.
 
 Control-plane options (Azure Resource Manager, read with the VM's identity; Reader is enough):
       --target-region NAME  The region to replicate to ("westus2" or "West US 2"): its quota and
@@ -95,6 +104,12 @@ allow-list), from the catalogs. No identity is needed; IMDS is read only for the
           another region's disaster recovery, a source-only target, or two clouds): the
           judgement is in the text, and on stderr and as a comment in az and bicep output;
         2 a bad option, a region the catalog does not list, or no source region (give --region).
+
+Checks command: list every check (ID, family, platforms, scope, title). Explain command: what one
+check reads (its facts and where they come from), how it judges, the reference rows, sources and
+catalogs it follows, the ASR error codes and remediation it can give, its scope and time bound;
+a family (e.g. explain trust) lists its checks. -o, --output text|json (default text).
+  Exit: 0 printed; 2 a bad option or an ID that names no check.
 
 Exit codes:
   0  ready (nothing failed, or only findings below --fail-on)

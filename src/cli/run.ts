@@ -28,7 +28,11 @@ import { parseCliArgs, type CliOptions } from './args';
 import { helpText } from './help';
 import { isRulesCommand } from './rules-args';
 import { runRules } from './rules-command';
+import { isChecksCommand, runChecksCommand } from './checks-command';
 import { createLogger } from './logger';
+import pino from 'pino';
+import { NO_PROGRESS } from '../core/progress';
+import { progressLineFor } from './progress-line';
 import { DEFAULT_LAYER_TIMEOUTS } from '../net/layers';
 import { redactUrl } from '../core/redact';
 import { defaultSpoolDir, deliverReport, deliveryConfigured } from './deliver-report';
@@ -44,7 +48,7 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   platform: Platform;
   stdout: { write(text: string): unknown; isTTY?: boolean };
-  stderr?: { write(text: string): unknown };
+  stderr?: { write(text: string): unknown; isTTY?: boolean; columns?: number };
   /** Aborted when the process gets SIGTERM, SIGINT or SIGHUP (main.ts): the reason is the signal's name. */
   stop?: AbortSignal;
 }
@@ -52,8 +56,11 @@ export interface CliIo {
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   // `rules` has options of its own (--output az, bicep…): src/cli/rules-args.ts parses them, before the check's parser would refuse them.
   if (isRulesCommand(argv)) return runRules(argv, io);
+  // `checks` and `explain ID` take an ID and options of their own: src/cli/checks-command.ts parses them.
+  if (isChecksCommand(argv)) return runChecksCommand(argv, io);
   const options = parseCliArgs(argv, io.env, io.platform);
   if (options.command === 'rules') return runRules(argv, io); // named after an option rules does not take: rules-args says which
+  if (options.command === 'checks' || options.command === 'explain') return runChecksCommand(argv, io); // likewise: checks-command says which
   if (options.command === 'help') {
     io.stdout.write(helpText(AGENT_VERSION));
     return 0;
@@ -75,7 +82,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
 /** The run itself, from parsed options and the selected checks to the exit code. */
 export async function runSelectedChecks(options: CliOptions, checks: readonly GuestCheck[], io: CliIo): Promise<number> {
-  const logger = createLogger(options.logLevel);
+  // Progress on a terminal's stderr only (src/cli/progress-line.ts); log lines erase it first.
+  const progressLine = progressLineFor(io.stderr, io.env, options.quiet);
+  const shown = progressLine ?? NO_PROGRESS;
+  const logger = createLogger(options.logLevel, progressLine?.guard(pino.destination({ dest: 2, sync: true })));
   const startedAt = new Date();
   const runId = randomUUID();
   const deadlineMs = options.deadlineSeconds * 1000;
@@ -85,12 +95,12 @@ export async function runSelectedChecks(options: CliOptions, checks: readonly Gu
   deadlineTimer.unref();
   // A signal (main.ts) cuts facts and checks as the deadline does, and makes delivery only spool.
   const interrupted = new AbortController();
-  const onStop = () => interrupted.abort(new InterruptedError(String(io.stop?.reason ?? 'a signal')));
+  const onStop = () => (progressLine?.stop(), interrupted.abort(new InterruptedError(String(io.stop?.reason ?? 'a signal'))));
   if (io.stop?.aborted) onStop();
   else io.stop?.addEventListener('abort', onStop, { once: true });
   const cut = AbortSignal.any([deadline.signal, interrupted.signal]);
   setMaxListeners(256, cut, interrupted.signal);
-  logger.debug({ runId, options: { ...options, proxy: options.proxy && redactUrl(options.proxy), delivery: undefined } }, 'run started');
+  logger.debug({ runId, options: { ...options, proxy: options.proxy && redactUrl(options.proxy), delivery: undefined, cacheUpload: options.cacheUpload && '(a SAS URL, not shown)' } }, 'run started');
 
   const factsOptions: FactsOptions = {
     root: options.root ?? '/',
@@ -103,6 +113,8 @@ export async function runSelectedChecks(options: CliOptions, checks: readonly Gu
     imdsEndpoint: options.imdsEndpoint,
     churnSeconds: options.churnSeconds,
     controlPlane: { targetRegion: options.targetRegion, armEndpoint: options.armEndpoint, armCa: options.armCa, auth: options.delivery.auth },
+    cacheUpload: options.cacheUpload,
+    runId,
     network: {
       cloud: options.cloud,
       region: options.region,
@@ -113,8 +125,10 @@ export async function runSelectedChecks(options: CliOptions, checks: readonly Gu
       loopbackOnly: io.env.ASR_READY_LOOPBACK_ONLY === '1',
       userAgent: `asr-ready/${AGENT_VERSION}`,
       log: logger,
+      progress: shown,
     },
     logger,
+    progress: shown,
   };
   const facts = new Facts(factsOptions);
   // Uploads leave from this machine: under --root its own trust store and proxy carry them, not the image's.
@@ -147,6 +161,9 @@ export async function runSelectedChecks(options: CliOptions, checks: readonly Gu
     options.output === 'json' ? renderJson(report) : options.output === 'compact' ? renderCompact(report) : renderText(report, { color: shouldUseColor(io.stdout, io.env) });
   const exitCode = (findings: Finding[]) => exitCodeFor(findings, options.failOn);
   const progress = new CheckProgress(checks);
+  const running = `running ${checks.length} ${checks.length === 1 ? 'check' : 'checks'}`;
+  let checksDone = 0;
+  progress.listen({ started: () => {}, finished: () => shown.count(running, ++checksDone, checks.length) });
   const watchdog = await startWatchdog({
     deadlineAt: startedAt.getTime() + deadlineMs,
     deadlineMs,
@@ -157,7 +174,7 @@ export async function runSelectedChecks(options: CliOptions, checks: readonly Gu
           deadlineMs,
           progress,
           report: reportFrom,
-          render,
+          render: (report) => (progressLine?.stop(), render(report)), // the watchdog path: the line is gone before its output
           exitCode,
           exit: (code) => process.exit(code),
           spool: deliveryConfigured(options.delivery) ? { dir: options.delivery.spoolDir ?? defaultSpoolDir(io.platform, io.env), destinations: destinationsOf(options.delivery) } : null,
@@ -168,9 +185,11 @@ export async function runSelectedChecks(options: CliOptions, checks: readonly Gu
   logger.debug({ runId, watchdog: watchdog ? (watchdog.inspector ? 'inspector' : 'last resort only') : 'none' }, 'watchdog');
 
   try {
+    shown.phase('gathering facts');
     if (options.trustStore.length > 0) await rejectUnusableTrustStore(facts);
 
     logger.info({ runId, checks: checks.map((c) => c.id) }, 'facts and checks started');
+    shown.phase(running);
     const findings = await runChecks(checks, (check, signal) => contextFor(check, facts, CATALOGS, signal, new Date()), {
       deadline: deadline.signal,
       interrupt: interrupted.signal,
@@ -187,12 +206,13 @@ export async function runSelectedChecks(options: CliOptions, checks: readonly Gu
     logger.info({ runId, verdict: report.verdict, counts: report.summary }, 'checks finished');
     if (deliveryConfigured(options.delivery)) {
       const stderrLine = (line: string) => (io.stderr ?? process.stderr).write(`${line}\n`);
+      shown.phase('delivering');
       try {
         report.delivery = await deliverReport(
           report,
           options.delivery,
           deliveryFactsOf(),
-          { platform: io.platform, env: io.env, imdsEndpoint: options.imdsEndpoint, userAgent: `asr-ready/${AGENT_VERSION}`, stderr: stderrLine, log: logger },
+          { platform: io.platform, env: io.env, imdsEndpoint: options.imdsEndpoint, userAgent: `asr-ready/${AGENT_VERSION}`, stderr: stderrLine, log: logger, progress: shown },
           interrupted.signal,
         );
         logger.info({ runId, results: report.delivery.results.map((r) => ({ destination: r.destination, fromSpool: r.fromSpool, status: r.status })), spooled: report.delivery.spool.pending }, 'delivery done');
@@ -201,11 +221,13 @@ export async function runSelectedChecks(options: CliOptions, checks: readonly Gu
         stderrLine(`asr-ready: the report could not be delivered or spooled: ${describeError(err)}. It is printed below only; run again to deliver it.`);
       }
     }
+    progressLine?.stop(); // the report is printed as it always was
     io.stdout.write(render(report));
     logger.info({ runId, output: options.output, verdict: report.verdict }, 'report printed');
     logger.debug({ runId, verdict: report.verdict, durationMs: report.durationMs }, 'run finished');
     return exitCode(findings);
   } finally {
+    progressLine?.stop();
     await watchdog?.stop();
     clearTimeout(deadlineTimer);
     io.stop?.removeEventListener('abort', onStop);

@@ -52,7 +52,7 @@ export async function sampleChurn(root: string, platform: Platform, seconds: num
 function countdown(progress: Progress, label: string, seconds: number): () => void {
   if (progress === NO_PROGRESS) return () => {};
   const end = performance.now() + seconds * 1000;
-  const tick = () => progress.countdown(label, Math.max(0, Math.ceil((end - performance.now()) / 1000)));
+  const tick = () => progress.countdown(label, Math.max(0, Math.round((end - performance.now()) / 1000)));
   tick();
   const timer = setInterval(tick, 1000);
   timer.unref();

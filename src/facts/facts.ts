@@ -1,6 +1,7 @@
 // Facts are gathered once per run, on first use, each within its own time bound and the run
 // deadline. Checks ask for facts; tests can build a Facts over a fake --root.
 import { NO_LOG, recordSources, SourceRecorder, type EventLog } from '../core/log';
+import type { Progress } from '../core/progress';
 import type { Platform } from '../core/check';
 import { withTimeout } from '../core/time-bound';
 import { readHostFacts, type HostFacts } from './host';
@@ -28,6 +29,7 @@ import { SUPPORT_MATRIX } from '../catalog/support-matrix';
 import { linkedSignal } from '../net/abort';
 import { gatherControlPlane, type ControlPlaneOptions } from './control-plane/gather';
 import type { ControlPlaneFacts } from './control-plane/types';
+import { uploadCacheTestBlob, type CacheUploadFacts, type CacheUploadTarget } from './cache-upload';
 
 export interface FactsOptions {
   root: string;
@@ -45,8 +47,14 @@ export interface FactsOptions {
   churnSeconds?: number | null;
   /** The control-plane reads (ARM): --target-region, --arm-endpoint, --arm-ca-file and the identity; defaults when absent. */
   controlPlane?: ControlPlaneOptions;
+  /** --cache-upload-test[-file]: the container SAS URL to upload a test blob to; null or absent when not asked. */
+  cacheUpload?: CacheUploadTarget | null;
+  /** The run's ID (names the cache-upload test blob). */
+  runId?: string;
   /** Each fact's start and end (debug), with the guest paths it read. */
   logger?: EventLog;
+  /** What a terminal shows while slow facts are gathered (the churn countdown; probes take theirs in `network`). */
+  progress?: Progress;
 }
 
 export interface LinuxGuestFacts {
@@ -63,6 +71,10 @@ const PROBE_DEADLINE_MARGIN_MS = 1_500;
 const PROBE_FACT_BOUND_MS = 60_000;
 /** The control-plane reads: IMDS, a token, then up to four rounds of ARM reads (VM → NICs → subnets → NSGs), each bounded. */
 const CONTROL_PLANE_FACT_BOUND_MS = 60_000;
+/** The cache-upload test: 4 MiB up, then the delete (which has its own bound inside). */
+const CACHE_UPLOAD_FACT_BOUND_MS = 45_000;
+/** Kept back from the upload's own stop for the Delete Blob. */
+const CACHE_UPLOAD_DELETE_RESERVE_MS = 12_000;
 
 export class Facts {
   private readonly cache = new Map<string, Promise<unknown>>();
@@ -175,7 +187,7 @@ export class Facts {
     if (seconds === null) return Promise.resolve(null);
     return this.memo('disk churn', seconds * 1000 + 30_000, async (signal) => {
       const resource = this.options.platform === 'linux' ? (await this.linuxGuest()).disks.filter((d) => d.role === 'resource').map((d) => d.name) : [];
-      return sampleChurn(this.options.root, this.options.platform, seconds, resource, signal);
+      return sampleChurn(this.options.root, this.options.platform, seconds, resource, signal, undefined, this.options.progress);
     });
   }
 
@@ -194,6 +206,24 @@ export class Facts {
         signal,
       ),
     );
+  }
+
+  /** The cache-upload test (network.cache-upload): null unless --cache-upload-test[-file] was given. */
+  cacheUpload(): Promise<CacheUploadFacts | null> {
+    const target = this.options.cacheUpload ?? null;
+    if (target === null) return Promise.resolve(null);
+    return this.memo('cache upload', CACHE_UPLOAD_FACT_BOUND_MS, async (signal) => {
+      const trustStore = this.trustStore().catch(() => null);
+      const proxy = await this.proxySettings();
+      // Stops before the run deadline, keeping time for the Delete Blob (its own bound) and the report.
+      const stopAt = Math.min(this.options.deadlineAt - PROBE_DEADLINE_MARGIN_MS - CACHE_UPLOAD_DELETE_RESERVE_MS, Date.now() + CACHE_UPLOAD_FACT_BOUND_MS - CACHE_UPLOAD_DELETE_RESERVE_MS);
+      const stop = linkedSignal([signal], stopAt - Date.now(), () => new Error('the cache upload stopped shortly before the run deadline'));
+      try {
+        return await uploadCacheTestBlob({ target, runId: this.options.runId ?? String(Date.now()), trustStore, proxy }, this.options.network, stop.signal);
+      } finally {
+        stop.dispose();
+      }
+    });
   }
 
   private memo<T>(name: string, ms: number, gather: (signal: AbortSignal) => Promise<T>): Promise<T> {

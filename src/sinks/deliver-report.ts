@@ -6,6 +6,7 @@ import { programDataPath } from '../core/program-data';
 import type { Platform } from '../core/check';
 import type { Report } from '../report/report';
 import type { EventLog } from '../core/log';
+import type { Progress } from '../core/progress';
 import { createGuestClient, type GuestClientInputs } from '../net/guest-client';
 import { closeWithin } from '../net/dispatcher';
 import type { ImdsAccess } from '../net/imds-get';
@@ -59,6 +60,8 @@ export interface ReportDeliveryContext {
   onResult?: (result: DeliveryReport) => void;
   /** Each attempt, outcome and spool write, at debug. */
   log?: EventLog;
+  /** Each attempt, on a terminal. */
+  progress?: Progress;
 }
 
 /** How long closing the connections politely may take before they are cut. */
@@ -85,7 +88,7 @@ export async function deliverReport(report: Report, options: DeliveryOptions, ct
         timeoutMs: options.timeoutSeconds * 1000,
         retry: { maxAttempts: options.attempts, baseDelayMs: 1_000, maxDelayMs: 30_000 },
       },
-      { dispatcher, tokens: options.logAnalytics ? tokenProvider(options.auth, ctx, dispatcher, client.imds) : null, userAgent: ctx.userAgent, vm: ctx.vm, log: ctx.log },
+      { dispatcher, tokens: options.logAnalytics ? tokenProvider(options.auth, ctx, dispatcher, client.imds) : null, userAgent: ctx.userAgent, vm: ctx.vm, log: ctx.log, progress: ctx.progress },
       stop,
     );
     ctx.onResult?.(result);

@@ -16,6 +16,7 @@ import type { TokenProvider } from './tokens';
 import { sendTo, type DestinationResult, type SendContext } from './send-to';
 import { scrubSecrets } from '../core/redact';
 import { NO_LOG, type EventLog } from '../core/log';
+import type { Progress } from '../core/progress';
 import path from 'node:path';
 
 export type { DeliveryStatus, DestinationResult } from './send-to';
@@ -36,6 +37,8 @@ export interface DeliveryDeps {
   userAgent: string;
   /** Each attempt, each destination's outcome and the spool's writes, at debug; none when not given. */
   log?: EventLog;
+  /** Each attempt, on a terminal; none when not given. */
+  progress?: Progress;
 }
 
 export interface DeliveryReport {

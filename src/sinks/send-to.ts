@@ -10,6 +10,7 @@ import type { DestinationName, PendingDestination } from './spool';
 import { stoppedBecause, withRetries, type RetryPolicy } from './retry';
 import type { TokenProvider } from './tokens';
 import { NO_LOG, type EventLog } from '../core/log';
+import type { Progress } from '../core/progress';
 
 export type DeliveryStatus = 'delivered' | 'spooled' | 'rejected' | 'lost' | 'dropped';
 
@@ -38,6 +39,8 @@ export interface SendContext {
   down: Map<DestinationName, string>;
   /** Each attempt and each destination's outcome, at debug: never a URL's query, a token or a header. */
   log?: EventLog;
+  /** "delivering to collector: attempt 2 of 4" on a terminal. */
+  progress?: Progress;
 }
 
 /** Records progress made on a destination (rows settled) before the next request; may throw nothing. */
@@ -55,6 +58,7 @@ export async function sendTo(ctx: SendContext, destination: DestinationName, rep
     const why = ctx.signal.aborted ? stoppedBecause(ctx.signal) : ctx.down.get(destination)!;
     return logged(ctx, { keep: pending, result: { ...base, status: 'spooled', attempts: 0, httpStatus: null, error: `${why === 'interrupted' ? 'interrupted' : 'not tried'}: ${why === 'interrupted' ? 'not tried' : why}` } });
   }
+  if (destination === 'log-analytics') ctx.progress?.phase('delivering to Logs Ingestion');
   const sent = destination === 'collector' ? await toCollector(ctx, report) : await toLogAnalytics(ctx, report, pending, record);
   const { keep, status, attempts, httpStatus } = sent;
   let error = sent.error;
@@ -94,6 +98,7 @@ interface Sent {
 async function toCollector(ctx: SendContext, report: Report): Promise<Sent> {
   const target = shownTarget(ctx.collector!.url);
   const outcome = await withRetries(async (attempt) => {
+    ctx.progress?.phase(`delivering to collector: attempt ${attempt} of ${ctx.retry.maxAttempts}`);
     const started = performance.now();
     const sent = await postReport(report, ctx.collector!, ctx.dispatcher, ctx.userAgent, ctx.requestSignal);
     // As withRetries decides: another attempt follows a failure that is retryable and not refused for good, while attempts and time remain.
