@@ -56,7 +56,11 @@ const round = (x, d = 0) => (x === null || x === undefined ? null : Math.round(x
 function measure(file, args, options = {}) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn('/usr/bin/time', ['-f', 'BENCHTIME %U %S %M', file, ...args], { env: options.env ?? agentEnv(), stdio: ['ignore', 'pipe', 'pipe'], cwd: options.cwd ?? work });
+    const child = spawn('/usr/bin/time', ['-f', 'BENCHTIME %U %S %M', file, ...args], {
+      env: options.env ?? agentEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: options.cwd ?? work,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
@@ -64,7 +68,10 @@ function measure(file, args, options = {}) {
     child.on('error', reject);
     child.on('close', (code) => {
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-      const line = stderr.split('\n').reverse().find((l) => l.startsWith('BENCHTIME '));
+      const line = stderr
+        .split('\n')
+        .reverse()
+        .find((l) => l.startsWith('BENCHTIME '));
       if (!line) return reject(new Error(`${file} ${args.slice(0, 3).join(' ')}: no timing (exit ${code}): ${stderr.slice(-400)}`));
       const [, user, sys, rss] = line.split(' ');
       resolve({ wallMs, cpuMs: (Number(user) + Number(sys)) * 1000, rssMiB: Number(rss) / 1024, stdout, stderr, code });
@@ -76,7 +83,13 @@ function measure(file, args, options = {}) {
 async function repeat(times, run) {
   const runs = [];
   for (let i = 0; i < times; i++) runs.push(await run());
-  return { wallMs: median(runs.map((r) => r.wallMs)), cpuMs: median(runs.map((r) => r.cpuMs)), rssMiB: median(runs.map((r) => r.rssMiB)), runs: runs.length, last: runs.at(-1) };
+  return {
+    wallMs: median(runs.map((r) => r.wallMs)),
+    cpuMs: median(runs.map((r) => r.cpuMs)),
+    rssMiB: median(runs.map((r) => r.rssMiB)),
+    runs: runs.length,
+    last: runs.at(-1),
+  };
 }
 
 function startLab(config, wrapper = null) {
@@ -99,7 +112,10 @@ function makePki(names) {
   openssl('req', '-x509', '-new', '-key', 'ca.key', '-subj', '/CN=asr-ready bench root', '-days', '7', '-out', 'ca.pem');
   openssl('ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'leaf.key');
   openssl('req', '-new', '-key', 'leaf.key', '-subj', '/CN=asr-ready bench', '-out', 'leaf.csr');
-  writeFileSync(path.join(work, 'leaf.ext'), `subjectAltName=${['*.bench.test', ...names].map((n) => `DNS:${n}`).join(',')}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`);
+  writeFileSync(
+    path.join(work, 'leaf.ext'),
+    `subjectAltName=${['*.bench.test', ...names].map((n) => `DNS:${n}`).join(',')}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`,
+  );
   openssl('x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '7', '-extfile', 'leaf.ext', '-out', 'leaf.pem');
   // The agent's trust store: this machine's bundle (~150 roots, as on a real guest) plus the lab's root.
   const store = path.join(work, 'store.pem');
@@ -109,7 +125,12 @@ function makePki(names) {
 
 const REGION = ['--region', 'eastus'];
 const agentArgs = (ports, extraHosts, more = []) => [
-  bundle, '--checks', 'network.', '--json', ...REGION, ...more,
+  bundle,
+  '--checks',
+  'network.',
+  '--json',
+  ...REGION,
+  ...more,
   ...(ports ? ['--connect-to', `:443:127.0.0.1:${ports.tls}`, '--connect-to', `:80:127.0.0.1:${ports.http}`] : []),
   ...extraHosts.flatMap((h) => ['--endpoint', h]),
 ];
@@ -118,7 +139,9 @@ const agentArgs = (ports, extraHosts, more = []) => [
 async function catalogTargets() {
   const r = await measure(process.execPath, agentArgs({ tls: 9, http: 9 }, [], ['--trust-store', SYSTEM_BUNDLE]));
   const report = JSON.parse(r.stdout);
-  return report.endpoints.filter((e) => e.status !== 'unconfirmed' || e.failedLayer !== null).map((e) => ({ host: e.host, scheme: e.scheme ?? (e.port === 80 ? 'http' : 'https') }));
+  return report.endpoints
+    .filter((e) => e.status !== 'unconfirmed' || e.failedLayer !== null)
+    .map((e) => ({ host: e.host, scheme: e.scheme ?? (e.port === 80 ? 'http' : 'https') }));
 }
 
 const results = { machine: machineInfo(), startedAt: new Date().toISOString(), bundle: path.relative(repo, bundle) || bundle, delayMs: DELAY_MS, quick: QUICK };
@@ -140,7 +163,19 @@ const targetsFor = (n) => {
   const extra = Array.from({ length: Math.max(0, n - catalog.length) }, (_, i) => `e${i + 1}.bench.test`);
   return { extra, all: [...catalog, ...extra.map((host) => ({ host, scheme: 'https' }))] };
 };
-const curlArgs = (ports) => ['-s', '-o', '/dev/null', '--max-time', '30', '--cacert', pki.store, '--connect-to', `:443:127.0.0.1:${ports.tls}`, '--connect-to', `:80:127.0.0.1:${ports.http}`];
+const curlArgs = (ports) => [
+  '-s',
+  '-o',
+  '/dev/null',
+  '--max-time',
+  '30',
+  '--cacert',
+  pki.store,
+  '--connect-to',
+  `:443:127.0.0.1:${ports.tls}`,
+  '--connect-to',
+  `:80:127.0.0.1:${ports.http}`,
+];
 const urlsFile = (all) => {
   const file = path.join(work, `urls-${all.length}.txt`);
   writeFileSync(file, all.map((t) => `${t.scheme}://${t.host}/`).join('\n') + '\n');
@@ -161,7 +196,13 @@ if (want('probes')) {
     const floor = await repeat(reps, () => measure(process.execPath, [path.join(repo, 'scripts', 'bench', 'floor.mjs'), floorConfig]));
     const agent = await repeat(reps, () => measure(process.execPath, agentArgs(ports, extra, ['--trust-store', pki.store])));
     const urls = urlsFile(all);
-    const xargs = (p) => measure('sh', ['-c', `xargs -P${p} -n1 curl ${curlArgs(ports).map((a) => `'${a}'`).join(' ')} < '${urls}'`]);
+    const xargs = (p) =>
+      measure('sh', [
+        '-c',
+        `xargs -P${p} -n1 curl ${curlArgs(ports)
+          .map((a) => `'${a}'`)
+          .join(' ')} < '${urls}'`,
+      ]);
     const curl8 = CURL ? await repeat(n <= 32 && !QUICK ? 3 : 1, () => xargs(8)) : null;
     // A sequential loop costs N x (delay + a TLS set-up): run to 128, not at 512 (~5 minutes).
     const sequential = CURL && n <= 128 ? await repeat(1, () => xargs(1)) : null;
@@ -179,7 +220,9 @@ if (want('probes')) {
       speedupOverSequential: sequential ? round(sequential.wallMs / agent.wallMs, 1) : null,
     };
     results.probes.push(row);
-    console.log(`probes N=${n}: agent ${ms(row.agent.wallMs)} (${row.endpointsOk}/${n} ok, cpu ${ms(row.agent.cpuMs)}, ${row.agent.rssMiB} MiB) floor ${ms(row.floor.wallMs)} xargs-P8 ${ms(row.xargsP8Curl?.wallMs)} seq ${sequential ? ms(sequential.wallMs) : '-'}`);
+    console.log(
+      `probes N=${n}: agent ${ms(row.agent.wallMs)} (${row.endpointsOk}/${n} ok, cpu ${ms(row.agent.cpuMs)}, ${row.agent.rssMiB} MiB) floor ${ms(row.floor.wallMs)} xargs-P8 ${ms(row.xargsP8Curl?.wallMs)} seq ${sequential ? ms(sequential.wallMs) : '-'}`,
+    );
   }
   // CPU per endpoint: the slope between the smallest and the largest N (start-up and the trust store are per run).
   const [a, b] = [results.probes[0], results.probes.at(-1)];
@@ -209,7 +252,9 @@ if (want('dns')) {
     for (const c of cases) {
       const r = await dnsCase(c);
       results.dns.push(r);
-      console.log(`dns ${c.name}: ${r.resolved}/${r.probed} resolved, ${r.dnsFailed} DNS failures, ${ms(r.wallMs)}, dns ms max ${r.maxDnsMs}, queued max ${r.maxQueuedMs}`);
+      console.log(
+        `dns ${c.name}: ${r.resolved}/${r.probed} resolved, ${r.dnsFailed} DNS failures, ${ms(r.wallMs)}, dns ms max ${r.maxDnsMs}, queued max ${r.maxQueuedMs}`,
+      );
     }
   }
 }
@@ -218,15 +263,20 @@ async function dnsCase(c) {
   const n = 16;
   const { extra } = targetsFor(n + catalog.length);
   const config = path.join(work, 'dns-case.json');
-  writeFileSync(config, JSON.stringify({
-    lab: { delayMs: DELAY_MS, certPem: pki.certPem, keyPem: pki.keyPem, tlsPort: 443, httpPort: 80, dnsPort: 53, dnsDelayMs: 1500 },
-    node: c.node ?? process.execPath,
-    args: agentArgs(null, extra.slice(0, n), ['--trust-store', pki.store]),
-    env: agentEnv(c.env),
-    labScript: path.join(repo, 'scripts', 'bench', 'lab.mjs'),
-  }));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      lab: { delayMs: DELAY_MS, certPem: pki.certPem, keyPem: pki.keyPem, tlsPort: 443, httpPort: 80, dnsPort: 53, dnsDelayMs: 1500 },
+      node: c.node ?? process.execPath,
+      args: agentArgs(null, extra.slice(0, n), ['--trust-store', pki.store]),
+      env: agentEnv(c.env),
+      labScript: path.join(repo, 'scripts', 'bench', 'lab.mjs'),
+    }),
+  );
   const root = spawnSync('unshare', ['-m', '-n', 'true']).status === 0;
-  const r = await measure('unshare', [...(root ? [] : ['-r']), '-m', '-n', process.execPath, path.join(repo, 'scripts', 'bench', 'dns-case.mjs'), config], { env: process.env });
+  const r = await measure('unshare', [...(root ? [] : ['-r']), '-m', '-n', process.execPath, path.join(repo, 'scripts', 'bench', 'dns-case.mjs'), config], {
+    env: process.env,
+  });
   const report = JSON.parse(r.stdout);
   const probed = report.endpoints.filter((e) => e.dns);
   return {
@@ -262,7 +312,9 @@ if (want('deadline')) {
       stoppedAtDeadline: dialled.filter((e) => /stopped at the deadline/.test(e.error ?? '')).length,
     };
     results.deadline.push(row);
-    console.log(`deadline ${label}: ${ms(row.wallMs)}, ${row.withEvidence}/${row.planned} endpoints with evidence (${row.stoppedAtDeadline} "stopped at the deadline")`);
+    console.log(
+      `deadline ${label}: ${ms(row.wallMs)}, ${row.withEvidence}/${row.planned} endpoints with evidence (${row.stoppedAtDeadline} "stopped at the deadline")`,
+    );
   }
   lab.stop();
 }
@@ -286,20 +338,31 @@ if (want('trust')) {
   });
   execFileSync('openssl', ['rehash', small]);
   execFileSync('openssl', ['rehash', big]);
-  for (let i = blocks.length; i < 20_000; i++) copyFileSync(path.join(big, `root-${i % blocks.length}.pem`), path.join(big, `copy-${String(i).padStart(5, '0')}.pem`));
+  for (let i = blocks.length; i < 20_000; i++)
+    copyFileSync(path.join(big, `root-${i % blocks.length}.pem`), path.join(big, `copy-${String(i).padStart(5, '0')}.pem`));
   const verdictOf = (stdout) => {
     const report = JSON.parse(stdout);
-    return report.findings.filter((f) => f.checkId.startsWith('trust.')).map((f) => `${f.checkId}:${f.status}`).sort().join(' ');
+    return report.findings
+      .filter((f) => f.checkId.startsWith('trust.'))
+      .map((f) => `${f.checkId}:${f.status}`)
+      .sort()
+      .join(' ');
   };
   const trustRun = (store) => measure(process.execPath, [bundle, '--checks', 'trust.', '--json', '--trust-store', store]);
   const reference = verdictOf((await trustRun(small)).stdout);
   results.trust = [];
-  for (const [label, store, files] of [['bundle', SYSTEM_BUNDLE, 1], ['10 x bundle', ten, 1], ['hashed directory, 20,000 files', big, readdirSync(big).length]]) {
+  for (const [label, store, files] of [
+    ['bundle', SYSTEM_BUNDLE, 1],
+    ['10 x bundle', ten, 1],
+    ['hashed directory, 20,000 files', big, readdirSync(big).length],
+  ]) {
     const m = await repeat(QUICK ? 1 : 3, () => trustRun(store));
     const verdict = verdictOf(m.last.stdout);
     const row = { store: label, files, ...pick(m), verdictMatches: store === big ? verdict === reference : true, verdict };
     results.trust.push(row);
-    console.log(`trust ${label}: ${ms(row.wallMs)} cpu ${ms(row.cpuMs)} ${row.rssMiB} MiB ${row.verdictMatches ? 'verdict ok' : `WRONG verdict: ${verdict} (expected ${reference})`}`);
+    console.log(
+      `trust ${label}: ${ms(row.wallMs)} cpu ${ms(row.cpuMs)} ${row.rssMiB} MiB ${row.verdictMatches ? 'verdict ok' : `WRONG verdict: ${verdict} (expected ${reference})`}`,
+    );
   }
   const base = await repeat(QUICK ? 1 : 3, () => measure(process.execPath, [bundle, '--version']));
   results.trustStartupMs = round(base.wallMs);
@@ -309,7 +372,17 @@ if (want('trust')) {
 if (want('default')) {
   const lab = await startLab({ delayMs: DELAY_MS, certPem: pki.certPem, keyPem: pki.keyPem });
   const m = await repeat(QUICK ? 3 : 5, () =>
-    measure(process.execPath, [bundle, '--json', ...REGION, '--trust-store', pki.store, '--connect-to', `:443:127.0.0.1:${lab.ports.tls}`, '--connect-to', `:80:127.0.0.1:${lab.ports.http}`]),
+    measure(process.execPath, [
+      bundle,
+      '--json',
+      ...REGION,
+      '--trust-store',
+      pki.store,
+      '--connect-to',
+      `:443:127.0.0.1:${lab.ports.tls}`,
+      '--connect-to',
+      `:80:127.0.0.1:${lab.ports.http}`,
+    ]),
   );
   results.defaultRun = { ...pick(m), note: 'every check of this machine, endpoints at the lab (answering after 500 ms)' };
   console.log(`default run: ${ms(m.wallMs)} cpu ${ms(m.cpuMs)} ${round(m.rssMiB, 1)} MiB`);

@@ -34,7 +34,9 @@ const log = (message) => process.stderr.write(`build:binaries: ${message}\n`);
 const run = (file, args, options = {}) => execFileSync(file, args, { stdio: ['ignore', 'pipe', 'inherit'], cwd: repo, ...options });
 
 if (`${process.platform}-${process.arch}` !== 'linux-x64') {
-  throw new Error(`build:binaries runs on linux-x64 (it generates the blob with the embedded Node ${runtime} for that platform), not ${process.platform}-${process.arch}`);
+  throw new Error(
+    `build:binaries runs on linux-x64 (it generates the blob with the embedded Node ${runtime} for that platform), not ${process.platform}-${process.arch}`,
+  );
 }
 
 log('bundling src/ into dist/asr-ready.cjs');
@@ -63,10 +65,17 @@ if (version !== `v${runtime}`) throw new Error(`the cached runtime reports ${ver
 log(`generating the SEA blob with Node ${version}`);
 const seaConfig = path.join(repo, 'dist', 'sea-config.json');
 const blob = path.join(repo, 'dist', 'asr-ready.blob');
-writeFileSync(seaConfig, JSON.stringify({
-  main: 'dist/asr-ready.cjs', output: 'dist/asr-ready.blob', assets: { 'asr-ready-app.cjs': 'dist/asr-ready-app.cjs' },
-  disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: false,
-}));
+writeFileSync(
+  seaConfig,
+  JSON.stringify({
+    main: 'dist/asr-ready.cjs',
+    output: 'dist/asr-ready.blob',
+    assets: { 'asr-ready-app.cjs': 'dist/asr-ready-app.cjs' },
+    disableExperimentalSEAWarning: true,
+    useSnapshot: false,
+    useCodeCache: false,
+  }),
+);
 run(hostNode, ['--experimental-sea-config', seaConfig]);
 
 mkdirSync(out, { recursive: true });
@@ -91,16 +100,31 @@ for (const target of TARGETS) {
   if (target.arch) {
     log(`${target.output}: launcher + SEA binary + C runtime from Debian packages`);
     const built = buildLinuxDownload({
-      arch: target.arch, seaBinary: file, nodeLicense: path.join(cache, target.pkg, target.license), nodeVersion: runtime,
-      agentVersion: pkg.version, output: path.join(out, target.output), cacheDir: path.join(repo, '.cache', 'linux-runtime'), log,
+      arch: target.arch,
+      seaBinary: file,
+      nodeLicense: path.join(cache, target.pkg, target.license),
+      nodeVersion: runtime,
+      agentVersion: pkg.version,
+      output: path.join(out, target.output),
+      cacheDir: path.join(repo, '.cache', 'linux-runtime'),
+      log,
     });
-    log(`${target.output}: ${(built.payloadBytes / 1e6).toFixed(1)} MB (${built.unpackedMb} MB unpacked); ${Object.entries(built.packages).map(([n, p]) => `${n} ${p.version}`).join(', ')}`);
+    log(
+      `${target.output}: ${(built.payloadBytes / 1e6).toFixed(1)} MB (${built.unpackedMb} MB unpacked); ${Object.entries(built.packages)
+        .map(([n, p]) => `${n} ${p.version}`)
+        .join(', ')}`,
+    );
   }
 }
 
 const sums = readdirSync(out)
   .filter((n) => n.startsWith('asr-ready-'))
   .sort()
-  .map((n) => `${createHash('sha256').update(readFileSync(path.join(out, n))).digest('hex')}  ${n}`);
+  .map(
+    (n) =>
+      `${createHash('sha256')
+        .update(readFileSync(path.join(out, n)))
+        .digest('hex')}  ${n}`,
+  );
 writeFileSync(path.join(out, 'SHA256SUMS'), `${sums.join('\n')}\n`);
 log(`done:\n${sums.join('\n')}`);

@@ -19,7 +19,10 @@ const options = {
 };
 // Written to a temporary name and renamed: a test run elsewhere may be starting these very files.
 mkdirSync('dist', { recursive: true });
-for (const [entry, outfile] of [['src/cli/app.ts', 'dist/asr-ready-app.cjs'], ['src/cli/main.ts', 'dist/asr-ready.cjs']]) {
+for (const [entry, outfile] of [
+  ['src/cli/app.ts', 'dist/asr-ready-app.cjs'],
+  ['src/cli/main.ts', 'dist/asr-ready.cjs'],
+]) {
   const { outputFiles } = await build({ ...options, entryPoints: [entry], outfile, write: false });
   const tmp = `${outfile}.${process.pid}.tmp`;
   writeFileSync(tmp, outputFiles[0].contents);

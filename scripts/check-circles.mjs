@@ -9,9 +9,13 @@ const cwd = process.cwd();
 const tree = shortenTree(cwd, await parseDependencyTree(`${dir}/**/*.ts`, { context: cwd, transform: false, extensions: ['.ts', '.js', '.json'] }));
 const circles = parseCircular(tree);
 if (circles.length === 0) {
-  console.log(`No import circles among ${Object.keys(tree).filter((f) => !f.startsWith('node_modules')).length} modules in ${path.relative(process.cwd(), dir) || '.'}.`);
+  console.log(
+    `No import circles among ${Object.keys(tree).filter((f) => !f.startsWith('node_modules')).length} modules in ${path.relative(process.cwd(), dir) || '.'}.`,
+  );
 } else {
-  console.error(`${circles.length} import circle(s) in ${path.relative(process.cwd(), dir) || '.'} (each module imports the next, the last imports the first):`);
+  console.error(
+    `${circles.length} import circle(s) in ${path.relative(process.cwd(), dir) || '.'} (each module imports the next, the last imports the first):`,
+  );
   for (const circle of circles) console.error(`  ${circle.join(' -> ')}`);
   process.exitCode = 1;
 }

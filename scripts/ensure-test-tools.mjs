@@ -12,9 +12,10 @@ if (!existsSync(TINYPROXY)) {
   const root = process.getuid?.() === 0;
   const apt = spawnSync('sh', ['-c', 'command -v apt-get']).status === 0;
   if (root && apt) {
-    say('installing Debian\'s tinyproxy for the proxy tests (apt-get install tinyproxy)');
+    say("installing Debian's tinyproxy for the proxy tests (apt-get install tinyproxy)");
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    const install = () => spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'tinyproxy'], { stdio: ['ignore', 'ignore', 'inherit'], env }).status === 0;
+    const install = () =>
+      spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'tinyproxy'], { stdio: ['ignore', 'ignore', 'inherit'], env }).status === 0;
     if (!install()) {
       execFileSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'], env });
       install();

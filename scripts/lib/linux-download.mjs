@@ -16,8 +16,9 @@ export const LAUNCHER_BYTES = 16_384;
 const sha256 = (data) => createHash('sha256').update(data).digest('hex');
 
 function listFiles(dir, prefix = '') {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? listFiles(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]).sort();
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]))
+    .sort();
 }
 
 /** Every NEEDED library of every ELF file in the stage must be in its lib/: the guest's are never used. */
@@ -25,7 +26,12 @@ function assertSelfContained(stage) {
   const bundled = new Set(readdirSync(path.join(stage, 'lib')));
   for (const file of listFiles(stage)) {
     const full = path.join(stage, file);
-    if (!readFileSync(full).subarray(0, 4).equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]))) continue;
+    if (
+      !readFileSync(full)
+        .subarray(0, 4)
+        .equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]))
+    )
+      continue;
     const dynamic = execFileSync('readelf', ['-d', full], { encoding: 'utf8' });
     for (const [, needed] of dynamic.matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)) {
       if (!bundled.has(needed)) throw new Error(`${file} needs ${needed}, which the download does not bundle`);
@@ -45,7 +51,10 @@ export function buildLinuxDownload({ arch, seaBinary, nodeLicense, nodeVersion, 
   const { loader, packages } = stageLinuxRuntime(arch, { cacheDir, outDir: stage, log });
   copyFileSync(seaBinary, path.join(stage, 'asr-ready'));
   copyFileSync(nodeLicense, path.join(stage, 'licenses', 'node.LICENSE'));
-  writeFileSync(path.join(stage, 'RUNTIME.json'), `${JSON.stringify({ agent: agentVersion, node: nodeVersion, arch, loader, debianPackages: packages }, null, 2)}\n`);
+  writeFileSync(
+    path.join(stage, 'RUNTIME.json'),
+    `${JSON.stringify({ agent: agentVersion, node: nodeVersion, arch, loader, debianPackages: packages }, null, 2)}\n`,
+  );
   assertSelfContained(stage);
   const files = listFiles(stage);
   writeFileSync(path.join(stage, 'MANIFEST.sha256'), files.map((f) => `${sha256(readFileSync(path.join(stage, f)))}  ${f}\n`).join(''));
@@ -54,7 +63,20 @@ export function buildLinuxDownload({ arch, seaBinary, nodeLicense, nodeVersion, 
   const tar = path.join(work, 'payload.tar');
   // Top-level names, not '.': an entry for '.' would set the unpacking folder's own time to 1970.
   // --mode: directories too get fixed modes, so the builder's umask cannot change the bytes.
-  execFileSync('tar', ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '--mode=u+rwX,go+rX,go-w', '--format=gnu', '-C', stage, '-cf', tar, ...readdirSync(stage).sort()]);
+  execFileSync('tar', [
+    '--sort=name',
+    '--mtime=@0',
+    '--owner=0',
+    '--group=0',
+    '--numeric-owner',
+    '--mode=u+rwX,go+rX,go-w',
+    '--format=gnu',
+    '-C',
+    stage,
+    '-cf',
+    tar,
+    ...readdirSync(stage).sort(),
+  ]);
   const gz = path.join(work, 'payload.tar.gz');
   const [input, out] = [openSync(tar, 'r'), openSync(gz, 'w')];
   const gzip = spawnSync('gzip', ['-n', '-6', '-c'], { stdio: [input, out, 'inherit'] });

@@ -18,8 +18,17 @@ const debFile = (name, version, debianArch) => `${name}_${version.replace(/:/g, 
 /** apt-get options that keep lists and downloads in `state` and make `debianArch` the only architecture. */
 function aptOptions(state, debianArch) {
   return [
-    '-q', '-o', `Dir::State::Lists=${state}/lists`, '-o', `Dir::Cache=${state}`, '-o', `Dir::Cache::archives=${state}/archives`,
-    '-o', `APT::Architecture=${debianArch}`, '-o', `APT::Architectures::=${debianArch}`,
+    '-q',
+    '-o',
+    `Dir::State::Lists=${state}/lists`,
+    '-o',
+    `Dir::Cache=${state}`,
+    '-o',
+    `Dir::Cache::archives=${state}/archives`,
+    '-o',
+    `APT::Architecture=${debianArch}`,
+    '-o',
+    `APT::Architectures::=${debianArch}`,
   ];
 }
 
@@ -54,15 +63,24 @@ function fetchPackages(arch, cacheDir, log) {
       apt(['download', `${name}=${pin.version}`]);
     } catch (error) {
       if (process.env.ASR_READY_UNPINNED_LIBS !== '1') {
-        throw new Error(`${name}=${pin.version} (${debianArch}) cannot be downloaded: ${String(error.stderr ?? error).trim()}\n` +
-          `Debian serves only the newest update of a package. Pin the new version in scripts/linux-runtime-libs.json ` +
-          `(version and sha256), or build with ASR_READY_UNPINNED_LIBS=1 to take the current one.`, { cause: error });
+        throw new Error(
+          `${name}=${pin.version} (${debianArch}) cannot be downloaded: ${String(error.stderr ?? error).trim()}\n` +
+            `Debian serves only the newest update of a package. Pin the new version in scripts/linux-runtime-libs.json ` +
+            `(version and sha256), or build with ASR_READY_UNPINNED_LIBS=1 to take the current one.`,
+          { cause: error },
+        );
       }
       // The file this download wrote, not the highest name in the cache: "u9" sorts after "u15" as text.
       const before = new Set(readdirSync(debs));
       apt(['download', name]);
       const candidates = readdirSync(debs).filter((f) => f.startsWith(`${name}_`) && f.endsWith(`_${debianArch}.deb`));
-      const file = candidates.find((f) => !before.has(f)) ?? candidates.find((f) => f.includes(`_${String(execFileSync('apt-cache', [...aptOptions(state, debianArch), 'policy', name], { encoding: 'utf8' }).match(/Candidate: (\S+)/)?.[1]).replace(/:/g, '%3a')}_`));
+      const file =
+        candidates.find((f) => !before.has(f)) ??
+        candidates.find((f) =>
+          f.includes(
+            `_${String(execFileSync('apt-cache', [...aptOptions(state, debianArch), 'policy', name], { encoding: 'utf8' }).match(/Candidate: (\S+)/)?.[1]).replace(/:/g, '%3a')}_`,
+          ),
+        );
       const version = file.split('_')[1].replace(/%3a/g, ':');
       const sum = sha256(path.join(debs, file));
       log(`WARNING: ${name} ${pin.version} is gone from the archive; took ${version} (sha256 ${sum}). Pin it in scripts/linux-runtime-libs.json.`);

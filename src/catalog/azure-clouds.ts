@@ -33,7 +33,8 @@ const HOST = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}
 /** Validates the shape once at load, so a bad data edit fails loudly (and in the catalog test). */
 export function validateCloudCatalog(raw: unknown): CloudCatalog {
   const catalog = raw as CloudCatalog;
-  if (!catalog || typeof catalog.version !== 'string' || typeof catalog.clouds !== 'object' || catalog.clouds === null) throw new Error('azure-clouds catalog: missing version or clouds');
+  if (!catalog || typeof catalog.version !== 'string' || typeof catalog.clouds !== 'object' || catalog.clouds === null)
+    throw new Error('azure-clouds catalog: missing version or clouds');
   for (const name of Object.keys(catalog.clouds)) {
     if (!(CLOUDS as readonly string[]).includes(name)) throw new Error(`azure-clouds catalog: unknown cloud ${name}`);
   }
@@ -52,7 +53,8 @@ export function validateCloudCatalog(raw: unknown): CloudCatalog {
     if (!HOST.test(entry.entraAuthorityHost)) throw new Error(`azure-clouds catalog: ${cloud} entraAuthorityHost is not a host name`);
     if (!HOST.test(entry.logsIngestion.hostSuffix)) throw new Error(`azure-clouds catalog: ${cloud} logsIngestion.hostSuffix is not a domain`);
     https(cloud, 'logsIngestion.resource', entry.logsIngestion.resource);
-    if (entry.logsIngestion.scope !== `${entry.logsIngestion.resource}/.default`) throw new Error(`azure-clouds catalog: ${cloud} logsIngestion.scope must be the resource followed by /.default`);
+    if (entry.logsIngestion.scope !== `${entry.logsIngestion.resource}/.default`)
+      throw new Error(`azure-clouds catalog: ${cloud} logsIngestion.scope must be the resource followed by /.default`);
     https(cloud, 'resourceManager.endpoint', entry.resourceManager.endpoint);
     https(cloud, 'resourceManager.audience', entry.resourceManager.audience);
   }

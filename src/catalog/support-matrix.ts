@@ -88,7 +88,8 @@ export function validateSupportMatrix(raw: unknown): SupportMatrix {
     }
     if (d.releaseFile !== undefined && !d.releaseFile.startsWith('/')) throw new Error(`support-matrix catalog: ${d.id} releaseFile must be an absolute path`);
     for (const [version, date] of Object.entries(d.delisted ?? {})) {
-      if (!/^\d+\.\d+$/.test(version) || !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`support-matrix catalog: ${d.id} delisted "${version}": "${date}" must be major.minor: YYYY-MM-DD`);
+      if (!/^\d+\.\d+$/.test(version) || !/^\d{4}-\d{2}-\d{2}$/.test(date))
+        throw new Error(`support-matrix catalog: ${d.id} delisted "${version}": "${date}" must be major.minor: YYYY-MM-DD`);
     }
     if (d.uek) validateUek(d.id, d.uek);
   }
@@ -105,11 +106,14 @@ export function validateSupportMatrix(raw: unknown): SupportMatrix {
 /** A typo here ("5.15" for 5.15.0) would fail every kernel of that generation: checked at load. */
 function validateUek(id: string, uek: UekCatalog): void {
   for (const [generation, kernel] of Object.entries(uek.generations)) {
-    if (!/^\d+$/.test(generation) || !/^\d+\.\d+\.\d+$/.test(kernel)) throw new Error(`support-matrix catalog: ${id} uek generation "${generation}": "${kernel}" must be N: x.y.z`);
+    if (!/^\d+$/.test(generation) || !/^\d+\.\d+\.\d+$/.test(kernel))
+      throw new Error(`support-matrix catalog: ${id} uek generation "${generation}": "${kernel}" must be N: x.y.z`);
   }
   for (const rule of uek.allowed) {
-    if (uek.generations[String(rule.generation)] === undefined) throw new Error(`support-matrix catalog: ${id} allows UEK R${rule.generation}, which has no base kernel in uek.generations`);
-    if (rule.fromVersion !== undefined && !/^\d+\.\d+$/.test(rule.fromVersion)) throw new Error(`support-matrix catalog: ${id} UEK R${rule.generation} fromVersion "${rule.fromVersion}" must be major.minor`);
+    if (uek.generations[String(rule.generation)] === undefined)
+      throw new Error(`support-matrix catalog: ${id} allows UEK R${rule.generation}, which has no base kernel in uek.generations`);
+    if (rule.fromVersion !== undefined && !/^\d+\.\d+$/.test(rule.fromVersion))
+      throw new Error(`support-matrix catalog: ${id} UEK R${rule.generation} fromVersion "${rule.fromVersion}" must be major.minor`);
   }
 }
 
@@ -170,7 +174,8 @@ export function placeLinuxVersion(entry: LinuxDistroEntry, rows: readonly string
   const hasRowOfMajor = rows.some((r) => majorOf(r) === id);
   if (!id.includes('.')) {
     if (entry.majorOnlyVersionId === 'ga') version = `${id}.0`;
-    else if (entry.majorOnlyVersionId === 'series' && pointRelease && NUMERIC.test(pointRelease) && pointRelease.includes('.') && majorOf(pointRelease) === id) version = pointRelease;
+    else if (entry.majorOnlyVersionId === 'series' && pointRelease && NUMERIC.test(pointRelease) && pointRelease.includes('.') && majorOf(pointRelease) === id)
+      version = pointRelease;
     else if (entry.majorOnlyVersionId === 'ambiguous' && hasRowOfMajor) {
       return { kind: 'unplaced', version: id, why: `VERSION_ID "${id}" names no minor release, and ${entry.name} always writes one` };
     }
@@ -179,8 +184,10 @@ export function placeLinuxVersion(entry: LinuxDistroEntry, rows: readonly string
   if (delistedBy) return { kind: 'unlisted', version, why: `${version} was listed by the support matrix of ${delistedBy}, not by later ones` };
   const row = rows.find((r) => versionInRanges(version, [r]));
   if (row) return { kind: 'listed', version, row, pointReleaseUnknown: !version.includes('.') && row !== version };
-  if (entry.ltsOnly && version.includes('.') && !isLts(version)) return { kind: 'unlisted', version, why: `${version} is not an LTS release, and the matrix lists ${entry.name} LTS releases only` };
-  const newest = (within: readonly string[]) => within.map(upperOf).reduce<string | null>((top, v) => (top === null || compareVersions(v, top) > 0 ? v : top), null);
+  if (entry.ltsOnly && version.includes('.') && !isLts(version))
+    return { kind: 'unlisted', version, why: `${version} is not an LTS release, and the matrix lists ${entry.name} LTS releases only` };
+  const newest = (within: readonly string[]) =>
+    within.map(upperOf).reduce<string | null>((top, v) => (top === null || compareVersions(v, top) > 0 ? v : top), null);
   const newestOverall = newest(rows);
   if (newestOverall && compareVersions(version, newestOverall) > 0) return { kind: 'newer', version, newest: newestOverall };
   // A minor after the last one listed for its major (RHEL 9.8 while the matrix stops at 9.7).

@@ -24,7 +24,8 @@ export function validateVmSizes(raw: unknown): VmSizeCatalog {
   if (!c || !Array.isArray(c.sizes) || !Array.isArray(c.sources)) throw new Error('vm-sizes catalog: missing sizes or sources');
   const seen = new Set<string>();
   for (const s of c.sizes) {
-    if (typeof s.name !== 'string' || !/^[A-Za-z]+_[A-Za-z0-9_-]+$/.test(s.name)) throw new Error(`vm-sizes catalog: malformed size name ${JSON.stringify(s.name)}`);
+    if (typeof s.name !== 'string' || !/^[A-Za-z]+_[A-Za-z0-9_-]+$/.test(s.name))
+      throw new Error(`vm-sizes catalog: malformed size name ${JSON.stringify(s.name)}`);
     if (!Number.isInteger(s.vcpus) || s.vcpus < 1) throw new Error(`vm-sizes catalog: ${s.name} has vcpus ${s.vcpus}`);
     if (typeof s.memoryGiB !== 'number' || !(s.memoryGiB > 0)) throw new Error(`vm-sizes catalog: ${s.name} has memoryGiB ${s.memoryGiB}`);
     const key = s.name.toLowerCase();

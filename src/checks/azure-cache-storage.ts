@@ -45,7 +45,8 @@ export const azureCacheStorage = defineCheck({
     judges:
       'One finding per --cache-storage-account: location, subscription, kind and SKU, hierarchical namespace, blob soft delete, firewall and shared-key access, row by row; a contradiction between documents is named, what no document states is marked unconfirmed.',
     sources: Object.values(CACHE_REFERENCE),
-    remediation: 'Use a GPv2 (or Premium block blob for High Churn) account in the source region and subscription, without hierarchical namespace or soft delete, whose firewall admits trusted Azure services.',
+    remediation:
+      'Use a GPv2 (or Premium block blob for High Churn) account in the source region and subscription, without hierarchical namespace or soft delete, whose firewall admits trusted Azure services.',
   },
   async run(ctx) {
     const cp = await controlPlaneOrSkip(() => ctx.facts.controlPlane());

@@ -35,7 +35,8 @@ export const azureEligibility = defineCheck({
   timeoutMs: 75_000,
   needs: ['controlPlane', 'host', 'linuxGuest', 'windowsGuest'],
   explain: {
-    judges: "Shows Azure's replicationEligibilityResults for this VM beside asr-ready's own os.supported verdict; errors Azure reports fail, and a disagreement between the two is said plainly.",
+    judges:
+      "Shows Azure's replicationEligibilityResults for this VM beside asr-ready's own os.supported verdict; errors Azure reports fail, and a disagreement between the two is said plainly.",
     sources: Object.values(ELIGIBILITY_REFERENCE),
     remediation: 'Fix what Azure reports, then run asr-ready again.',
   },

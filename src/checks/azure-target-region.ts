@@ -19,7 +19,8 @@ export const azureTargetRegion = defineCheck({
   timeoutMs: 75_000,
   needs: ['controlPlane'],
   explain: {
-    judges: 'Fails a pair Site Recovery does not accept (restricted, source-only or target-only region, another cloud), passes an accepted one, and skips when no region can be known.',
+    judges:
+      'Fails a pair Site Recovery does not accept (restricted, source-only or target-only region, another cloud), passes an accepted one, and skips when no region can be known.',
     sources: ['the Site Recovery region catalog (src/catalog/site-recovery-regions.json), azure-control-plane.md §4.1'],
     catalogs: ['siteRecoveryRegions'],
     remediation: 'Choose another target region, or give --region / --target-region.',

@@ -34,7 +34,8 @@ export const azureVault = defineCheck({
   timeoutMs: 75_000,
   needs: ['controlPlane'],
   explain: {
-    judges: 'Passes a Recovery Services vault in the target region; warns when there is none (one step to create) or it is in the source region; a vault in a third region is allowed.',
+    judges:
+      'Passes a Recovery Services vault in the target region; warns when there is none (one step to create) or it is in the source region; a vault in a third region is allowed.',
     sources: Object.values(VAULT_REFERENCE),
     remediation: 'Create a Recovery Services vault in the target region (not the source region).',
   },

@@ -35,18 +35,36 @@ export function evaluateGrubDeviceNames(grub: GrubFacts, family: DistroFamily): 
   const notJudged = grub.files.flatMap((f) => (f.note ? [f.note] : []));
   if (found.length === 0) {
     if (notJudged.length > 0) {
-      return { status: 'warn', summary: `No GRUB configuration could be read, so device names were not judged: ${notJudged.join('; ')}.`, remediation: 'Make the GRUB configuration a regular file, then run the check again.', evidence: { files: grub.files, notJudged } };
+      return {
+        status: 'warn',
+        summary: `No GRUB configuration could be read, so device names were not judged: ${notJudged.join('; ')}.`,
+        remediation: 'Make the GRUB configuration a regular file, then run the check again.',
+        evidence: { files: grub.files, notJudged },
+      };
     }
     return { status: 'skip', summary: `No GRUB configuration found (looked at ${grub.files.map((f) => f.path).join(', ')}).`, evidence: { files: grub.files } };
   }
   const offending = grub.params.filter((p) => (p.key === 'root' || p.key === 'resume') && isDeviceName(p.value));
   const evidence = {
     files: found,
-    offending: offending.map(({ path, lineNumber, line, key, value, via, usedBy }) => ({ path, lineNumber, line, key, value, ...(via ? { via } : {}), ...(usedBy ? { usedBy } : {}) })),
+    offending: offending.map(({ path, lineNumber, line, key, value, via, usedBy }) => ({
+      path,
+      lineNumber,
+      line,
+      key,
+      value,
+      ...(via ? { via } : {}),
+      ...(usedBy ? { usedBy } : {}),
+    })),
     ...(notJudged.length ? { notJudged } : {}),
   };
   if (offending.length === 0 && notJudged.length > 0) {
-    return { status: 'warn', summary: `root= and resume= use UUIDs or volume names in what could be read, but not judged: ${notJudged.join('; ')}.`, remediation: 'Make the GRUB configuration a regular file of sensible size, then run the check again.', evidence };
+    return {
+      status: 'warn',
+      summary: `root= and resume= use UUIDs or volume names in what could be read, but not judged: ${notJudged.join('; ')}.`,
+      remediation: 'Make the GRUB configuration a regular file of sensible size, then run the check again.',
+      evidence,
+    };
   }
   if (offending.length === 0) {
     return { status: 'pass', summary: `root= and resume= use UUIDs or volume names in ${found.join(', ')}.`, evidence };
@@ -84,8 +102,11 @@ function regenerate(family: DistroFamily, offending: KernelParam[]): string {
     return 'grubenv is read by GRUB at boot and is not regenerated from /etc/default/grub: change kernelopts with sudo grubby --update-kernel=ALL --args="root=UUID=..." (it updates grubenv and the BLS entries), or sudo grub2-editenv - set "kernelopts=<the whole corrected line>"; also correct GRUB_CMDLINE_LINUX in /etc/default/grub so the next grub2-mkconfig keeps it.';
   }
   switch (family) {
-    case 'debian': return 'Regenerate the configuration: sudo update-grub';
-    case 'suse': return 'Regenerate the configuration: sudo grub2-mkconfig -o /boot/grub2/grub.cfg';
-    default: return 'Regenerate the configuration: sudo grub2-mkconfig -o /boot/grub2/grub.cfg (on UEFI VMs also -o /boot/efi/EFI/<vendor>/grub.cfg; with BLS entries use grubby --update-kernel=ALL --args=...).';
+    case 'debian':
+      return 'Regenerate the configuration: sudo update-grub';
+    case 'suse':
+      return 'Regenerate the configuration: sudo grub2-mkconfig -o /boot/grub2/grub.cfg';
+    default:
+      return 'Regenerate the configuration: sudo grub2-mkconfig -o /boot/grub2/grub.cfg (on UEFI VMs also -o /boot/efi/EFI/<vendor>/grub.cfg; with BLS entries use grubby --update-kernel=ALL --args=...).';
   }
 }

@@ -37,10 +37,16 @@ export function evaluateLvmReferences(grub: GrubFacts, storage: StorageStackFact
   };
   if (refs.length === 0) return { status: 'pass', summary: 'The boot configuration names no LVM volumes (no rd.lvm.lv= or rd_LVM_LV=).', evidence };
   if (storage.lvmSources.length === 0) {
-    return { status: 'warn', summary: `The boot configuration names ${unique(refs.map((r) => r.value)).join(', ')}, but no LVM information was found (/dev/mapper, /etc/lvm/backup) to confirm they exist.${unread}`, remediation: 'Check with: sudo lvs', evidence };
+    return {
+      status: 'warn',
+      summary: `The boot configuration names ${unique(refs.map((r) => r.value)).join(', ')}, but no LVM information was found (/dev/mapper, /etc/lvm/backup) to confirm they exist.${unread}`,
+      remediation: 'Check with: sudo lvs',
+      evidence,
+    };
   }
   const missing = refs.filter((r) => !storage.logicalVolumes.includes(r.value));
-  if (missing.length === 0) return { status: 'pass', summary: `Every volume named at boot exists: ${unique(refs.map((r) => r.value)).join(', ')}.${unread}`, evidence };
+  if (missing.length === 0)
+    return { status: 'pass', summary: `Every volume named at boot exists: ${unique(refs.map((r) => r.value)).join(', ')}.${unread}`, evidence };
   if (notJudged.length) {
     return {
       status: 'warn',

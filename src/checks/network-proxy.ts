@@ -10,13 +10,15 @@ const PROXY_CODE = 151072;
 export const networkProxy = defineCheck({
   id: 'network.proxy',
   title: 'Proxy configuration',
-  description: 'Finds the proxy as the Mobility service does (ProxyInfo.conf, then the system proxy settings) and checks that it is valid, reachable and needs no authentication.',
+  description:
+    'Finds the proxy as the Mobility service does (ProxyInfo.conf, then the system proxy settings) and checks that it is valid, reachable and needs no authentication.',
   platforms: ['linux', 'windows'],
   scope: 'this-machine',
   timeoutMs: 90_000,
   needs: ['proxySettings', 'endpointProbes'],
   explain: {
-    judges: 'Fails an invalid ProxyInfo.conf, a proxy that cannot be reached or that asks for authentication; passes a direct path or a working unauthenticated proxy.',
+    judges:
+      'Fails an invalid ProxyInfo.conf, a proxy that cannot be reached or that asks for authentication; passes a direct path or a working unauthenticated proxy.',
     sources: ['Site Recovery networking guidance: the Mobility service reads ProxyInfo.conf, then the system proxy; authenticated proxies are not supported'],
     asrErrorCodes: [PROXY_CODE],
     remediation: 'Correct ProxyInfo.conf to the documented form, or allow this VM through the proxy without authentication for the Azure endpoints.',
@@ -29,7 +31,9 @@ export const networkProxy = defineCheck({
 
 export function evaluateProxy(settings: ProxySettings, probes: EndpointProbeFacts | null): CheckOutcome {
   const evidence = {
-    effective: settings.effective ? { proxy: settings.effective.shown, source: settings.effective.source, bypass: settings.bypass, bypassSource: settings.bypassSource } : null,
+    effective: settings.effective
+      ? { proxy: settings.effective.shown, source: settings.effective.source, bypass: settings.bypass, bypassSource: settings.bypassSource }
+      : null,
     directBecause: settings.effective ? null : settings.directBecause,
     candidates: settings.candidates,
     proxyInfoConf: { path: settings.proxyInfoConf.path, exists: settings.proxyInfoConf.exists },
@@ -51,7 +55,8 @@ export function evaluateProxy(settings: ProxySettings, probes: EndpointProbeFact
     return {
       status: 'error',
       summary: `The proxy settings could not be read, so whether this VM uses a proxy is unknown: ${settings.unreadable.join('; ')}.`,
-      remediation: 'Run asr-ready as an administrator (or as SYSTEM); check the settings by hand with: netsh winhttp show proxy, and reg query "HKU\\S-1-5-18\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings".',
+      remediation:
+        'Run asr-ready as an administrator (or as SYSTEM); check the settings by hand with: netsh winhttp show proxy, and reg query "HKU\\S-1-5-18\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings".',
       evidence,
     };
   }
@@ -78,9 +83,12 @@ export function evaluateProxy(settings: ProxySettings, probes: EndpointProbeFact
     };
   }
   const warnings: string[] = [];
-  if (eff?.hadCredentials) warnings.push(`the setting in ${eff.source} carries credentials, which Azure Site Recovery does not use (unauthenticated proxies only)`);
+  if (eff?.hadCredentials)
+    warnings.push(`the setting in ${eff.source} carries credentials, which Azure Site Recovery does not use (unauthenticated proxies only)`);
   if (eff && /environment of this process/.test(eff.source)) {
-    warnings.push('the proxy comes only from this shell\'s environment; the Mobility service reads ProxyInfo.conf, /etc/environment or /etc/profile and will not see it');
+    warnings.push(
+      "the proxy comes only from this shell's environment; the Mobility service reads ProxyInfo.conf, /etc/environment or /etc/profile and will not see it",
+    );
   }
   const mismatch = windowsMismatch(settings);
   if (mismatch) warnings.push(mismatch);
@@ -88,9 +96,10 @@ export function evaluateProxy(settings: ProxySettings, probes: EndpointProbeFact
     return {
       status: 'warn',
       summary: `${eff ? `Proxy ${eff.shown} from ${eff.source}` : 'No proxy'}, but ${warnings.join('; ')}.`,
-      remediation: eff && /environment of this process/.test(eff.source)
-        ? `Put the proxy where the Mobility service reads it: http_proxy=${eff.origin} (and no_proxy) in /etc/environment, or ${settings.proxyInfoConf.path}.`
-        : 'Make the proxy settings agree, and use an unauthenticated proxy for the Azure endpoints.',
+      remediation:
+        eff && /environment of this process/.test(eff.source)
+          ? `Put the proxy where the Mobility service reads it: http_proxy=${eff.origin} (and no_proxy) in /etc/environment, or ${settings.proxyInfoConf.path}.`
+          : 'Make the proxy settings agree, and use an unauthenticated proxy for the Azure endpoints.',
       asrErrorCodes: [PROXY_CODE],
       evidence,
     };

@@ -30,7 +30,8 @@ export const networkRoutes = defineCheck({
   timeoutMs: 75_000,
   needs: ['controlPlane'],
   explain: {
-    judges: "Warns when the subnet's route table sends 0.0.0.0/0 to a virtual appliance or gateway (forced tunnelling) without a Storage service endpoint; passes when Internet-bound traffic goes out directly.",
+    judges:
+      "Warns when the subnet's route table sends 0.0.0.0/0 to a virtual appliance or gateway (forced tunnelling) without a Storage service endpoint; passes when Internet-bound traffic goes out directly.",
     sources: Object.values(ROUTES_REFERENCE),
     remediation: 'Add a Storage service endpoint to the subnet, or let the appliance pass the Site Recovery endpoints without inspection.',
   },

@@ -9,13 +9,15 @@ import { defineCheck } from './helpers/check-context';
 export const networkTlsInspection = defineCheck({
   id: 'network.tls-inspection',
   title: 'TLS inspection of Azure traffic',
-  description: 'Warns when an Azure endpoint\'s certificate chain anchors to a root that is not one of Azure\'s, which means a middlebox inspects (re-signs) the traffic.',
+  description:
+    "Warns when an Azure endpoint's certificate chain anchors to a root that is not one of Azure's, which means a middlebox inspects (re-signs) the traffic.",
   platforms: ['linux', 'windows'],
   scope: 'this-machine',
   timeoutMs: 90_000,
   needs: ['endpointProbes'],
   explain: {
-    judges: "Warns when a chain that verifies with the guest's store anchors to a root outside the Azure root catalog: something re-signs Azure's traffic, which ASR does not support.",
+    judges:
+      "Warns when a chain that verifies with the guest's store anchors to a root outside the Azure root catalog: something re-signs Azure's traffic, which ASR does not support.",
     sources: ['the Azure root catalog (src/catalog/azure-roots.json)'],
     catalogs: ['azureRoots'],
     asrErrorCodes: [151066],
@@ -34,7 +36,13 @@ export function evaluateTlsInspection(probes: EndpointProbeFacts, roots: RootCat
   }
   const inspected = verified.filter((r) => !azureAnchors.has(r.tls!.trustAnchor!.sha256));
   if (inspected.length === 0) {
-    return [{ status: 'pass', summary: `All ${verified.length} verified TLS connection(s) anchor to Azure's roots: no inspection seen.`, evidence: { anchors: [...new Set(verified.map((r) => r.tls!.trustAnchor!.subject))] } }];
+    return [
+      {
+        status: 'pass',
+        summary: `All ${verified.length} verified TLS connection(s) anchor to Azure's roots: no inspection seen.`,
+        evidence: { anchors: [...new Set(verified.map((r) => r.tls!.trustAnchor!.subject))] },
+      },
+    ];
   }
   return inspected.map((r) => {
     const anchor = r.tls!.trustAnchor!;

@@ -51,7 +51,10 @@ export function evaluateLinuxFips(f: LinuxFipsFacts): CheckOutcome {
   if (f.fipsEnabled.read && isFipsOn(f.fipsEnabled.value)) on.push(`the running kernel is in FIPS mode (${f.fipsEnabled.path} is ${f.fipsEnabled.value})`);
   if (f.cmdline.read && isFipsOn(f.cmdline.value)) on.push(`it was booted with fips=${f.cmdline.value} (${f.cmdline.path})`);
   const bootOn = f.boot.filter((p) => isFipsOn(p.value));
-  if (bootOn.length) on.push(`the boot configuration turns it on at ${f.fromRoot ? 'boot' : 'the next boot'}: ${bootOn.map((p) => `${p.path}:${p.lineNumber} (fips=${p.value})`).join(', ')}`);
+  if (bootOn.length)
+    on.push(
+      `the boot configuration turns it on at ${f.fromRoot ? 'boot' : 'the next boot'}: ${bootOn.map((p) => `${p.path}:${p.lineNumber} (fips=${p.value})`).join(', ')}`,
+    );
   const unread = f.notes.length ? ` Not read: ${f.notes.join('; ')}.` : '';
   if (on.length) {
     return {
@@ -72,17 +75,36 @@ export function evaluateLinuxFips(f: LinuxFipsFacts): CheckOutcome {
   const looked = f.bootFiles.length ? `no fips=1 in the boot configuration (${f.bootFiles.join(', ')})` : null;
   if (f.fromRoot) {
     if (!looked && !f.fipsEnabled.read) {
-      return { status: 'skip', summary: `FIPS mode cannot be judged from this image: no GRUB configuration or /proc/sys/crypto/fips_enabled could be read under --root.${unread}`, evidence };
+      return {
+        status: 'skip',
+        summary: `FIPS mode cannot be judged from this image: no GRUB configuration or /proc/sys/crypto/fips_enabled could be read under --root.${unread}`,
+        evidence,
+      };
     }
     const state = [f.fipsEnabled.read ? `${f.fipsEnabled.path} is ${f.fipsEnabled.value || '(empty)'}` : null, looked].filter(Boolean).join(', and ');
     if (f.notes.length && !f.fipsEnabled.read) {
-      return { status: 'warn', summary: `FIPS mode looks off (${state}), but part of the boot configuration was not judged.${unread}`, remediation: 'Make the GRUB configuration regular files of sensible size, then run the check again.', evidence };
+      return {
+        status: 'warn',
+        summary: `FIPS mode looks off (${state}), but part of the boot configuration was not judged.${unread}`,
+        remediation: 'Make the GRUB configuration regular files of sensible size, then run the check again.',
+        evidence,
+      };
     }
     return { status: 'pass', summary: `FIPS mode is off: ${state}.${unread}`, evidence };
   }
   if (!f.fipsEnabled.read && !f.cmdline.read) {
-    if (!looked) return { status: 'skip', summary: `FIPS mode could not be read: neither /proc/sys/crypto/fips_enabled nor /proc/cmdline could be read, and no GRUB configuration was found.${unread}`, evidence };
-    return { status: 'warn', summary: `The running kernel's FIPS mode could not be read (/proc/sys/crypto/fips_enabled and /proc/cmdline), though there is ${looked}.${unread}`, remediation: 'Run asr-ready where /proc is mounted and readable, or check with: cat /proc/sys/crypto/fips_enabled', evidence };
+    if (!looked)
+      return {
+        status: 'skip',
+        summary: `FIPS mode could not be read: neither /proc/sys/crypto/fips_enabled nor /proc/cmdline could be read, and no GRUB configuration was found.${unread}`,
+        evidence,
+      };
+    return {
+      status: 'warn',
+      summary: `The running kernel's FIPS mode could not be read (/proc/sys/crypto/fips_enabled and /proc/cmdline), though there is ${looked}.${unread}`,
+      remediation: 'Run asr-ready where /proc is mounted and readable, or check with: cat /proc/sys/crypto/fips_enabled',
+      evidence,
+    };
   }
   const running = f.fipsEnabled.read
     ? `${f.fipsEnabled.path} is ${f.fipsEnabled.value || '(empty)'}`

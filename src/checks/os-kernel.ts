@@ -12,14 +12,15 @@ import { defineCheck } from './helpers/check-context';
 export const osKernel = defineCheck({
   id: 'os.kernel',
   title: 'Stock distribution kernel',
-  description: 'Site Recovery\'s Mobility service ships drivers for the distributions\' stock kernels only; a custom kernel cannot be protected.',
+  description: "Site Recovery's Mobility service ships drivers for the distributions' stock kernels only; a custom kernel cannot be protected.",
   platforms: ['linux'],
   timeoutMs: 30_000,
   needs: ['host', 'linuxGuest'],
   // A getter: REFERENCE is declared below this object.
   get explain() {
     return {
-      judges: "Fails a kernel that is not the distribution's stock kernel (by its release's shape) or older than the matrix's minimum; a newer kernel in a supported series is never a failure (support follows within about 30 days).",
+      judges:
+        "Fails a kernel that is not the distribution's stock kernel (by its release's shape) or older than the matrix's minimum; a newer kernel in a supported series is never a failure (support follows within about 30 days).",
       sources: [REFERENCE],
       catalogs: ['supportMatrix'],
       remediation: "Install and boot a stock kernel from the distribution's repositories, make it the default in GRUB, and reboot before enabling replication.",
@@ -71,7 +72,10 @@ export function matchKernelToDistro(entry: LinuxDistroEntry, version: string | n
     const tagMajor = tag?.[1] ?? null;
     const uek = Boolean(tag?.[2]);
     if (uek && entry.id !== 'ol') {
-      return { mismatch: `is an Oracle Unbreakable Enterprise Kernel (el${tagMajor}uek), which is stock on Oracle Linux only, not on ${entry.name}`, notInReference };
+      return {
+        mismatch: `is an Oracle Unbreakable Enterprise Kernel (el${tagMajor}uek), which is stock on Oracle Linux only, not on ${entry.name}`,
+        notInReference,
+      };
     }
     if (major === null) notInReference.push(`the ${entry.name} major version is unknown, so the kernel's el${tagMajor ?? '?'} tag is not matched against it`);
     else if (tagMajor !== major) {
@@ -87,7 +91,9 @@ export function matchKernelToDistro(entry: LinuxDistroEntry, version: string | n
     if (sp.mismatch) return { mismatch: sp.mismatch, notInReference };
     if (sp.note) notInReference.push(sp.note);
   } else {
-    notInReference.push(`the kernel series per ${entry.name} release is not matched: the reference points to the Mobility agent's kernel tables without listing them (${REFERENCE})`);
+    notInReference.push(
+      `the kernel series per ${entry.name} release is not matched: the reference points to the Mobility agent's kernel tables without listing them (${REFERENCE})`,
+    );
   }
   return { mismatch: null, notInReference };
 }
@@ -106,7 +112,13 @@ export function judgeUekGeneration(entry: LinuxDistroEntry, version: string | nu
   if (generation === undefined) {
     // A base newer than every known generation may be a UEK release newer than this catalog: named, not failed.
     const newest = Object.values(catalog.generations).sort(compareVersions).at(-1) ?? '0';
-    if (base && compareVersions(base, newest) > 0) return { mismatch: null, notes: [`UEK kernel on mainline ${base} is newer than every UEK generation the catalog knows (newest ${newest}); its generation is not judged (${allowedList})`] };
+    if (base && compareVersions(base, newest) > 0)
+      return {
+        mismatch: null,
+        notes: [
+          `UEK kernel on mainline ${base} is newer than every UEK generation the catalog knows (newest ${newest}); its generation is not judged (${allowedList})`,
+        ],
+      };
     return { mismatch: `is a UEK kernel on mainline ${base || 'version ?'}, which is no UEK generation the catalog knows (${allowedList})`, notes: [] };
   }
   const rule = catalog.allowed.find((a) => String(a.generation) === generation);
@@ -114,8 +126,18 @@ export function judgeUekGeneration(entry: LinuxDistroEntry, version: string | nu
   if (rule.fromVersion) {
     // A bare major ("8") cannot be placed before or after 8.7 (os.supported says why): named, not judged.
     const placeable = version !== null && (version.includes('.') || !rule.fromVersion.startsWith(`${version}.`));
-    if (!placeable) return { mismatch: null, notes: [`UEK R${generation} is allowed from ${entry.name} ${rule.fromVersion} only; the minor version is unknown${version ? ` (VERSION_ID "${version}")` : ''}, so this was not judged`] };
-    if (compareVersions(version!, rule.fromVersion) < 0) return { mismatch: `is UEK R${generation} (built on ${base}), which the support matrix allows from ${entry.name} ${rule.fromVersion} on, not on ${version}`, notes: [] };
+    if (!placeable)
+      return {
+        mismatch: null,
+        notes: [
+          `UEK R${generation} is allowed from ${entry.name} ${rule.fromVersion} only; the minor version is unknown${version ? ` (VERSION_ID "${version}")` : ''}, so this was not judged`,
+        ],
+      };
+    if (compareVersions(version!, rule.fromVersion) < 0)
+      return {
+        mismatch: `is UEK R${generation} (built on ${base}), which the support matrix allows from ${entry.name} ${rule.fromVersion} on, not on ${version}`,
+        notes: [],
+      };
   }
   return { mismatch: null, notes: [] };
 }
@@ -132,7 +154,8 @@ export function matchSuseServicePack(version: string | null, release: string): {
   const notMatched = `the service pack of a -default/-azure kernel is matched only for SLE 15 kernels that carry it (-1500N00.); ${release} does not, and the reference gives no kernel prefix per service pack (${REFERENCE})`;
   if (!stream) return { mismatch: null, note: notMatched };
   const [kernelMajor, kernelSp] = [Number(stream[1]), Number(stream[2])];
-  if (version === null) return { mismatch: null, note: `the SLES version is unknown, so the kernel's service pack (${kernelMajor} SP${kernelSp}) is not matched against it` };
+  if (version === null)
+    return { mismatch: null, note: `the SLES version is unknown, so the kernel's service pack (${kernelMajor} SP${kernelSp}) is not matched against it` };
   const [major, minor] = version.split('.').map(Number);
   const guestSp = minor ?? 0;
   if (kernelMajor === major && kernelSp === guestSp) return { mismatch: null, note: null };
@@ -154,7 +177,12 @@ function judgeKernel(host: HostFacts, kernel: KernelFacts, matrix: SupportMatrix
     return { status: 'skip', summary: 'The kernel is unknown: no running kernel, and no /boot/vmlinuz-* under --root.', evidence };
   }
   const entry = matrix.linux.find((d) => d.ids.includes((host.osRelease?.ID ?? '').toLowerCase()));
-  if (!entry) return { status: 'skip', summary: `Kernel ${kernel.release}: the distribution is not in the support matrix, so there is no stock kernel to compare with (see os.supported).`, evidence };
+  if (!entry)
+    return {
+      status: 'skip',
+      summary: `Kernel ${kernel.release}: the distribution is not in the support matrix, so there is no stock kernel to compare with (see os.supported).`,
+      evidence,
+    };
   const label = kernel.source === 'running' ? 'The running kernel' : `The kernel (${kernel.source})`;
   // The STOCK patterns accept el9.aarch64 and Debian's -arm64 names, and Ubuntu's arm64 kernels
   // carry no arch at all: a kernel named for another architecture, or on a guest known to be one,
@@ -167,7 +195,7 @@ function judgeKernel(host: HostFacts, kernel: KernelFacts, matrix: SupportMatrix
       status: 'fail',
       summary: `${label} ${kernel.release} ${why}: it is not a stock x86-64 ${entry.name} kernel. Site Recovery supports only x86-64 VMs with the distribution's own kernels; ARM64 is not supported.`,
       remediation: `Protect an x86-64 VM running a stock ${entry.name} kernel; a VM of another architecture cannot be replicated with Site Recovery.`,
-      evidence: { ...evidence, kernelArch, archSource: named ? `kernel name ${kernel.release}` : host.archSource ?? null },
+      evidence: { ...evidence, kernelArch, archSource: named ? `kernel name ${kernel.release}` : (host.archSource ?? null) },
     };
   }
   const mainline = entry.kernelStyle === 'ubuntu' ? /^\d+\.\d+\.\d+-(\d{6,})-/.exec(kernel.release) : null;
@@ -175,7 +203,8 @@ function judgeKernel(host: HostFacts, kernel: KernelFacts, matrix: SupportMatrix
     return {
       status: 'fail',
       summary: `${label} ${kernel.release} is an Ubuntu mainline build (six-digit ABI ${mainline[1]}), not a stock Ubuntu kernel. Site Recovery supports only the distribution's own kernels.`,
-      remediation: 'Install and boot a stock Ubuntu kernel (linux-image-azure or linux-image-generic from the Ubuntu archive), make it the default in GRUB, remove the mainline build, and reboot before enabling replication.',
+      remediation:
+        'Install and boot a stock Ubuntu kernel (linux-image-azure or linux-image-generic from the Ubuntu archive), make it the default in GRUB, remove the mainline build, and reboot before enabling replication.',
       evidence: { ...evidence, expectedPattern: STOCK.ubuntu.source },
     };
   }

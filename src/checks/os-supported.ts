@@ -48,21 +48,43 @@ export function evaluateLinuxSupport(host: HostFacts, kernel: KernelFacts, matri
 
 function judgeLinuxSupport(host: HostFacts, kernel: KernelFacts, matrix: SupportMatrix, now: Date): CheckOutcome {
   const release = host.osRelease;
-  const evidence = { id: release?.ID ?? null, versionId: release?.VERSION_ID ?? null, prettyName: host.distroName, arch: host.arch, archSource: host.archSource ?? null, ...(host.archNotes?.length ? { archNotes: host.archNotes } : {}), debianVersion: kernel.debianVersion, matrixVersion: matrix.version };
+  const evidence = {
+    id: release?.ID ?? null,
+    versionId: release?.VERSION_ID ?? null,
+    prettyName: host.distroName,
+    arch: host.arch,
+    archSource: host.archSource ?? null,
+    ...(host.archNotes?.length ? { archNotes: host.archNotes } : {}),
+    debianVersion: kernel.debianVersion,
+    matrixVersion: matrix.version,
+  };
   if (host.arch && ARM.test(host.arch)) {
     const runs = host.fromRoot ? `is built for ${host.arch} (${host.archSource ?? 'from the image'})` : `runs on ${host.arch}`;
-    return { status: 'fail', summary: `${host.distroName ?? 'This guest'} ${runs}: Site Recovery does not support ARM64 VMs (support matrix of ${matrix.matrixDate}).`, remediation: 'Replicate an x64 VM; ARM64 guests cannot be protected with Azure Site Recovery.', evidence };
+    return {
+      status: 'fail',
+      summary: `${host.distroName ?? 'This guest'} ${runs}: Site Recovery does not support ARM64 VMs (support matrix of ${matrix.matrixDate}).`,
+      remediation: 'Replicate an x64 VM; ARM64 guests cannot be protected with Azure Site Recovery.',
+      evidence,
+    };
   }
   if (!release?.ID) {
     const unread = host.notes?.length ? `: ${host.notes.join('; ')}` : ' (no /etc/os-release, /usr/lib/os-release or release file)';
-    return { status: 'warn', summary: `The distribution could not be identified${unread}.`, remediation: 'Check /etc/os-release; Site Recovery supports only the distributions in its support matrix.', evidence: host.notes?.length ? { ...evidence, notJudged: host.notes } : evidence };
+    return {
+      status: 'warn',
+      summary: `The distribution could not be identified${unread}.`,
+      remediation: 'Check /etc/os-release; Site Recovery supports only the distributions in its support matrix.',
+      evidence: host.notes?.length ? { ...evidence, notJudged: host.notes } : evidence,
+    };
   }
   const entry = findLinuxEntry(matrix, release);
   if (!entry) {
     return {
       status: 'fail',
       summary: `${host.distroName ?? `${release.NAME ?? release.ID} ${release.VERSION_ID ?? ''}`.trim()} is not in the Site Recovery support matrix (${matrix.matrixDate}).`,
-      remediation: `Site Recovery protects only these distributions: ${matrix.linux.filter((d) => d.versions.length).map((d) => d.name).join(', ')}. Migrate the workload to one of them.`,
+      remediation: `Site Recovery protects only these distributions: ${matrix.linux
+        .filter((d) => d.versions.length)
+        .map((d) => d.name)
+        .join(', ')}. Migrate the workload to one of them.`,
       evidence,
     };
   }
@@ -113,7 +135,9 @@ function judgeLinuxSupport(host: HostFacts, kernel: KernelFacts, matrix: Support
   const row = `${entry.name} ${placed.row}`;
   const fromRow = `Row "${row}" of the support matrix of ${matrix.matrixDate}.`;
   // Debian "9" without /etc/debian_version: 9.0 is outside the 9.1-9.13 row, 9.1 inside.
-  const unknownPoint = placed.pointReleaseUnknown ? ` Its point release is unknown (${entry.releaseFile ?? 'no release file'} not read), and the row covers ${placed.row} only.` : '';
+  const unknownPoint = placed.pointReleaseUnknown
+    ? ` Its point release is unknown (${entry.releaseFile ?? 'no release file'} not read), and the row covers ${placed.row} only.`
+    : '';
   const withRow = { ...judged, matrixRow: row, ...(placed.pointReleaseUnknown ? { pointReleaseUnknown: true } : {}) };
   const eol = endOfLife(entry, placed.version);
   if (eol && Date.parse(eol) < now.getTime()) {
@@ -125,9 +149,18 @@ function judgeLinuxSupport(host: HostFacts, kernel: KernelFacts, matrix: Support
     };
   }
   if (unknownPoint) {
-    return { status: 'warn', summary: `${name} is in the support matrix as ${row}.${unknownPoint}`, remediation: `Check ${entry.releaseFile}: only ${row} is supported.`, evidence: withRow };
+    return {
+      status: 'warn',
+      summary: `${name} is in the support matrix as ${row}.${unknownPoint}`,
+      remediation: `Check ${entry.releaseFile}: only ${row} is supported.`,
+      evidence: withRow,
+    };
   }
-  return { status: 'pass', summary: `${name} is in the Site Recovery support matrix: row "${row}" of the matrix of ${matrix.matrixDate}.`, evidence: { ...withRow, note: entry.note } };
+  return {
+    status: 'pass',
+    summary: `${name} is in the Site Recovery support matrix: row "${row}" of the matrix of ${matrix.matrixDate}.`,
+    evidence: { ...withRow, note: entry.note },
+  };
 }
 
 const MATRIX_URL = 'https://learn.microsoft.com/azure/site-recovery/azure-to-azure-support-matrix';
@@ -145,7 +178,12 @@ function endOfLife(entry: LinuxDistroEntry, version: string): string | null {
 export function evaluateWindowsSupport(version: WindowsVersion | null, arch: string | null, matrix: SupportMatrix, now: Date): CheckOutcome {
   const evidence = { version, arch, matrixVersion: matrix.version };
   if (!version || version.build === null) {
-    return { status: 'error', summary: 'The Windows version could not be read from HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion.', remediation: 'Run asr-ready as an administrator.', evidence };
+    return {
+      status: 'error',
+      summary: 'The Windows version could not be read from HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion.',
+      remediation: 'Run asr-ready as an administrator.',
+      evidence,
+    };
   }
   if (arch && ARM.test(arch)) return { status: 'fail', summary: `This Windows VM runs on ${arch}: Site Recovery does not support ARM64 VMs.`, evidence };
   const entry = matrix.windows.find((w) => w.server === version.isServer && version.build! >= w.minBuild && version.build! <= w.maxBuild);
@@ -166,5 +204,9 @@ export function evaluateWindowsSupport(version: WindowsVersion | null, arch: str
       evidence: { ...evidence, matched: entry.id },
     };
   }
-  return { status: 'pass', summary: `${name} is supported as ${entry.name}.${entry.note ? ` ${entry.note}` : ''}`, evidence: { ...evidence, matched: entry.id } };
+  return {
+    status: 'pass',
+    summary: `${name} is supported as ${entry.name}.${entry.note ? ` ${entry.note}` : ''}`,
+    evidence: { ...evidence, matched: entry.id },
+  };
 }

@@ -70,7 +70,12 @@ export function matchesSelector(id: string, selector: string): boolean {
   return id.startsWith(prefix);
 }
 
-export function selectChecks(platform: Platform, include: readonly string[], exclude: readonly string[], all: readonly GuestCheck[] = ALL_CHECKS): GuestCheck[] {
+export function selectChecks(
+  platform: Platform,
+  include: readonly string[],
+  exclude: readonly string[],
+  all: readonly GuestCheck[] = ALL_CHECKS,
+): GuestCheck[] {
   for (const selector of [...include, ...exclude]) {
     if (!all.some((c) => matchesSelector(c.id, selector))) {
       throw new UsageError(`unknown check ${quoteArg(selector)}: known checks are ${all.map((c) => c.id).join(', ')}`);
@@ -101,7 +106,7 @@ export function scopeToImage(checks: readonly GuestCheck[], include: readonly st
       run: async () => [
         {
           status: 'skip' as const,
-          summary: `Not run under --root: ${check.id} describes the machine asr-ready runs on (its network path, clock, metadata service, Azure resources or disk activity), not the image under --root, so it is kept out of the image's verdict. Run asr-ready on the guest itself, or add --checks ${check.id} ${usesEndpointProbes(check) || readsAzureResources(check) || check.needs.includes('cacheUpload') ? 'to include this machine\'s view' : 'to run it on what the image holds (its /sys and /proc, which a mounted disk usually lacks)'}.`,
+          summary: `Not run under --root: ${check.id} describes the machine asr-ready runs on (its network path, clock, metadata service, Azure resources or disk activity), not the image under --root, so it is kept out of the image's verdict. Run asr-ready on the guest itself, or add --checks ${check.id} ${usesEndpointProbes(check) || readsAzureResources(check) || check.needs.includes('cacheUpload') ? "to include this machine's view" : 'to run it on what the image holds (its /sys and /proc, which a mounted disk usually lacks)'}.`,
           evidence: { reason: 'this-machine check under --root', selectWith: `--checks ${check.id}` },
         },
       ],

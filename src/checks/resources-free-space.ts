@@ -8,7 +8,8 @@ import { defineCheck } from './helpers/check-context';
 export const resourcesFreeSpace = defineCheck({
   id: 'resources.free-space',
   title: 'Free disk space for the Mobility service',
-  description: 'Guidance borrowed from the VMware/physical matrix (not documented for Azure-to-Azure): 2 GB free on the root file system, 250 MB where the Mobility service installs.',
+  description:
+    'Guidance borrowed from the VMware/physical matrix (not documented for Azure-to-Azure): 2 GB free on the root file system, 250 MB where the Mobility service installs.',
   platforms: ['linux', 'windows'],
   timeoutMs: 15_000,
   needs: ['freeSpace'],
@@ -29,7 +30,8 @@ export function evaluateFreeSpace(entries: FreeSpaceEntry[], matrix: SupportMatr
   const mib = (b: number | null) => (b === null ? null : Math.floor(b / 1024 ** 2));
   const evidence = { borrowed: true, entries: entries.map((e, i) => ({ ...e, freeMiB: mib(e.freeBytes), neededMiB: needs[i] })) };
   const unknown = entries.filter((e) => e.freeBytes === null);
-  if (unknown.length === entries.length) return { status: 'skip', summary: `Free space could not be measured: ${unknown.map((e) => `${e.path}: ${e.error}`).join('; ')}.`, evidence };
+  if (unknown.length === entries.length)
+    return { status: 'skip', summary: `Free space could not be measured: ${unknown.map((e) => `${e.path}: ${e.error}`).join('; ')}.`, evidence };
   const low = entries.map((e, i) => ({ e, need: needs[i]! })).filter(({ e, need }) => e.freeBytes !== null && mib(e.freeBytes)! < need);
   const label = 'Guidance borrowed from the VMware/physical support matrix (Azure-to-Azure documents no figure)';
   if (low.length) {

@@ -37,7 +37,8 @@ export interface SizeContext {
 export const resourcesSize = defineCheck({
   id: 'resources.size',
   title: 'vCPUs and memory',
-  description: 'Site Recovery needs at least 2 vCPUs and 1 GB (read as 1 GiB) of RAM, judged on the VM size from IMDS where known; its driver uses about 6% of RAM.',
+  description:
+    'Site Recovery needs at least 2 vCPUs and 1 GB (read as 1 GiB) of RAM, judged on the VM size from IMDS where known; its driver uses about 6% of RAM.',
   platforms: ['linux', 'windows'],
   timeoutMs: 20_000,
   needs: ['host', 'azureMetadata', 'resources'],
@@ -51,7 +52,7 @@ export const resourcesSize = defineCheck({
     const host = await ctx.facts.host();
     // Under --root, IMDS would describe the machine running asr-ready, not the image's VM.
     const size: SizeContext = host.fromRoot
-      ? { vmSize: null, unknownReason: 'under --root the image\'s VM size is not known (IMDS describes the machine running asr-ready)' }
+      ? { vmSize: null, unknownReason: "under --root the image's VM size is not known (IMDS describes the machine running asr-ready)" }
       : sizeFromMetadata(await withTimeout('waiting for the Azure metadata', METADATA_WAIT_MS, () => ctx.facts.azureMetadata(), ctx.signal).catch(() => null));
     return [evaluateSize(await ctx.facts.resources(), ctx.catalog.supportMatrix, size, ctx.catalog.vmSizes)];
   },
@@ -89,10 +90,27 @@ export function evaluateSize(r: ResourceFacts, matrix: SupportMatrix, size: Size
     vmSize: size.vmSize,
     ...(r.vcpusLowerBound ? { vcpusLowerBound: true } : {}),
   };
-  const driverOf = (bytes: number | null) => (bytes === null ? '' : ` The replication driver will use about ${driverMemoryPercent}% of RAM (~${Math.round((bytes / 1024 ** 2) * (driverMemoryPercent / 100))} MiB here).`);
+  const driverOf = (bytes: number | null) =>
+    bytes === null
+      ? ''
+      : ` The replication driver will use about ${driverMemoryPercent}% of RAM (~${Math.round((bytes / 1024 ** 2) * (driverMemoryPercent / 100))} MiB here).`;
   const resize = `Resize the VM to a size with at least ${minVcpus} vCPUs and ${minMemoryGiB} GiB of memory.`;
 
-  if (entry && catalog) return judgeBySize(entry, r, memGiB, { minVcpus, minMemoryGiB }, { ...guestEvidence, judgedBy: 'vm size', sizeCatalog: { name: entry.name, vcpus: entry.vcpus, memoryGiB: entry.memoryGiB, version: catalog.version }, ...(notJudged.length ? { guestNotes: notJudged } : {}) }, driverOf(r.memoryBytes ?? entry.memoryGiB * GiB), resize);
+  if (entry && catalog)
+    return judgeBySize(
+      entry,
+      r,
+      memGiB,
+      { minVcpus, minMemoryGiB },
+      {
+        ...guestEvidence,
+        judgedBy: 'vm size',
+        sizeCatalog: { name: entry.name, vcpus: entry.vcpus, memoryGiB: entry.memoryGiB, version: catalog.version },
+        ...(notJudged.length ? { guestNotes: notJudged } : {}),
+      },
+      driverOf(r.memoryBytes ?? entry.memoryGiB * GiB),
+      resize,
+    );
 
   // The guest's view, with the memory tolerance.
   const toleranceGiB = Math.round(minMemoryGiB * GUEST_MEMORY_TOLERANCE * 100) / 100;
@@ -106,7 +124,9 @@ export function evaluateSize(r: ResourceFacts, matrix: SupportMatrix, size: Size
   const withinTolerance = r.memoryBytes !== null && !memShort && r.memoryBytes < minMemoryGiB * GiB;
   const short = [
     vcpusShort ? `${count(r.vcpus!, 'vCPU')} (at least ${minVcpus} needed)` : null,
-    memShort ? `${memGiB} GiB of memory visible to the guest (a ${minMemoryGiB} GiB size shows at least ${toleranceGiB} GiB; ${why}, so this tolerance was used)` : null,
+    memShort
+      ? `${memGiB} GiB of memory visible to the guest (a ${minMemoryGiB} GiB size shows at least ${toleranceGiB} GiB; ${why}, so this tolerance was used)`
+      : null,
   ].filter(Boolean);
   const driver = driverOf(r.memoryBytes);
   if (short.length) {
@@ -117,16 +137,40 @@ export function evaluateSize(r: ResourceFacts, matrix: SupportMatrix, size: Size
   }
   const vcpuText = r.vcpus === null ? '?' : r.vcpusLowerBound ? `at least ${r.vcpus}` : `${r.vcpus}`;
   if (r.vcpus !== null && r.vcpus < minVcpus && r.vcpusLowerBound) {
-    return { status: 'warn', summary: `Only ${r.vcpus} vCPU counted before /proc/cpuinfo was cut, so the vCPU minimum (${minVcpus}) was not judged.${unread}`, remediation: 'Check the vCPU count with: nproc', evidence };
+    return {
+      status: 'warn',
+      summary: `Only ${r.vcpus} vCPU counted before /proc/cpuinfo was cut, so the vCPU minimum (${minVcpus}) was not judged.${unread}`,
+      remediation: 'Check the vCPU count with: nproc',
+      evidence,
+    };
   }
   if (notJudged.length && (r.vcpus === null || memGiB === null)) {
-    return { status: 'warn', summary: `${vcpuText} vCPUs and ${memGiB ?? '?'} GiB RAM; what is unknown was not judged.${driver}${unread}`, remediation: 'Check with: nproc; grep MemTotal /proc/meminfo', evidence };
+    return {
+      status: 'warn',
+      summary: `${vcpuText} vCPUs and ${memGiB ?? '?'} GiB RAM; what is unknown was not judged.${driver}${unread}`,
+      remediation: 'Check with: nproc; grep MemTotal /proc/meminfo',
+      evidence,
+    };
   }
-  const tolerance = withinTolerance ? ` within the tolerance: ${why}, so at least ${toleranceGiB} GiB visible to the guest counts as a ${minMemoryGiB} GiB size (the kernel keeps part of a size's memory)` : '';
-  return { status: 'pass', summary: `${vcpuText} vCPUs and ${memGiB ?? '?'} GiB RAM meet the minimum (${minVcpus} vCPUs, ${minMemoryGiB} GiB)${tolerance}.${driver}${unread}`, evidence };
+  const tolerance = withinTolerance
+    ? ` within the tolerance: ${why}, so at least ${toleranceGiB} GiB visible to the guest counts as a ${minMemoryGiB} GiB size (the kernel keeps part of a size's memory)`
+    : '';
+  return {
+    status: 'pass',
+    summary: `${vcpuText} vCPUs and ${memGiB ?? '?'} GiB RAM meet the minimum (${minVcpus} vCPUs, ${minMemoryGiB} GiB)${tolerance}.${driver}${unread}`,
+    evidence,
+  };
 }
 
-function judgeBySize(entry: VmSize, r: ResourceFacts, memGiB: number | null, min: { minVcpus: number; minMemoryGiB: number }, evidence: Record<string, unknown>, driver: string, resize: string): CheckOutcome {
+function judgeBySize(
+  entry: VmSize,
+  r: ResourceFacts,
+  memGiB: number | null,
+  min: { minVcpus: number; minMemoryGiB: number },
+  evidence: Record<string, unknown>,
+  driver: string,
+  resize: string,
+): CheckOutcome {
   const sized = `${entry.name}: ${count(entry.vcpus, 'vCPU')}, ${entry.memoryGiB} GiB (catalog)`;
   const vcpusSeen = r.vcpus === null ? '?' : r.vcpusLowerBound ? `at least ${r.vcpus}` : `${r.vcpus}`;
   const seen = `the guest sees ${vcpusSeen} vCPU${r.vcpus === 1 ? '' : 's'} and ${memGiB ?? '?'} GiB`;
@@ -134,6 +178,7 @@ function judgeBySize(entry: VmSize, r: ResourceFacts, memGiB: number | null, min
     entry.vcpus < min.minVcpus ? `${count(entry.vcpus, 'vCPU')} (at least ${min.minVcpus} needed)` : null,
     entry.memoryGiB < min.minMemoryGiB ? `${entry.memoryGiB} GiB of memory (at least ${min.minMemoryGiB} GiB needed)` : null,
   ].filter(Boolean);
-  if (short.length) return { status: 'fail', summary: `Too small for Site Recovery: ${sized} has ${short.join(' and ')}; ${seen}.${driver}`, remediation: resize, evidence };
+  if (short.length)
+    return { status: 'fail', summary: `Too small for Site Recovery: ${sized} has ${short.join(' and ')}; ${seen}.${driver}`, remediation: resize, evidence };
   return { status: 'pass', summary: `${sized} meets the minimum (${min.minVcpus} vCPUs, ${min.minMemoryGiB} GiB); ${seen}.${driver}`, evidence };
 }

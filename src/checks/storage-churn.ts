@@ -30,12 +30,17 @@ export const storageChurn = defineCheck({
 });
 
 export function evaluateChurn(churn: ChurnFacts | null, compute: AzureCompute | null, matrix: SupportMatrix): CheckOutcome {
-  if (!churn) return { status: 'skip', summary: 'Churn was not sampled; run with --churn-sample SECONDS (e.g. 300, at a busy hour) to measure it.', evidence: {} };
+  if (!churn)
+    return { status: 'skip', summary: 'Churn was not sampled; run with --churn-sample SECONDS (e.g. 300, at a busy hour) to measure it.', evidence: {} };
   const limits = matrix.churn;
   const types = compute?.dataDisks.map((d) => d.storageAccountType).filter(Boolean) ?? [];
   const allStandard = types.length > 0 && types.every((t) => /^Standard/i.test(t));
   const perDisk = allStandard ? limits.perDiskMBps.standard : limits.perDiskMBps.premium;
-  const diskBasis = allStandard ? 'Standard replica disks (from IMDS)' : types.length ? 'Premium replica disks (from IMDS)' : 'Premium replica disks (disk types unknown: assumed the best case)';
+  const diskBasis = allStandard
+    ? 'Standard replica disks (from IMDS)'
+    : types.length
+      ? 'Premium replica disks (from IMDS)'
+      : 'Premium replica disks (disk types unknown: assumed the best case)';
   const evidence = { ...churn, perDiskLimitMBps: perDisk, perVmLimitMBps: limits.perVmMBps, diskBasis };
   const busy = churn.disks.filter((d) => d.averageMBps > perDisk);
   const table = churn.disks.map((d) => `${d.disk} avg ${d.averageMBps} / peak ${d.peakMBps} MB/s`).join(', ');
@@ -43,7 +48,8 @@ export function evaluateChurn(churn: ChurnFacts | null, compute: AzureCompute | 
     return {
       status: 'fail',
       summary: `The VM wrote ${churn.vmAverageMBps} MB/s on average over ${churn.seconds} s (peak ${churn.vmPeakMBps} MB/s), over the ${limits.perVmMBps} MB/s Site Recovery sustains per VM (${limits.perVmHighChurnMBps} MB/s with High Churn). ${table}.`,
-      remediation: 'Enable High Churn (Premium block blob cache, managed disks, 32 GB RAM or more), exclude temporary or scratch disks from replication, or reduce the write load; sustained overload leads to 153007.',
+      remediation:
+        'Enable High Churn (Premium block blob cache, managed disks, 32 GB RAM or more), exclude temporary or scratch disks from replication, or reduce the write load; sustained overload leads to 153007.',
       asrErrorCodes: [153007],
       evidence,
     };
@@ -52,10 +58,15 @@ export function evaluateChurn(churn: ChurnFacts | null, compute: AzureCompute | 
     return {
       status: 'warn',
       summary: `${busy.map((d) => `${d.disk} wrote ${d.averageMBps} MB/s on average`).join(', ')}: over ${perDisk} MB/s per disk for ${diskBasis}. Short spikes catch up; sustained churn does not. ${table}.`,
-      remediation: 'Use Premium replica disks of 512 GiB or more (up to 20 MB/s each), spread writes over more disks, or exclude disks that do not need protection.',
+      remediation:
+        'Use Premium replica disks of 512 GiB or more (up to 20 MB/s each), spread writes over more disks, or exclude disks that do not need protection.',
       asrErrorCodes: [153007],
       evidence,
     };
   }
-  return { status: 'pass', summary: `Churn over ${churn.seconds} s: VM average ${churn.vmAverageMBps} MB/s, peak ${churn.vmPeakMBps} MB/s; every disk under ${perDisk} MB/s. ${table || 'No disks sampled.'}`, evidence };
+  return {
+    status: 'pass',
+    summary: `Churn over ${churn.seconds} s: VM average ${churn.vmAverageMBps} MB/s, peak ${churn.vmPeakMBps} MB/s; every disk under ${perDisk} MB/s. ${table || 'No disks sampled.'}`,
+    evidence,
+  };
 }

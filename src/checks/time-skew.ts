@@ -41,7 +41,8 @@ export function evaluateSkew(probes: EndpointProbeFacts): CheckOutcome {
   return {
     status: abs > SKEW_FAIL_SECONDS ? 'fail' : 'warn',
     summary: `${text} Entra ID tokens and certificate checks fail when the clock is off by minutes; a clock that jumps back after replication starts also breaks recovery points.`,
-    remediation: 'Synchronise the clock: Azure VMs should use the host time (chrony with the PTP hyperv clock or refclock on Linux; w32tm /resync on Windows, time provider VMICTimeProvider).',
+    remediation:
+      'Synchronise the clock: Azure VMs should use the host time (chrony with the PTP hyperv clock or refclock on Linux; w32tm /resync on Windows, time provider VMICTimeProvider).',
     evidence,
   };
 }

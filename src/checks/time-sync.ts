@@ -33,12 +33,14 @@ export function evaluateTimeSync(t: TimeSyncFacts): CheckOutcome {
       evidence,
     };
   }
-  if (t.synchronized === null) return { status: 'skip', summary: `Clock synchronisation is unknown: ${t.source}${t.detail ? ` (${t.detail})` : ''}.`, evidence };
+  if (t.synchronized === null)
+    return { status: 'skip', summary: `Clock synchronisation is unknown: ${t.source}${t.detail ? ` (${t.detail})` : ''}.`, evidence };
   if (t.synchronized) return { status: 'pass', summary: `The clock is synchronised (${t.source}${t.detail ? `; ${t.detail}` : ''}).`, evidence };
   return {
     status: 'warn',
     summary: `The clock is not synchronised (${t.source}). Entra ID tokens need a correct clock, and a clock corrected backwards after replication starts breaks recovery points.`,
-    remediation: 'Enable a time service: on Azure, chrony with the Hyper-V PTP clock (refclock PHC /dev/ptp_hyperv) or systemd-timesyncd; on Windows, w32tm /resync (VMICTimeProvider is the Azure default).',
+    remediation:
+      'Enable a time service: on Azure, chrony with the Hyper-V PTP clock (refclock PHC /dev/ptp_hyperv) or systemd-timesyncd; on Windows, w32tm /resync (VMICTimeProvider is the Azure default).',
     evidence,
   };
 }

@@ -53,9 +53,10 @@ function evaluateLinux(store: LinuxTrustStore, catalog: RootCatalog, now: Date):
   // A package database cut at its cap or unreadable: the CA package may be past the cut, and the
   // bundle's age is then judged from file times.
   const notJudged = store.caPackageNotes ?? [];
-  const packageUnjudged = store.caPackage === null && notJudged.length > 0
-    ? `The CA package version was not judged (${notJudged.join('; ')}); the bundle's age is taken from its files' modification times.`
-    : null;
+  const packageUnjudged =
+    store.caPackage === null && notJudged.length > 0
+      ? `The CA package version was not judged (${notJudged.join('; ')}); the bundle's age is taken from its files' modification times.`
+      : null;
   const withNotJudged = notJudged.length ? { notJudged } : {};
   if (usable.length === 0) {
     const looked = store.sources.map((s) => s.path).join(', ');
@@ -89,12 +90,16 @@ function evaluateLinux(store: LinuxTrustStore, catalog: RootCatalog, now: Date):
 
 function evaluateWindows(store: WindowsTrustStore, catalog: RootCatalog, now: Date): CheckOutcome {
   const problems = [
-    ...Object.values(store.stores).map((s) => s.problem).filter((p): p is string => p !== null),
+    ...Object.values(store.stores)
+      .map((s) => s.problem)
+      .filter((p): p is string => p !== null),
     ...(store.policyProblem ? [store.policyProblem] : []),
   ];
   const storeEvidence = {
     platform: 'windows',
-    stores: Object.fromEntries(Object.entries(store.stores).map(([name, s]) => [name, { read: s.read, certificates: s.entries.length, ...(s.sources ? { sources: s.sources } : {}) }])),
+    stores: Object.fromEntries(
+      Object.entries(store.stores).map(([name, s]) => [name, { read: s.read, certificates: s.entries.length, ...(s.sources ? { sources: s.sources } : {}) }]),
+    ),
     disableRootAutoUpdate: store.disableRootAutoUpdate,
   };
   // A store not read (or read as empty: a Root store never is) cannot be judged: an error, never "installs on demand".
@@ -110,18 +115,17 @@ function evaluateWindows(store: WindowsTrustStore, catalog: RootCatalog, now: Da
   }
   const roots = catalog.roots.map((root) => assessWindowsRoot(root, store, now));
   const outcome = judge(roots, null, catalog, (failing) => windowsRemediation(failing, catalog.roots, store.disableRootAutoUpdate === true));
-  return { ...outcome, summary: `${outcome.summary}.`, evidence: { store: storeEvidence, roots, problems, notes: notes(roots, null, null), catalogVersion: catalog.version } };
+  return {
+    ...outcome,
+    summary: `${outcome.summary}.`,
+    evidence: { store: storeEvidence, roots, problems, notes: notes(roots, null, null), catalogVersion: catalog.version },
+  };
 }
 
 type Judged = Pick<CheckOutcome, 'status' | 'summary' | 'remediation' | 'asrErrorCodes'> & { summary: string };
 
 /** The rules of the issue: fail on required roots, warn on secondary roots, expiry within a year and stale bundles. */
-function judge(
-  roots: RootAssessment[],
-  staleBundle: string | null,
-  catalog: RootCatalog,
-  remediate: (problems: RootAssessment[]) => string,
-): Judged {
+function judge(roots: RootAssessment[], staleBundle: string | null, catalog: RootCatalog, remediate: (problems: RootAssessment[]) => string): Judged {
   const current = roots.filter((r) => r.catalogStatus === 'required' || r.catalogStatus === 'secondary');
   const hardFail = (r: RootAssessment) => r.catalogStatus === 'required' && r.state !== 'trusted' && r.state !== 'installs-on-demand';
   const failing = current.filter(hardFail);
@@ -162,12 +166,18 @@ function judge(
 
 function describeState(r: RootAssessment): string {
   switch (r.state) {
-    case 'missing': return r.detail ? `missing (${r.detail})` : 'missing';
-    case 'expired': return `expired (${r.notAfter.slice(0, 10)})`;
-    case 'distrusted': return `distrusted (${r.detail})`;
-    case 'unreachable': return `not reachable by OpenSSL (${r.detail})`;
-    case 'installs-on-demand': return 'not installed yet (Windows installs it on demand)';
-    default: return 'trusted';
+    case 'missing':
+      return r.detail ? `missing (${r.detail})` : 'missing';
+    case 'expired':
+      return `expired (${r.notAfter.slice(0, 10)})`;
+    case 'distrusted':
+      return `distrusted (${r.detail})`;
+    case 'unreachable':
+      return `not reachable by OpenSSL (${r.detail})`;
+    case 'installs-on-demand':
+      return 'not installed yet (Windows installs it on demand)';
+    default:
+      return 'trusted';
   }
 }
 
@@ -187,13 +197,23 @@ function notes(roots: RootAssessment[], staleBundle: string | null, env: string 
 }
 
 function staleBundleNote(bundleDate: string | null, roots: CatalogRoot[]): string | null {
-  const since = roots.filter((r) => r.status === 'required' && r.azureChainsSince).map((r) => r.azureChainsSince!).sort().at(-1);
+  const since = roots
+    .filter((r) => r.status === 'required' && r.azureChainsSince)
+    .map((r) => r.azureChainsSince!)
+    .sort()
+    .at(-1);
   if (!bundleDate || !since || bundleDate.slice(0, 10) >= since) return null;
   return `the CA bundle dates from ${bundleDate.slice(0, 10)}, before Azure moved to its current roots (${since}); update the CA package`;
 }
 
 function newestModified(store: LinuxTrustStore): string | null {
-  return store.sources.map((s) => s.modifiedAt).filter((d): d is string => d !== null).sort().at(-1) ?? null;
+  return (
+    store.sources
+      .map((s) => s.modifiedAt)
+      .filter((d): d is string => d !== null)
+      .sort()
+      .at(-1) ?? null
+  );
 }
 
 function opensslEnvNote(store: LinuxTrustStore): string | null {

@@ -35,6 +35,12 @@ export function evaluateServices(g: WindowsGuestFacts): CheckOutcome {
     };
   }
   const unknown = (Object.keys(names) as Array<keyof typeof names>).filter((k) => g.services[k] === null);
-  if (unknown.length) return { status: 'warn', summary: `The start type of ${unknown.map((k) => names[k]).join(' and ')} could not be read.`, remediation: 'Run asr-ready as an administrator, or check with: sc qc COMSysApp and sc qc VSS', evidence };
+  if (unknown.length)
+    return {
+      status: 'warn',
+      summary: `The start type of ${unknown.map((k) => names[k]).join(' and ')} could not be read.`,
+      remediation: 'Run asr-ready as an administrator, or check with: sc qc COMSysApp and sc qc VSS',
+      evidence,
+    };
   return { status: 'pass', summary: `COM+ System Application is ${g.services.COMSysApp} and Volume Shadow Copy is ${g.services.VSS}.`, evidence };
 }

@@ -24,8 +24,7 @@ export function describeAgentRuntime(p: ProcessView): AgentRuntime {
   // image (/proc/self/exe) is the loader; without /proc (a bare chroot) Node falls back to
   // argv[0], and the loader in use is the one in the lib/ beside it.
   const bundledLoader = path.posix.join(path.posix.dirname(p.execPath), 'lib');
-  const viaLoader = p.platform === 'linux' &&
-    (isLoader(p.execPath) || p.sharedObjects.some((so) => isLoader(so) && path.posix.dirname(so) === bundledLoader));
+  const viaLoader = p.platform === 'linux' && (isLoader(p.execPath) || p.sharedObjects.some((so) => isLoader(so) && path.posix.dirname(so) === bundledLoader));
   return {
     node: p.nodeVersion.replace(/^v/, ''),
     arch: p.arch,
@@ -46,5 +45,14 @@ export function currentProcessView(): ProcessView {
     glibcRuntime = report.header?.glibcVersionRuntime ?? null;
     sharedObjects = report.sharedObjects ?? [];
   }
-  return { execPath: process.execPath, nodeVersion: process.version, platform: process.platform, arch: process.arch, sea: isSea(), glibcRuntime, sharedObjects, env: process.env };
+  return {
+    execPath: process.execPath,
+    nodeVersion: process.version,
+    platform: process.platform,
+    arch: process.arch,
+    sea: isSea(),
+    glibcRuntime,
+    sharedObjects,
+    env: process.env,
+  };
 }

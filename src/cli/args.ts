@@ -120,7 +120,11 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
   // --json is a flag: it beats an output from the environment or file, and only conflicts with an
   // --output given on the same command line.
   if (cliValues.json && cliValues.output) {
-    throw new UsageError(cliValues.output === 'json' ? '--json and --output json both set the output; give one' : `--json contradicts --output ${quoteArg(String(cliValues.output))}`);
+    throw new UsageError(
+      cliValues.output === 'json'
+        ? '--json and --output json both set the output; give one'
+        : `--json contradicts --output ${quoteArg(String(cliValues.output))}`,
+    );
   }
   const output = values.json ? 'json' : (values.output ?? 'text');
   if (output !== 'text' && output !== 'json' && output !== 'compact') throw new UsageError(`--output must be text, json or compact, not ${quoteArg(output)}`);
@@ -129,10 +133,18 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
   if (failOn !== 'fail' && failOn !== 'warn' && failOn !== 'never') throw new UsageError(`--fail-on must be fail, warn or never, not ${quoteArg(failOn)}`);
 
   const logLevel = values['log-level'] ?? 'warn';
-  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not ${quoteArg(logLevel)}`);
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
+    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not ${quoteArg(logLevel)}`);
 
   return {
-    command: values.help || command === 'help' ? 'help' : values.version ? 'version' : command === 'rules' || command === 'checks' || command === 'explain' ? command : 'check',
+    command:
+      values.help || command === 'help'
+        ? 'help'
+        : values.version
+          ? 'version'
+          : command === 'rules' || command === 'checks' || command === 'explain'
+            ? command
+            : 'check',
     output,
     checks: splitList(values.checks, '--checks'),
     skip: splitList(values.skip, '--skip'),
@@ -150,7 +162,8 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
     imdsEndpoint: values['imds-endpoint'] === undefined ? null : validateImdsEndpoint(values['imds-endpoint']),
     region: values.region === undefined ? null : validateRegion(values.region),
     cloud: values.cloud === undefined ? null : validateCloud(values.cloud),
-    churnSeconds: values['churn-sample'] === undefined ? null : validateChurnSeconds(values['churn-sample'], parseDeadline(values.deadline), values.deadline !== undefined),
+    churnSeconds:
+      values['churn-sample'] === undefined ? null : validateChurnSeconds(values['churn-sample'], parseDeadline(values.deadline), values.deadline !== undefined),
     ...controlPlaneOptions(values, env),
     cacheUpload: cacheUploadOption(values, env.ASR_READY_LOOPBACK_ONLY === '1'),
     delivery: parseDeliveryOptions(values, env),
@@ -177,9 +190,12 @@ function rejectRepeatedOptions(tokens: ReadonlyArray<{ kind: string; name?: stri
 /** The sample must fit inside the run deadline with room to judge and print. */
 function validateChurnSeconds(raw: string, deadlineSeconds: number, deadlineGiven: boolean): number {
   const n = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || n < 1 || n > 3000) throw new UsageError(`--churn-sample must be a whole number of seconds from 1 to 3000, not ${quoteArg(raw)}`);
+  if (!/^\d+$/.test(raw.trim()) || n < 1 || n > 3000)
+    throw new UsageError(`--churn-sample must be a whole number of seconds from 1 to 3000, not ${quoteArg(raw)}`);
   if (n + 15 > deadlineSeconds) {
-    throw new UsageError(`--churn-sample ${n} does not fit in ${deadlineGiven ? '' : 'the default '}--deadline ${deadlineSeconds}: give --deadline ${n + 30} or more`);
+    throw new UsageError(
+      `--churn-sample ${n} does not fit in ${deadlineGiven ? '' : 'the default '}--deadline ${deadlineSeconds}: give --deadline ${n + 30} or more`,
+    );
   }
   return n;
 }
@@ -208,7 +224,8 @@ function parseEndpoint(value: string): { host: string; port: number } {
   const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(value.trim());
   const host = unbracketIpv6(match?.[1] ?? '');
   const port = match?.[2] === undefined ? 443 : Number(match[2]);
-  if (!match || !(HOST_NAME.test(host) || net.isIP(host))) throw new UsageError(`--endpoint ${quoteArg(value)} must be HOST or HOST:PORT (e.g. pod01-rcm1.eus.hypervrecoverymanager.windowsazure.com)`);
+  if (!match || !(HOST_NAME.test(host) || net.isIP(host)))
+    throw new UsageError(`--endpoint ${quoteArg(value)} must be HOST or HOST:PORT (e.g. pod01-rcm1.eus.hypervrecoverymanager.windowsazure.com)`);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--endpoint ${quoteArg(value)}: ${quoteArg(match[2]!)} is not a port number`);
   return { host: host.toLowerCase(), port };
 }
@@ -216,7 +233,9 @@ function parseEndpoint(value: string): { host: string; port: number } {
 function validateStorageAccount(value: string): string {
   const name = value.trim();
   if (!/^[a-z0-9]{3,24}$/.test(name)) {
-    throw new UsageError(`--cache-storage-account ${quoteArg(value)} is not a storage account name (3-24 lower-case letters and digits; give the name, not the URL)`);
+    throw new UsageError(
+      `--cache-storage-account ${quoteArg(value)} is not a storage account name (3-24 lower-case letters and digits; give the name, not the URL)`,
+    );
   }
   return name;
 }
@@ -243,10 +262,14 @@ function controlPlaneOptions(
   values: { 'target-region'?: string; 'arm-endpoint'?: string; 'arm-ca-file'?: string[]; 'connect-to'?: string[] },
   env: NodeJS.ProcessEnv,
 ): Pick<CliOptions, 'targetRegion' | 'armEndpoint' | 'armCa'> {
-  const armEndpoint = values['arm-endpoint'] === undefined ? null : validateArmEndpoint(values['arm-endpoint'], env.ASR_READY_LOOPBACK_ONLY === '1', (values['connect-to'] ?? []).map(connectToRule));
+  const armEndpoint =
+    values['arm-endpoint'] === undefined
+      ? null
+      : validateArmEndpoint(values['arm-endpoint'], env.ASR_READY_LOOPBACK_ONLY === '1', (values['connect-to'] ?? []).map(connectToRule));
   const caFiles = values['arm-ca-file'] ?? [];
   // The guest's own roots judge the real ARM; an extra root is for a lab's endpoint only.
-  if (caFiles.length > 0 && armEndpoint === null) throw new UsageError('--arm-ca-file needs --arm-endpoint: the real ARM endpoint is trusted through the guest\'s trust store only');
+  if (caFiles.length > 0 && armEndpoint === null)
+    throw new UsageError("--arm-ca-file needs --arm-endpoint: the real ARM endpoint is trusted through the guest's trust store only");
   return {
     targetRegion: values['target-region'] === undefined ? null : validateTargetRegion(values['target-region']),
     armEndpoint,
@@ -272,19 +295,24 @@ function validateArmEndpoint(value: string, loopbackOnly: boolean, connectTo: re
   } catch {
     throw new UsageError(`--arm-endpoint ${quoteArg(value)} is not a URL (e.g. https://management.azure.com)`);
   }
-  if (url.protocol !== 'https:') throw new UsageError(`--arm-endpoint ${quoteArg(redactUrl(value))} must be an https:// URL: ARM is only spoken over TLS, and the token must not travel in clear`);
-  if (url.username || url.password) throw new UsageError('--arm-endpoint must not carry credentials: the identity comes from the managed identity or the service principal options');
+  if (url.protocol !== 'https:')
+    throw new UsageError(
+      `--arm-endpoint ${quoteArg(redactUrl(value))} must be an https:// URL: ARM is only spoken over TLS, and the token must not travel in clear`,
+    );
+  if (url.username || url.password)
+    throw new UsageError('--arm-endpoint must not carry credentials: the identity comes from the managed identity or the service principal options');
   if (url.search || url.hash) throw new UsageError(`--arm-endpoint ${quoteArg(value)} must not have a query or fragment`);
   if (loopbackOnly) {
     const host = unbracketIpv6(url.hostname);
     const dialled = unbracketIpv6(routeFor(host, Number(url.port) || 443, connectTo).host);
     if (!isLoopback(dialled) && dialled.toLowerCase() !== 'localhost') {
-      throw new UsageError(`--arm-endpoint ${quoteArg(value)} is not on loopback and ASR_READY_LOOPBACK_ONLY is set: give a loopback address, or a --connect-to rule that sends it to one`);
+      throw new UsageError(
+        `--arm-endpoint ${quoteArg(value)} is not on loopback and ASR_READY_LOOPBACK_ONLY is set: give a loopback address, or a --connect-to rule that sends it to one`,
+      );
     }
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}/`;
 }
-
 
 function validateCloud(value: string): Cloud {
   const cloud = cloudFromImds(value);
@@ -313,7 +341,9 @@ function validateTrustStorePath(p: string): string {
   const info = statOrProblem(full);
   if (typeof info === 'string') throw new UsageError(`--trust-store ${shownPath(p)}: ${info === 'missing' ? 'no such file or directory' : info}`);
   if (!info.isFile() && !info.isDirectory()) {
-    throw new UsageError(`--trust-store ${shownPath(p)}: is ${describeFileType(info)}, not a regular file or a directory; give a CA bundle file or a certificate directory`);
+    throw new UsageError(
+      `--trust-store ${shownPath(p)}: is ${describeFileType(info)}, not a regular file or a directory; give a CA bundle file or a certificate directory`,
+    );
   }
   return full;
 }

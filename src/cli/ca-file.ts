@@ -15,7 +15,7 @@ export function readCaFileOption(option: string, file: string): string[] {
   if (!read.ok) throw new UsageError(`${where} ${read.reason === 'missing' ? 'cannot be read (ENOENT): no such file' : read.problem}`);
   const text = read.content.toString('utf8');
   const blocks: string[] = [];
-  for (let at = text.indexOf(BEGIN); at >= 0; ) {
+  for (let at = text.indexOf(BEGIN); at >= 0;) {
     const end = text.indexOf(END, at + BEGIN.length);
     if (end < 0) break;
     blocks.push(text.slice(text.lastIndexOf(BEGIN, end), end + END.length));

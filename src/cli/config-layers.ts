@@ -49,12 +49,18 @@ export function readConfigFile(file: string, explicit: boolean, specs: Record<st
     throw new UsageError(`config ${file} is not valid JSON: ${jsonErrorWithoutContent((err as Error).message)}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`config ${file} must hold a JSON object of options`);
-  const byKey = new Map(Object.keys(specs).filter((o) => !COMMAND_LINE_ONLY.has(o)).map((o) => [camelCase(o), o]));
+  const byKey = new Map(
+    Object.keys(specs)
+      .filter((o) => !COMMAND_LINE_ONLY.has(o))
+      .map((o) => [camelCase(o), o]),
+  );
   const values: RawValues = {};
   for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
     const option = byKey.get(key);
     if (!option) {
-      const hint = /secret|password|token$/i.test(key) ? ' (secrets are never kept in the config: use reportTokenFile, clientSecretFile or ASR_READY_CLIENT_SECRET)' : '';
+      const hint = /secret|password|token$/i.test(key)
+        ? ' (secrets are never kept in the config: use reportTokenFile, clientSecretFile or ASR_READY_CLIENT_SECRET)'
+        : '';
       throw new UsageError(`config ${file}: unknown key ${quoteArg(key)}${hint}; known keys are ${[...byKey.keys()].sort().join(', ')}`);
     }
     values[option] = coerce(value, specs[option]!, `config ${file}: "${key}"`);
@@ -109,7 +115,8 @@ export function rejectEmptyValues(values: RawValues, specs: Record<string, Optio
     }
     const items = Array.isArray(value) ? (commaLists.has(option) ? value.flatMap((v) => v.split(',')) : value) : [value];
     if (items.length === 0) throw new UsageError(`--${option} is an empty list${from}; give at least one value, or leave it out`);
-    if (items.some((s) => s.trim() === '')) throw new UsageError(`--${option} ${spec.multiple ? 'has an empty value' : 'is empty'}${from}; give a value, or leave it out`);
+    if (items.some((s) => s.trim() === ''))
+      throw new UsageError(`--${option} ${spec.multiple ? 'has an empty value' : 'is empty'}${from}; give a value, or leave it out`);
   }
 }
 

@@ -38,10 +38,23 @@ function settled<T>(get: () => Promise<T>, stop?: AbortSignal): Promise<T | null
 async function rereadProxy(facts: Facts, stop?: AbortSignal): Promise<ProxySettings> {
   const o = facts.options;
   try {
-    return await withTimeout('reading the proxy settings again for delivery', PROXY_REREAD_MS, (signal) =>
-      readProxySettings({ root: o.root, platform: o.platform, env: o.env, ...o.proxy, signal }), stop);
+    return await withTimeout(
+      'reading the proxy settings again for delivery',
+      PROXY_REREAD_MS,
+      (signal) => readProxySettings({ root: o.root, platform: o.platform, env: o.env, ...o.proxy, signal }),
+      stop,
+    );
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    return { effective: null, directBecause: `the proxy settings could not be read (${why}); sending directly`, bypass: [], bypassSource: null, candidates: [], proxyInfoConf: { path: '', exists: false, parsed: null }, problems: [], notes: [] };
+    return {
+      effective: null,
+      directBecause: `the proxy settings could not be read (${why}); sending directly`,
+      bypass: [],
+      bypassSource: null,
+      candidates: [],
+      proxyInfoConf: { path: '', exists: false, parsed: null },
+      problems: [],
+      notes: [],
+    };
   }
 }

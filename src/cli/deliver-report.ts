@@ -23,7 +23,15 @@ export async function deliverReport(
   report: Report,
   options: DeliveryOptions,
   facts: Facts,
-  io: { platform: Platform; env: NodeJS.ProcessEnv; imdsEndpoint: string | null; userAgent: string; stderr: (line: string) => void; log?: EventLog; progress?: Progress },
+  io: {
+    platform: Platform;
+    env: NodeJS.ProcessEnv;
+    imdsEndpoint: string | null;
+    userAgent: string;
+    stderr: (line: string) => void;
+    log?: EventLog;
+    progress?: Progress;
+  },
   stop?: AbortSignal,
 ): Promise<DeliveryReport> {
   const { trustStore, proxy, metadata } = await deliveryFacts(facts, stop);

@@ -50,12 +50,17 @@ export function parseDeliveryOptions(values: Values, env: NodeJS.ProcessEnv): De
   const secret = secretFile !== undefined ? readSecretFile(secretFile, '--client-secret-file') : secretFromEnvironment(env.ASR_READY_CLIENT_SECRET);
   let auth: IngestionAuth = { kind: 'managed-identity', clientId: str('identity-client-id') ?? null };
   if (tenantId !== undefined || clientId !== undefined || secretFile !== undefined) {
-    if (!tenantId || !clientId || !secret) throw new UsageError('a service principal needs --tenant-id, --client-id and its secret (--client-secret-file FILE or ASR_READY_CLIENT_SECRET)');
+    if (!tenantId || !clientId || !secret)
+      throw new UsageError('a service principal needs --tenant-id, --client-id and its secret (--client-secret-file FILE or ASR_READY_CLIENT_SECRET)');
     if (str('identity-client-id')) throw new UsageError('--identity-client-id (managed identity) and --client-id (service principal) exclude each other');
     auth = { kind: 'service-principal', tenantId, clientId, secret };
   }
   return {
-    reportUrl, reportToken, reportCa, logAnalytics, auth,
+    reportUrl,
+    reportToken,
+    reportCa,
+    logAnalytics,
+    auth,
     spoolDir: str('spool-dir') ?? null,
     spoolMaxFiles: wholeNumber(str('spool-max-files'), '--spool-max-files', 100, 1, 100_000),
     spoolMaxBytes: wholeNumber(str('spool-max-mb'), '--spool-max-mb', 50, 1, 10_000) * 1024 * 1024,
@@ -67,7 +72,8 @@ export function parseDeliveryOptions(values: Values, env: NodeJS.ProcessEnv): De
 function validateReportUrl(value: string, allowInsecure: boolean): string {
   const url = parseUrl(value, '--report-url');
   if (url.username || url.password) throw new UsageError('--report-url must not carry credentials; put the token in a file and give --report-token-file');
-  if (url.protocol === 'http:' && !allowInsecure) throw new UsageError('--report-url must be https:// (reports describe the guest\'s security); add --allow-insecure-report-url to send over plain http');
+  if (url.protocol === 'http:' && !allowInsecure)
+    throw new UsageError("--report-url must be https:// (reports describe the guest's security); add --allow-insecure-report-url to send over plain http");
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`--report-url must be an https:// URL, not ${url.protocol}`);
   return url.toString();
 }
@@ -87,12 +93,14 @@ function parseUrl(value: string, option: string): URL {
 }
 
 function validateDcrId(value: string): string {
-  if (!/^dcr-[0-9a-f]{32}$/i.test(value.trim())) throw new UsageError(`--dcr-id ${quoteArg(value)} is not a data collection rule immutable id (dcr- followed by 32 hex digits; see the DCR's JSON view)`);
+  if (!/^dcr-[0-9a-f]{32}$/i.test(value.trim()))
+    throw new UsageError(`--dcr-id ${quoteArg(value)} is not a data collection rule immutable id (dcr- followed by 32 hex digits; see the DCR's JSON view)`);
   return value.trim();
 }
 
 function validateStream(value: string): string {
-  if (!/^Custom-[A-Za-z][A-Za-z0-9_]*$/.test(value.trim())) throw new UsageError(`--stream ${quoteArg(value)} must be the DCR's input stream, Custom-<name> (not the table name)`);
+  if (!/^Custom-[A-Za-z][A-Za-z0-9_]*$/.test(value.trim()))
+    throw new UsageError(`--stream ${quoteArg(value)} must be the DCR's input stream, Custom-<name> (not the table name)`);
   return value.trim();
 }
 
@@ -128,13 +136,16 @@ export function secretText(content: Buffer, where: string): string {
     const what = byte === 0x0a || byte === 0x0d ? 'a line break' : byte < 0x20 || byte === 0x7f ? 'a control character' : 'a non-ASCII byte';
     throw new UsageError(`${where} holds ${what} at byte ${i + 1}, which cannot be sent in an HTTP header; the file must hold only the secret, on one line`);
   }
-  const text = content.subarray(0, end).toString('latin1').replace(/^[ \t]+|[ \t]+$/g, '');
+  const text = content
+    .subarray(0, end)
+    .toString('latin1')
+    .replace(/^[ \t]+|[ \t]+$/g, '');
   if (!text) throw new UsageError(`${where} is empty; it must hold the secret`);
-  if (text.length < MIN_REMEMBERED) throw new UsageError(`${where} holds only ${text.length} character(s): too short to be a token or secret (and to be kept out of the output reliably)`);
+  if (text.length < MIN_REMEMBERED)
+    throw new UsageError(`${where} holds only ${text.length} character(s): too short to be a token or secret (and to be kept out of the output reliably)`);
   rememberSecret(text); // from here on no output, log line or spool entry can carry it
   return text;
 }
-
 
 function wholeNumber(raw: string | undefined, option: string, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;

@@ -38,7 +38,13 @@ export function endStuckRun(run: StuckRun, stuckCheckId: string | null): void {
   if (run.spool) {
     let status: 'spooled' | 'lost' = 'spooled';
     try {
-      writeEntrySync(run.spool.dir, { version: 1, createdAt: new Date().toISOString(), runId: report.runId, pending: run.spool.destinations.map((name) => ({ name })), report: { ...report, delivery: null } });
+      writeEntrySync(run.spool.dir, {
+        version: 1,
+        createdAt: new Date().toISOString(),
+        runId: report.runId,
+        pending: run.spool.destinations.map((name) => ({ name })),
+        report: { ...report, delivery: null },
+      });
     } catch (err) {
       status = 'lost';
       problems.push(`the report could not be spooled in ${run.spool.dir} (${describeError(err)})`);
@@ -47,7 +53,11 @@ export function endStuckRun(run: StuckRun, stuckCheckId: string | null): void {
   }
   writeAllSync(1, run.render(report));
   const stuck = stuckCheckId ? `check ${stuckCheckId} kept the agent busy` : 'the agent was kept busy outside any check';
-  const saved = run.spool ? (problems.length ? problems.join('; ') : `the report is kept in ${run.spool.dir} for the next run`) : 'the report above is what was known';
+  const saved = run.spool
+    ? problems.length
+      ? problems.join('; ')
+      : `the report is kept in ${run.spool.dir} for the next run`
+    : 'the report above is what was known';
   writeAllSync(2, `asr-ready: ${stuck} past the run deadline of ${run.deadlineMs / 1000} s without yielding, so the watchdog ended the run; ${saved}.\n`);
   // Node would add "Waiting for the debugger to disconnect..." (the watchdog's session is still
   // attached): nothing else is written to stderr from here on.
@@ -61,7 +71,15 @@ export function endStuckRun(run: StuckRun, stuckCheckId: string | null): void {
 
 function deliverySection(runId: string, spool: NonNullable<StuckRun['spool']>, status: 'spooled' | 'lost', warnings: string[]): DeliveryReport {
   return {
-    results: spool.destinations.map((destination) => ({ destination, runId, fromSpool: false, status, attempts: 0, httpStatus: null, error: 'not tried: the watchdog ended the run' })),
+    results: spool.destinations.map((destination) => ({
+      destination,
+      runId,
+      fromSpool: false,
+      status,
+      attempts: 0,
+      httpStatus: null,
+      error: 'not tried: the watchdog ended the run',
+    })),
     spool: { dir: spool.dir, pending: status === 'spooled' ? 1 : 0, dropped: [], warnings, condition: null },
   };
 }
@@ -94,7 +112,7 @@ function writeEntrySync(dir: string, entry: SpoolEntry): void {
 function writeAllSync(fd: number, text: string): void {
   const bytes = Buffer.from(text, 'utf8');
   const pause = new Int32Array(new SharedArrayBuffer(4));
-  for (let off = 0; off < bytes.length; ) {
+  for (let off = 0; off < bytes.length;) {
     try {
       off += writeSync(fd, bytes, off, bytes.length - off);
     } catch (err) {

@@ -7,13 +7,36 @@ import type { LogLevel } from './args';
 import { scrubSecrets } from '../core/redact';
 
 export const REDACTED_PATHS = [
-  'token', '*.token', 'accessToken', '*.accessToken', 'access_token', '*.access_token',
-  'password', '*.password', 'secret', '*.secret', 'clientSecret', '*.clientSecret',
-  'authorization', '*.authorization', 'headers.authorization', '*.headers.authorization',
-  'proxyPassword', '*.proxyPassword', 'sas', '*.sas',
+  'token',
+  '*.token',
+  'accessToken',
+  '*.accessToken',
+  'access_token',
+  '*.access_token',
+  'password',
+  '*.password',
+  'secret',
+  '*.secret',
+  'clientSecret',
+  '*.clientSecret',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  '*.headers.authorization',
+  'proxyPassword',
+  '*.proxyPassword',
+  'sas',
+  '*.sas',
   // Events name where a request went by origin and path (src/sinks/send-to.ts); a query (a SAS, a
   // function key), headers or cookies never belong in a line, whoever adds them.
-  'query', '*.query', 'search', '*.search', 'headers', '*.headers', 'cookie', '*.cookie',
+  'query',
+  '*.query',
+  'search',
+  '*.search',
+  'headers',
+  '*.headers',
+  'cookie',
+  '*.cookie',
 ];
 
 export function createLogger(level: LogLevel, destination: pino.DestinationStream = pino.destination({ dest: 2, sync: true })): Logger {

@@ -100,7 +100,18 @@ export async function runSelectedChecks(options: CliOptions, checks: readonly Gu
   else io.stop?.addEventListener('abort', onStop, { once: true });
   const cut = AbortSignal.any([deadline.signal, interrupted.signal]);
   setMaxListeners(256, cut, interrupted.signal);
-  logger.debug({ runId, options: { ...options, proxy: options.proxy && redactUrl(options.proxy), delivery: undefined, cacheUpload: options.cacheUpload && '(a SAS URL, not shown)' } }, 'run started');
+  logger.debug(
+    {
+      runId,
+      options: {
+        ...options,
+        proxy: options.proxy && redactUrl(options.proxy),
+        delivery: undefined,
+        cacheUpload: options.cacheUpload && '(a SAS URL, not shown)',
+      },
+    },
+    'run started',
+  );
 
   const factsOptions: FactsOptions = {
     root: options.root ?? '/',
@@ -135,7 +146,10 @@ export async function runSelectedChecks(options: CliOptions, checks: readonly Gu
   const deliveryFactsOf = () => (factsOptions.root === '/' ? facts : new Facts({ ...factsOptions, root: '/' }));
   // What is known at any instant, for a report the watchdog makes while the main thread is stuck.
   const known: { host: HostFacts | null; probes: EndpointProbeFacts | null } = { host: null, probes: null };
-  facts.host().then((h) => (known.host = h), () => {});
+  facts.host().then(
+    (h) => (known.host = h),
+    () => {},
+  );
   const reportFrom = (findings: Finding[]) =>
     buildReport({
       agentVersion: AGENT_VERSION,
@@ -158,7 +172,11 @@ export async function runSelectedChecks(options: CliOptions, checks: readonly Gu
       probes: known.probes,
     });
   const render = (report: Report) =>
-    options.output === 'json' ? renderJson(report) : options.output === 'compact' ? renderCompact(report) : renderText(report, { color: shouldUseColor(io.stdout, io.env) });
+    options.output === 'json'
+      ? renderJson(report)
+      : options.output === 'compact'
+        ? renderCompact(report)
+        : renderText(report, { color: shouldUseColor(io.stdout, io.env) });
   const exitCode = (findings: Finding[]) => exitCodeFor(findings, options.failOn);
   const progress = new CheckProgress(checks);
   const running = `running ${checks.length} ${checks.length === 1 ? 'check' : 'checks'}`;
@@ -177,7 +195,9 @@ export async function runSelectedChecks(options: CliOptions, checks: readonly Gu
           render: (report) => (progressLine?.stop(), render(report)), // the watchdog path: the line is gone before its output
           exitCode,
           exit: (code) => process.exit(code),
-          spool: deliveryConfigured(options.delivery) ? { dir: options.delivery.spoolDir ?? defaultSpoolDir(io.platform, io.env), destinations: destinationsOf(options.delivery) } : null,
+          spool: deliveryConfigured(options.delivery)
+            ? { dir: options.delivery.spoolDir ?? defaultSpoolDir(io.platform, io.env), destinations: destinationsOf(options.delivery) }
+            : null,
         },
         stuck,
       ),
@@ -212,10 +232,25 @@ export async function runSelectedChecks(options: CliOptions, checks: readonly Gu
           report,
           options.delivery,
           deliveryFactsOf(),
-          { platform: io.platform, env: io.env, imdsEndpoint: options.imdsEndpoint, userAgent: `asr-ready/${AGENT_VERSION}`, stderr: stderrLine, log: logger, progress: shown },
+          {
+            platform: io.platform,
+            env: io.env,
+            imdsEndpoint: options.imdsEndpoint,
+            userAgent: `asr-ready/${AGENT_VERSION}`,
+            stderr: stderrLine,
+            log: logger,
+            progress: shown,
+          },
           interrupted.signal,
         );
-        logger.info({ runId, results: report.delivery.results.map((r) => ({ destination: r.destination, fromSpool: r.fromSpool, status: r.status })), spooled: report.delivery.spool.pending }, 'delivery done');
+        logger.info(
+          {
+            runId,
+            results: report.delivery.results.map((r) => ({ destination: r.destination, fromSpool: r.fromSpool, status: r.status })),
+            spooled: report.delivery.spool.pending,
+          },
+          'delivery done',
+        );
       } catch (err) {
         // Delivery has its own error handling; this is the net under it, so the report is still printed.
         stderrLine(`asr-ready: the report could not be delivered or spooled: ${describeError(err)}. It is printed below only; run again to deliver it.`);
@@ -238,7 +273,6 @@ function destinationsOf(delivery: CliOptions['delivery']): DestinationName[] {
   return [...(delivery.reportUrl !== null ? ['collector' as const] : []), ...(delivery.logAnalytics !== null ? ['log-analytics' as const] : [])];
 }
 
-
 /** A --trust-store the user named that yields no certificate at all is bad input (exit 2), not a finding. */
 async function rejectUnusableTrustStore(facts: Facts): Promise<void> {
   let store;
@@ -250,6 +284,8 @@ async function rejectUnusableTrustStore(facts: Facts): Promise<void> {
   if (store.platform !== 'linux') return;
   const unusable = store.sources.filter((s) => s.origin === 'override' && s.certificates === 0);
   if (unusable.length === 0) return;
-  const details = unusable.map((s) => `${s.path}: ${s.problems.length ? s.problems.map((p) => p.replace(`${s.path}: `, '')).join('; ') : 'no certificate found'}`);
+  const details = unusable.map(
+    (s) => `${s.path}: ${s.problems.length ? s.problems.map((p) => p.replace(`${s.path}: `, '')).join('; ') : 'no certificate found'}`,
+  );
   throw new UsageError(`--trust-store holds no usable certificate: ${details.join(' | ')}. Give a PEM or DER CA bundle, or a directory of certificates.`);
 }

@@ -50,9 +50,13 @@ export function handleShutdownSignals(
     const listener = () => {
       if (first === null) {
         first = signal;
-        io.stderr(`asr-ready: received ${signal}: stopping the run. Checks still running are cut; the report of what is known is printed, and spooled rather than sent when delivery is configured; the exit code will be ${exitCodeForSignal(signal)}. Send the signal again to end at once.\n`);
+        io.stderr(
+          `asr-ready: received ${signal}: stopping the run. Checks still running are cut; the report of what is known is printed, and spooled rather than sent when delivery is configured; the exit code will be ${exitCodeForSignal(signal)}. Send the signal again to end at once.\n`,
+        );
         grace = setTimeout(() => {
-          io.stderr(`asr-ready: the run did not stop within ${graceMs / 1000} s of ${signal}: ending it now; a report already spooled is kept, this run's report may be missing.\n`);
+          io.stderr(
+            `asr-ready: the run did not stop within ${graceMs / 1000} s of ${signal}: ending it now; a report already spooled is kept, this run's report may be missing.\n`,
+          );
           io.exit(exitCodeForSignal(signal));
         }, graceMs);
         grace.unref();

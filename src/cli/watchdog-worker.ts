@@ -51,7 +51,10 @@ export function watchdogWorker(data: WatchdogData): void {
   const killNow = (why: string) => {
     const names = running.size > 0 ? `checks running: ${[...running].join(', ')}` : 'no check was running';
     try {
-      fs.writeSync(2, `asr-ready: the agent stopped responding past its run deadline of ${seconds(data.deadlineMs)} (${names}) and ${why}: ending it now (killed, exit status 137) without a report. Run again with --skip for the checks named here, and send this line to the asr-ready maintainers.\n`);
+      fs.writeSync(
+        2,
+        `asr-ready: the agent stopped responding past its run deadline of ${seconds(data.deadlineMs)} (${names}) and ${why}: ending it now (killed, exit status 137) without a report. Run again with --skip for the checks named here, and send this line to the asr-ready maintainers.\n`,
+      );
     } finally {
       process.kill(process.pid, 'SIGKILL');
     }

@@ -46,7 +46,12 @@ export async function startWatchdog(options: WatchdogOptions): Promise<Watchdog 
   const data: WatchdogData = { deadlineAt: options.deadlineAt, deadlineMs: options.deadlineMs, heartbeat, base, hookKey: WATCHDOG_HOOK, ...timings };
   let worker: Worker;
   try {
-    worker = new Worker(`(${watchdogWorker.toString()})(require('node:worker_threads').workerData)`, { eval: true, workerData: data, stdout: true, stderr: true });
+    worker = new Worker(`(${watchdogWorker.toString()})(require('node:worker_threads').workerData)`, {
+      eval: true,
+      workerData: data,
+      stdout: true,
+      stderr: true,
+    });
   } catch {
     return null;
   }

@@ -62,7 +62,8 @@ async function runOne<Context>(
     if (interruptedNow) return [cutFinding(check, interruptedNow, durationMs)];
     if (options.deadline.aborted) return [cutFinding(check, null, durationMs)];
     if (err instanceof TimeoutError) {
-      const which = err.what === `check ${check.id}` ? `did not finish within its time bound of ${formatSeconds(check.timeoutMs)}` : `could not finish: ${err.message}`;
+      const which =
+        err.what === `check ${check.id}` ? `did not finish within its time bound of ${formatSeconds(check.timeoutMs)}` : `could not finish: ${err.message}`;
       return [errorFinding(check, which, durationMs, 'timeout')];
     }
     return [errorFinding(check, `failed unexpectedly: ${describeError(err)}`, durationMs, 'exception')];
@@ -115,8 +116,10 @@ function toFinding(check: Check, o: CheckOutcome, durationMs: number): Finding {
 const REMEDIATION: Record<string, (check: Check) => string> = {
   timeout: (check) => `Run again with a larger --deadline, or run this check alone (--checks ${check.id}) with --log-level debug to see where it waits.`,
   deadline: (check) => `Run again with a larger --deadline, or run this check alone (--checks ${check.id}) with --log-level debug to see where it waits.`,
-  interrupted: (check) => `The run was stopped (a shutdown, systemctl stop, Ctrl-C or a closed session) before this check could judge the guest: run asr-ready again (or --checks ${check.id}) to judge it.`,
-  blocked: (check) => `Run this check alone (--checks ${check.id}) with --log-level debug and send the output, with the guest files it reads, to the asr-ready maintainers: a check must never block the agent.`,
+  interrupted: (check) =>
+    `The run was stopped (a shutdown, systemctl stop, Ctrl-C or a closed session) before this check could judge the guest: run asr-ready again (or --checks ${check.id}) to judge it.`,
+  blocked: (check) =>
+    `Run this check alone (--checks ${check.id}) with --log-level debug and send the output, with the guest files it reads, to the asr-ready maintainers: a check must never block the agent.`,
 };
 
 function errorFinding(check: Check, what: string, durationMs: number, kind: string): Finding {

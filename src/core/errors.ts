@@ -8,7 +8,10 @@ export class UsageError extends Error {
 /** Returned by withTimeout when the bound passes first. */
 export class TimeoutError extends Error {
   override readonly name = 'TimeoutError';
-  constructor(readonly what: string, readonly ms: number) {
+  constructor(
+    readonly what: string,
+    readonly ms: number,
+  ) {
     super(`${what} did not finish within ${formatSeconds(ms)}`);
   }
 }

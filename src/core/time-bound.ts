@@ -5,12 +5,7 @@ import { TimeoutError } from './errors';
  * Resolves with fn's result, or rejects with TimeoutError after ms, or when `parent` aborts.
  * fn gets a signal that aborts at the same moment, so it can stop child processes and sockets.
  */
-export async function withTimeout<T>(
-  what: string,
-  ms: number,
-  fn: (signal: AbortSignal) => Promise<T>,
-  parent?: AbortSignal,
-): Promise<T> {
+export async function withTimeout<T>(what: string, ms: number, fn: (signal: AbortSignal) => Promise<T>, parent?: AbortSignal): Promise<T> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let onParentAbort: (() => void) | undefined;

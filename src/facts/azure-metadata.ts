@@ -30,7 +30,15 @@ export interface AzureCompute {
   securityType: string;
   encryptionAtHost: string;
   osDisk: { name: string; diskSizeGB: string; ephemeral: boolean; unmanaged: boolean; writeAcceleratorEnabled: string };
-  dataDisks: Array<{ lun: string; name: string; diskSizeGB: string; isUltraDisk: string; isSharedDisk: string; writeAcceleratorEnabled: string; storageAccountType: string }>;
+  dataDisks: Array<{
+    lun: string;
+    name: string;
+    diskSizeGB: string;
+    isUltraDisk: string;
+    isSharedDisk: string;
+    writeAcceleratorEnabled: string;
+    storageAccountType: string;
+  }>;
 }
 
 export interface AzureMetadataFacts {
@@ -77,7 +85,8 @@ export async function readAzureMetadata(options: MetadataOptions): Promise<Azure
     (result, n) => ('compute' in result || !result.retryable ? null : (RETRY_DELAYS_MS[n - 1] ?? null)),
     options.signal,
   );
-  if ('compute' in last) return { ...base, contacted: true, endpoint, ok: true, status: last.status, attempts, error: null, compute: last.compute, document: last.document };
+  if ('compute' in last)
+    return { ...base, contacted: true, endpoint, ok: true, status: last.status, attempts, error: null, compute: last.compute, document: last.document };
   return { ...base, contacted: true, endpoint, ok: false, status: last.status, attempts, error: last.error, compute: null, document: null };
 }
 

@@ -39,7 +39,15 @@ export function parseDiskstats(text: string): Map<string, number> {
   return written;
 }
 
-export async function sampleChurn(root: string, platform: Platform, seconds: number, exclude: readonly string[], signal?: AbortSignal, runPowerShell?: RunPowerShell, progress: Progress = NO_PROGRESS): Promise<ChurnFacts> {
+export async function sampleChurn(
+  root: string,
+  platform: Platform,
+  seconds: number,
+  exclude: readonly string[],
+  signal?: AbortSignal,
+  runPowerShell?: RunPowerShell,
+  progress: Progress = NO_PROGRESS,
+): Promise<ChurnFacts> {
   const stopCountdown = countdown(progress, 'sampling disk churn', seconds);
   try {
     return await (platform === 'windows' ? sampleWindows(seconds, signal, runPowerShell) : sampleLinux(root, seconds, exclude, signal));
@@ -79,16 +87,27 @@ async function sampleLinux(root: string, seconds: number, exclude: readonly stri
       return { bytes, rate: bytes / ((s.at - before.at) / 1000) / MB };
     });
   const elapsed = (snapshots.at(-1)!.at - snapshots[0]!.at) / 1000;
-  return summarise(disks.map((disk) => ({ disk, series: perSecond(disk) })), elapsed, snapshots.length - 1, '/proc/diskstats');
+  return summarise(
+    disks.map((disk) => ({ disk, series: perSecond(disk) })),
+    elapsed,
+    snapshots.length - 1,
+    '/proc/diskstats',
+  );
 }
 
 export function parseTypeperfCsv(text: string): Array<{ counter: string; values: number[] }> {
-  const rows = text.split(/\r?\n/).filter((l) => l.startsWith('"')).map((l) => l.split('","').map((c) => c.replace(/^"|"$/g, '')));
+  const rows = text
+    .split(/\r?\n/)
+    .filter((l) => l.startsWith('"'))
+    .map((l) => l.split('","').map((c) => c.replace(/^"|"$/g, '')));
   const header = rows[0];
   if (!header) return [];
   return header.slice(1).map((counter, column) => ({
     counter,
-    values: rows.slice(1).map((r) => Number.parseFloat(r[column + 1] ?? '')).filter((v) => Number.isFinite(v)),
+    values: rows
+      .slice(1)
+      .map((r) => Number.parseFloat(r[column + 1] ?? ''))
+      .filter((v) => Number.isFinite(v)),
   }));
 }
 
@@ -108,7 +127,7 @@ export function windowsChurnScript(seconds: number): string {
     '$samples = New-Object System.Collections.ArrayList',
     `for ($i = 0; $i -le ${n}; $i++) {`,
     '  if ($i -gt 0) { Start-Sleep -Milliseconds 1000 }',
-    "  $disks = @(Get-CimInstance -ClassName Win32_PerfRawData_PerfDisk_PhysicalDisk | ForEach-Object { @{ name = [string]$_.Name; bytes = [string]$_.DiskWriteBytesPersec; t = [string]$_.Timestamp_PerfTime; f = [string]$_.Frequency_PerfTime } })",
+    '  $disks = @(Get-CimInstance -ClassName Win32_PerfRawData_PerfDisk_PhysicalDisk | ForEach-Object { @{ name = [string]$_.Name; bytes = [string]$_.DiskWriteBytesPersec; t = [string]$_.Timestamp_PerfTime; f = [string]$_.Frequency_PerfTime } })',
     '  [void]$samples.Add(@{ disks = $disks })',
     '}',
     'ConvertTo-Json -InputObject @{ samples = @($samples) } -Depth 5 -Compress',
@@ -120,7 +139,9 @@ export function windowsChurnArgs(seconds: number): string[] {
 }
 
 /** The script's JSON, as per-disk series (bytes and MB/s per interval); a problem when it is not that JSON. */
-export function parseWindowsChurnJson(text: string): { series: Array<{ disk: string; series: Array<{ bytes: number; rate: number }> }>; elapsed: number; samples: number } | { problem: string } {
+export function parseWindowsChurnJson(
+  text: string,
+): { series: Array<{ disk: string; series: Array<{ bytes: number; rate: number }> }>; elapsed: number; samples: number } | { problem: string } {
   const trimmed = text.replace(/^\uFEFF/, '').trim();
   let doc: unknown;
   try {
@@ -131,14 +152,17 @@ export function parseWindowsChurnJson(text: string): { series: Array<{ disk: str
   const samples = (doc as { samples?: unknown })?.samples;
   if (!Array.isArray(samples) || samples.length < 2) return { problem: `PowerShell printed fewer than two samples: ${JSON.stringify(trimmed.slice(0, 120))}` };
   type Point = { bytes: bigint; t: bigint; f: bigint };
-  const big = (v: unknown): bigint | null => (typeof v === 'string' && /^\d{1,20}$/.test(v) ? BigInt(v) : typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? BigInt(v) : null);
+  const big = (v: unknown): bigint | null =>
+    typeof v === 'string' && /^\d{1,20}$/.test(v) ? BigInt(v) : typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? BigInt(v) : null;
   const perSample: Array<Map<string, Point>> = samples.slice(0, 3601).map((s) => {
     const m = new Map<string, Point>();
     const disks = (s as { disks?: unknown })?.disks;
     for (const d of Array.isArray(disks) ? disks.slice(0, 1024) : disks && typeof disks === 'object' ? [disks] : []) {
       const o = d as Record<string, unknown>;
       const name = typeof o.name === 'string' ? o.name.slice(0, 200) : null;
-      const bytes = big(o.bytes), t = big(o.t), f = big(o.f);
+      const bytes = big(o.bytes),
+        t = big(o.t),
+        f = big(o.f);
       if (name === null || name === '_Total' || bytes === null || t === null || f === null || f === 0n) continue;
       m.set(name, { bytes, t, f });
     }
@@ -164,7 +188,11 @@ export function parseWindowsChurnJson(text: string): { series: Array<{ disk: str
   return { series, elapsed, samples: perSample.length - 1 };
 }
 
-async function sampleWindows(seconds: number, signal?: AbortSignal, run: RunPowerShell = execRunner('powershell.exe', (seconds * 2 + 60) * 1000, 16 * 1024 * 1024)): Promise<ChurnFacts> {
+async function sampleWindows(
+  seconds: number,
+  signal?: AbortSignal,
+  run: RunPowerShell = execRunner('powershell.exe', (seconds * 2 + 60) * 1000, 16 * 1024 * 1024),
+): Promise<ChurnFacts> {
   const parsed = parseWindowsChurnJson(await run(windowsChurnArgs(seconds), signal));
   if ('problem' in parsed) throw new Error(`${WINDOWS_CHURN_SOURCE}: ${parsed.problem}`);
   return summarise(parsed.series, parsed.elapsed, parsed.samples, WINDOWS_CHURN_SOURCE);
@@ -172,11 +200,21 @@ async function sampleWindows(seconds: number, signal?: AbortSignal, run: RunPowe
 
 export const WINDOWS_CHURN_SOURCE = 'powershell.exe Get-CimInstance Win32_PerfRawData_PerfDisk_PhysicalDisk (DiskWriteBytesPersec, sampled each second)';
 
-function summarise(series: Array<{ disk: string; series: Array<{ bytes: number; rate: number }> }>, elapsed: number, samples: number, source: string): ChurnFacts {
+function summarise(
+  series: Array<{ disk: string; series: Array<{ bytes: number; rate: number }> }>,
+  elapsed: number,
+  samples: number,
+  source: string,
+): ChurnFacts {
   const round = (n: number) => Math.round(n * 100) / 100;
   const disks = series.map(({ disk, series: s }) => {
     const bytes = s.reduce((sum, x) => sum + x.bytes, 0);
-    return { disk, bytesWritten: Math.round(bytes), averageMBps: round(elapsed > 0 ? bytes / elapsed / MB : 0), peakMBps: round(Math.max(0, ...s.map((x) => x.rate))) };
+    return {
+      disk,
+      bytesWritten: Math.round(bytes),
+      averageMBps: round(elapsed > 0 ? bytes / elapsed / MB : 0),
+      peakMBps: round(Math.max(0, ...s.map((x) => x.rate))),
+    };
   });
   const totals = Array.from({ length: samples }, (_, i) => series.reduce((sum, d) => sum + (d.series[i]?.rate ?? 0), 0));
   return {

@@ -36,7 +36,9 @@ export function planEndpoints(catalog: EndpointCatalog, input: PlanInput): Endpo
     }
     const pattern = entry.pattern!;
     const hosts: Array<[string, number, ProbeTarget['source']]> = [];
-    if (entry.accountHost) for (const account of input.cacheStorageAccounts) hosts.push([entry.accountHost.replace('{account}', account.toLowerCase()), entry.port, 'cache-storage-account']);
+    if (entry.accountHost)
+      for (const account of input.cacheStorageAccounts)
+        hosts.push([entry.accountHost.replace('{account}', account.toLowerCase()), entry.port, 'cache-storage-account']);
     for (const host of input.mobilityHosts) if (matchesPattern(host, pattern)) hosts.push([host, entry.port, 'mobility-config']);
     for (const extra of input.extraEndpoints) if (matchesPattern(extra.host, pattern)) hosts.push([extra.host.toLowerCase(), extra.port, 'endpoint-option']);
     const unique = dedupe(hosts);
@@ -55,9 +57,18 @@ export function planEndpoints(catalog: EndpointCatalog, input: PlanInput): Endpo
     const key = `${extra.host.toLowerCase()}:${extra.port}`;
     if (claimed.has(key) || targets.some((t) => `${t.host}:${t.port}` === key)) continue;
     targets.push({
-      id: `custom:${extra.host.toLowerCase()}`, catalogId: null, group: 'Custom', purpose: 'Given with --endpoint',
-      host: extra.host.toLowerCase(), port: extra.port, scheme: extra.port === 80 ? 'http' : 'https', required: true,
-      source: 'endpoint-option', pattern: null, serviceTag: null, asrErrorCodes: [151037],
+      id: `custom:${extra.host.toLowerCase()}`,
+      catalogId: null,
+      group: 'Custom',
+      purpose: 'Given with --endpoint',
+      host: extra.host.toLowerCase(),
+      port: extra.port,
+      scheme: extra.port === 80 ? 'http' : 'https',
+      required: true,
+      source: 'endpoint-option',
+      pattern: null,
+      serviceTag: null,
+      asrErrorCodes: [151037],
     });
   }
   return { targets, unresolved };
@@ -65,8 +76,18 @@ export function planEndpoints(catalog: EndpointCatalog, input: PlanInput): Endpo
 
 function target(entry: CatalogEndpoint, host: string, port: number, source: ProbeTarget['source'], pattern: string | null): ProbeTarget {
   return {
-    id: entry.id, catalogId: entry.id, group: entry.group, purpose: entry.purpose, host, port, scheme: entry.scheme ?? 'https',
-    required: entry.required, source, pattern, serviceTag: entry.serviceTag ?? null, asrErrorCodes: entry.asrErrorCodes,
+    id: entry.id,
+    catalogId: entry.id,
+    group: entry.group,
+    purpose: entry.purpose,
+    host,
+    port,
+    scheme: entry.scheme ?? 'https',
+    required: entry.required,
+    source,
+    pattern,
+    serviceTag: entry.serviceTag ?? null,
+    asrErrorCodes: entry.asrErrorCodes,
   };
 }
 
@@ -78,8 +99,10 @@ function representativeHost(entry: CatalogEndpoint, region: string | null, catal
 }
 
 function unresolvedReason(entry: CatalogEndpoint, region: string | null): string {
-  if (entry.accountHost) return `no cache storage account is known; give --cache-storage-account NAME (the account Site Recovery uses in ${region ?? 'the source region'}) to test ${entry.pattern}`;
-  if (entry.representative) return `no ${entry.pattern} host is known for region ${region ?? '(unknown)'}; give one with --endpoint HOST (after enabling replication, RCMInfo.conf names it)`;
+  if (entry.accountHost)
+    return `no cache storage account is known; give --cache-storage-account NAME (the account Site Recovery uses in ${region ?? 'the source region'}) to test ${entry.pattern}`;
+  if (entry.representative)
+    return `no ${entry.pattern} host is known for region ${region ?? '(unknown)'}; give one with --endpoint HOST (after enabling replication, RCMInfo.conf names it)`;
   return `no concrete ${entry.pattern} host is known; give one with --endpoint HOST to test this path`;
 }
 

@@ -107,7 +107,13 @@ export class Facts {
 
   azureMetadata(): Promise<AzureMetadataFacts> {
     return this.memo('Azure metadata', 20_000, (signal) =>
-      readAzureMetadata({ root: this.options.root, platform: this.options.platform, imdsEndpoint: this.options.imdsEndpoint, loopbackOnly: this.options.network.loopbackOnly, signal }),
+      readAzureMetadata({
+        root: this.options.root,
+        platform: this.options.platform,
+        imdsEndpoint: this.options.imdsEndpoint,
+        loopbackOnly: this.options.network.loopbackOnly,
+        signal,
+      }),
     );
   }
 
@@ -119,11 +125,7 @@ export class Facts {
     return this.memo('endpoint probe', PROBE_FACT_BOUND_MS, async (signal) => {
       // The trust store is not awaited here: only the TLS layer needs it, so probes start meanwhile.
       const trustStore = this.trustStore().catch(() => null);
-      const [proxy, metadata, mobility] = await Promise.all([
-        this.proxySettings(),
-        this.azureMetadata(),
-        this.mobilityConfig(),
-      ]);
+      const [proxy, metadata, mobility] = await Promise.all([this.proxySettings(), this.azureMetadata(), this.mobilityConfig()]);
       const stopAt = Math.min(this.options.deadlineAt - PROBE_DEADLINE_MARGIN_MS, Date.now() + PROBE_FACT_BOUND_MS - PROBE_DEADLINE_MARGIN_MS);
       // Not AbortSignal.any([..., AbortSignal.timeout()]): on Node 20 that signal can be collected and never fire.
       const stop = linkedSignal([signal], stopAt - Date.now(), () => new Error('the probes stopped shortly before the run deadline'));
@@ -216,7 +218,10 @@ export class Facts {
       const trustStore = this.trustStore().catch(() => null);
       const proxy = await this.proxySettings();
       // Stops before the run deadline, keeping time for the Delete Blob (its own bound) and the report.
-      const stopAt = Math.min(this.options.deadlineAt - PROBE_DEADLINE_MARGIN_MS - CACHE_UPLOAD_DELETE_RESERVE_MS, Date.now() + CACHE_UPLOAD_FACT_BOUND_MS - CACHE_UPLOAD_DELETE_RESERVE_MS);
+      const stopAt = Math.min(
+        this.options.deadlineAt - PROBE_DEADLINE_MARGIN_MS - CACHE_UPLOAD_DELETE_RESERVE_MS,
+        Date.now() + CACHE_UPLOAD_FACT_BOUND_MS - CACHE_UPLOAD_DELETE_RESERVE_MS,
+      );
       const stop = linkedSignal([signal], stopAt - Date.now(), () => new Error('the cache upload stopped shortly before the run deadline'));
       try {
         return await uploadCacheTestBlob({ target, runId: this.options.runId ?? String(Date.now()), trustStore, proxy }, this.options.network, stop.signal);

@@ -79,7 +79,11 @@ export class GuestFs {
       }
       if (component.kind === 'error') {
         const denied = component.code === 'EACCES' || component.code === 'EPERM';
-        return { ok: false, reason: denied ? 'denied' : 'error', problem: denied ? `permission denied at ${current}` : `could not be resolved at ${current} (${component.code})` };
+        return {
+          ok: false,
+          reason: denied ? 'denied' : 'error',
+          problem: denied ? `permission denied at ${current}` : `could not be resolved at ${current} (${component.code})`,
+        };
       }
       if (component.kind === 'other' && pending.length > 0) {
         return { ok: false, reason: 'missing', problem: `does not exist (${current} is not a directory)` };
@@ -120,9 +124,16 @@ export class GuestFs {
     signal?.throwIfAborted();
     const resolved = await this.resolve(guestPath);
     // A dangling link is there (the guest has the name) and is named; only a name that is not there is "absent".
-    if (!resolved.ok) return { text: null, exists: resolved.reason !== 'missing' || resolved.dangling === true, truncated: false, note: resolved.reason === 'missing' && !resolved.dangling ? null : `${guestPath}: ${resolved.problem}` };
+    if (!resolved.ok)
+      return {
+        text: null,
+        exists: resolved.reason !== 'missing' || resolved.dangling === true,
+        truncated: false,
+        note: resolved.reason === 'missing' && !resolved.dangling ? null : `${guestPath}: ${resolved.problem}`,
+      };
     const read = await this.readResolved(resolved, { maxBytes, ...(signal ? { signal } : {}) });
-    if (!read.ok) return { text: null, exists: read.reason !== 'missing', truncated: false, note: read.reason === 'missing' ? null : `${guestPath}: ${read.problem}` };
+    if (!read.ok)
+      return { text: null, exists: read.reason !== 'missing', truncated: false, note: read.reason === 'missing' ? null : `${guestPath}: ${read.problem}` };
     return { text: read.content.toString('utf8'), exists: true, truncated: read.truncated, note: read.truncated ? truncationNote(guestPath, maxBytes) : null };
   }
 
@@ -224,7 +235,13 @@ async function resolveLive(file: string): Promise<Resolution> {
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       // As under --root: a name that is a link to nothing is there, and named; only an absent name is absent.
       const own = await lstat(file).catch(() => null);
-      if (own?.isSymbolicLink()) return { ok: false, reason: 'missing', problem: `is a dangling link: it leads to ${await readlink(file).catch(() => '?')}, which does not exist`, dangling: true };
+      if (own?.isSymbolicLink())
+        return {
+          ok: false,
+          reason: 'missing',
+          problem: `is a dangling link: it leads to ${await readlink(file).catch(() => '?')}, which does not exist`,
+          dangling: true,
+        };
       return { ok: false, reason: 'missing', problem: 'does not exist' };
     }
     if (code === 'ELOOP') return { ok: false, reason: 'loop', problem: 'is a symbolic link loop' };

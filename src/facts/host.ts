@@ -44,8 +44,17 @@ export async function readHostFacts(root: string, platform: Platform): Promise<H
   const fromRoot = !isLiveRoot(root);
   if (platform === 'windows') {
     return {
-      os: 'windows', distro: 'windows', distroName: os.version(), version: os.release(), kernel: os.release(),
-      arch: UNAME_ARCH[os.arch()] ?? os.arch(), archSource: `live: node os.arch() ${os.arch()}`, hostname: os.hostname(), family: 'unknown', osRelease: null, fromRoot,
+      os: 'windows',
+      distro: 'windows',
+      distroName: os.version(),
+      version: os.release(),
+      kernel: os.release(),
+      arch: UNAME_ARCH[os.arch()] ?? os.arch(),
+      archSource: `live: node os.arch() ${os.arch()}`,
+      hostname: os.hostname(),
+      family: 'unknown',
+      osRelease: null,
+      fromRoot,
     };
   }
   const fs = new GuestFs(root);
@@ -68,7 +77,7 @@ export async function readHostFacts(root: string, platform: Platform): Promise<H
     distroName: osRelease?.PRETTY_NAME ?? osRelease?.NAME ?? null,
     version: osRelease?.VERSION_ID ?? null,
     kernel,
-    arch: guestArch ? guestArch.arch : UNAME_ARCH[os.arch()] ?? os.arch(),
+    arch: guestArch ? guestArch.arch : (UNAME_ARCH[os.arch()] ?? os.arch()),
     archSource: guestArch ? guestArch.source : `live: node os.arch() ${os.arch()}`,
     ...(guestArch?.notes.length ? { archNotes: guestArch.notes } : {}),
     hostname,

@@ -6,7 +6,17 @@ import { GuestFs } from './guest-fs';
 import { WINDOWS_ASR_CONFIG_DIR } from './proxy/read-proxy-settings';
 
 /** The Azure DNS suffixes a Mobility service host name ends in. */
-const AZURE_SUFFIXES = ['windowsazure.com', 'windowsazure.us', 'windowsazure.cn', 'windows.net', 'usgovcloudapi.net', 'chinacloudapi.cn', 'azure.net', 'azure-automation.us', 'azure.com'].map((s) => s.split('.'));
+const AZURE_SUFFIXES = [
+  'windowsazure.com',
+  'windowsazure.us',
+  'windowsazure.cn',
+  'windows.net',
+  'usgovcloudapi.net',
+  'chinacloudapi.cn',
+  'azure.net',
+  'azure-automation.us',
+  'azure.com',
+].map((s) => s.split('.'));
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 /** Runs of host-name characters (and "_", which ends a name as the old word boundary did). */
 const TOKEN = /[a-z0-9_.-]+/g;
@@ -44,9 +54,7 @@ export interface MobilityConfigFacts {
 }
 
 export async function readMobilityConfig(root: string, platform: Platform, env: NodeJS.ProcessEnv): Promise<MobilityConfigFacts> {
-  const files = platform === 'windows'
-    ? [programDataPath(env, WINDOWS_ASR_CONFIG_DIR, 'RCMInfo.conf')]
-    : ['/usr/local/InMage/config/RCMInfo.conf'];
+  const files = platform === 'windows' ? [programDataPath(env, WINDOWS_ASR_CONFIG_DIR, 'RCMInfo.conf')] : ['/usr/local/InMage/config/RCMInfo.conf'];
   const fs = platform === 'windows' ? GuestFs.live() : new GuestFs(root);
   const hosts = new Set<string>();
   const seen: MobilityConfigFacts['files'] = [];

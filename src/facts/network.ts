@@ -70,8 +70,12 @@ export async function probeEndpoints(inputs: ProbeInputs, options: NetworkOption
   const regionSource = options.region ? '--region' : imdsRegion ? 'IMDS compute.location' : 'unknown';
 
   const plan = planEndpoints(AZURE_ENDPOINTS, {
-    cloud, region, platform: inputs.platform, cacheStorageAccounts: options.cacheStorageAccounts,
-    extraEndpoints: options.extraEndpoints, mobilityHosts: inputs.mobility.hosts,
+    cloud,
+    region,
+    platform: inputs.platform,
+    cacheStorageAccounts: options.cacheStorageAccounts,
+    extraEndpoints: options.extraEndpoints,
+    mobilityHosts: inputs.mobility.hosts,
   });
   const anchorsRead = Promise.resolve(inputs.trustStore).then(trustAnchorsFor);
   // The roots are still being read: probes resolve, connect and tunnel meanwhile; only TLS waits.
@@ -80,7 +84,10 @@ export async function probeEndpoints(inputs: ProbeInputs, options: NetworkOption
   setMaxListeners(PROBE_CONCURRENCY * 16, signal);
   let done = 0;
   const probed = await mapBounded(plan.targets, PROBE_CONCURRENCY, (t) =>
-    (signal.aborted ? Promise.resolve(notProbed(t, 'not probed: the run stopped (deadline or signal) before this probe could start')) : probeEndpoint(t, client.connector, options.userAgent, signal, options.log)).finally(() => options.progress?.count('probing endpoints', ++done, plan.targets.length)),
+    (signal.aborted
+      ? Promise.resolve(notProbed(t, 'not probed: the run stopped (deadline or signal) before this probe could start'))
+      : probeEndpoint(t, client.connector, options.userAgent, signal, options.log)
+    ).finally(() => options.progress?.count('probing endpoints', ++done, plan.targets.length)),
   );
   const unresolved: EndpointResult[] = plan.unresolved.map(({ reason, ...t }) => notProbed(t, reason));
   const anchors = await anchorsRead;
@@ -103,7 +110,12 @@ export function guestClientInputsFor(
   return {
     trust: anchors,
     extraCa,
-    proxy: effective ? { route: { origin: effective.origin, hostname: effective.hostname, port: effective.port }, bypasses: (host, port) => bypassesProxy(host, proxy.bypass, port) !== null } : null,
+    proxy: effective
+      ? {
+          route: { origin: effective.origin, hostname: effective.hostname, port: effective.port },
+          bypasses: (host, port) => bypassesProxy(host, proxy.bypass, port) !== null,
+        }
+      : null,
     connectTo: options.connectTo,
     timeouts: options.timeouts,
     loopbackOnly: options.loopbackOnly,
@@ -123,8 +135,19 @@ export function connectorOptionsFor(
 /** An endpoints[] entry for a target that was planned but not dialled: unconfirmed, with the reason. */
 function notProbed(target: ProbeTarget, reason: string): EndpointResult {
   return {
-    ...target, status: 'unconfirmed', failedLayer: null, error: reason, address: null, addressScope: null, viaProxy: null, connectTo: null,
+    ...target,
+    status: 'unconfirmed',
+    failedLayer: null,
+    error: reason,
+    address: null,
+    addressScope: null,
+    viaProxy: null,
+    connectTo: null,
     timings: { dnsMs: null, tcpMs: null, proxyMs: null, tlsMs: null, httpMs: null, totalMs: 0 },
-    dns: null, tcp: null, proxy: null, tls: null, http: null,
+    dns: null,
+    tcp: null,
+    proxy: null,
+    tls: null,
+    http: null,
   };
 }

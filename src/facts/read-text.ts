@@ -61,7 +61,10 @@ export async function readBoundedFile(file: string, options: BoundedReadOptions 
       fn();
     };
     const onAbort = () => finish(() => reject(options.signal!.reason));
-    const timer = setTimeout(() => finish(() => resolve({ ok: false, reason: 'timeout', problem: `was not read within ${formatDuration(timeoutMs)} (a hung file system?)` })), timeoutMs);
+    const timer = setTimeout(
+      () => finish(() => resolve({ ok: false, reason: 'timeout', problem: `was not read within ${formatDuration(timeoutMs)} (a hung file system?)` })),
+      timeoutMs,
+    );
     timer.unref?.();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     readWithin(file, options).then(
@@ -85,7 +88,7 @@ async function readWithin(file: string, options: BoundedReadOptions): Promise<Bo
     const refused = refuse(info, options);
     if (refused) return refused;
     const plan = new ReadPlan(info, options.maxBytes ?? DEFAULT_MAX_BYTES);
-    for (let want = plan.first(); want > 0; ) {
+    for (let want = plan.first(); want > 0;) {
       const buffer = Buffer.allocUnsafe(want);
       want = plan.took(buffer, await call<number>((cb) => fsRead(fd, buffer, 0, want, null, (err, n) => cb(err, n))), want);
     }
@@ -117,7 +120,7 @@ export function readBoundedFileSync(file: string, options: Omit<BoundedReadOptio
     const refused = refuse(info, options);
     if (refused) return refused;
     const plan = new ReadPlan(info, options.maxBytes ?? DEFAULT_MAX_BYTES);
-    for (let want = plan.first(); want > 0; ) {
+    for (let want = plan.first(); want > 0;) {
       const buffer = Buffer.allocUnsafe(want);
       want = plan.took(buffer, readSync(fd, buffer, 0, want, null), want);
     }

@@ -26,8 +26,9 @@ export function trustAnchorsFor(store: TrustStoreFacts | null): TrustAnchors {
   return {
     ca: null,
     source: 'node-bundled',
-    note: store === null
-      ? 'The OS trust store could not be read, so TLS was verified with Node\'s bundled roots: a pass here does not prove the guest trusts the chain.'
-      : 'This runtime cannot read the Windows certificate store, so TLS was verified with Node\'s bundled roots: a pass here does not prove the guest trusts the chain.',
+    note:
+      store === null
+        ? "The OS trust store could not be read, so TLS was verified with Node's bundled roots: a pass here does not prove the guest trusts the chain."
+        : "This runtime cannot read the Windows certificate store, so TLS was verified with Node's bundled roots: a pass here does not prove the guest trusts the chain.",
   };
 }

@@ -57,7 +57,10 @@ export function linkedSignal(parents: ReadonlyArray<AbortSignal | undefined>, ms
     undo.push(() => parent.removeEventListener('abort', handler));
   }
   if (ms !== undefined) {
-    timer = setTimeout(() => abort(timeoutReason ? timeoutReason() : new DOMException('The operation was aborted due to timeout', 'TimeoutError')), Math.max(0, ms));
+    timer = setTimeout(
+      () => abort(timeoutReason ? timeoutReason() : new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+      Math.max(0, ms),
+    );
   }
   return { signal: controller.signal, dispose };
 }

@@ -343,7 +343,8 @@ export class ArmClient {
     const code = (err as NodeJS.ErrnoException | null)?.code;
     if (code === 'ELOOPBACKONLY') return new ArmError('refused', `not contacting ${this.base.origin}: ASR_READY_LOOPBACK_ONLY is set`, call);
     // The guest dispatcher's own bounds (headersTimeout, bodyTimeout): ARM was reached but did not answer in time.
-    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return new ArmError('timeout', `ARM did not answer ${method} ${call.path} in time: ${describeError(err)}`, call);
+    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')
+      return new ArmError('timeout', `ARM did not answer ${method} ${call.path} in time: ${describeError(err)}`, call);
     return new ArmError('network', `${method} ${call.path} failed: ${describeError(err)}`, call);
   }
 

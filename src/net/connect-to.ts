@@ -17,12 +17,14 @@ export interface ConnectToRule {
 export function parseConnectTo(spec: string): ConnectToRule {
   // IPv6 literals go in brackets, as with curl: ::443:[::1]:8443
   const match = /^(\[[^\]]*\]|[^:]*):(\d*):(\[[^\]]*\]|[^:]*):(\d*)$/.exec(spec.trim());
-  if (!match) throw new ConnectToSpecError(`--connect-to ${quoteArg(spec)} must be HOST1:PORT1:HOST2:PORT2 (e.g. login.microsoftonline.com:443:127.0.0.1:8443)`);
+  if (!match)
+    throw new ConnectToSpecError(`--connect-to ${quoteArg(spec)} must be HOST1:PORT1:HOST2:PORT2 (e.g. login.microsoftonline.com:443:127.0.0.1:8443)`);
   const [, fromHost, fromPort, toHost, toPort] = match as unknown as [string, string, string, string, string];
   const port = (p: string, which: string) => {
     if (p === '') return null;
     const n = Number(p);
-    if (!Number.isInteger(n) || n < 1 || n > 65535) throw new ConnectToSpecError(`--connect-to ${quoteArg(spec)}: ${which} ${quoteArg(p)} is not a port number`);
+    if (!Number.isInteger(n) || n < 1 || n > 65535)
+      throw new ConnectToSpecError(`--connect-to ${quoteArg(spec)}: ${which} ${quoteArg(p)} is not a port number`);
     return n;
   };
   const target = unbracket(toHost);

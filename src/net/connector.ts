@@ -38,7 +38,12 @@ export interface ConnectTarget {
   tls: boolean;
 }
 
-export async function openConnection(target: ConnectTarget, options: ConnectorOptions, trace: ConnectionTrace, signal?: AbortSignal): Promise<net.Socket | tls.TLSSocket> {
+export async function openConnection(
+  target: ConnectTarget,
+  options: ConnectorOptions,
+  trace: ConnectionTrace,
+  signal?: AbortSignal,
+): Promise<net.Socket | tls.TLSSocket> {
   try {
     const route = routeFor(target.host, target.port, options.connectTo);
     const proxy = options.proxyFor(target.host, target.port);
@@ -47,10 +52,12 @@ export async function openConnection(target: ConnectTarget, options: ConnectorOp
       trace.proxyDns = await resolveName(proxy.hostname, options.timeouts.dnsMs, signal);
       if (!trace.proxyDns.ok) throw new LayerError('proxy', `cannot resolve the proxy ${proxy.hostname}: ${trace.proxyDns.error}`, trace.proxyDns.code);
       const tcp = await dial(trace.proxyDns.addresses[0]!.address, proxy.port, options, trace, signal, 'proxy');
-      const tunnel = await proxyTunnel(tcp, proxy.origin, `${bracketIpv6(route.host)}:${route.port}`, options.timeouts.proxyMs, signal).catch((err: unknown) => {
-        trace.proxy = (err as { evidence?: ConnectionTrace['proxy'] }).evidence;
-        throw err;
-      });
+      const tunnel = await proxyTunnel(tcp, proxy.origin, `${bracketIpv6(route.host)}:${route.port}`, options.timeouts.proxyMs, signal).catch(
+        (err: unknown) => {
+          trace.proxy = (err as { evidence?: ConnectionTrace['proxy'] }).evidence;
+          throw err;
+        },
+      );
       trace.proxy = tunnel.evidence;
       socket = tunnel.socket;
     } else {
@@ -63,7 +70,13 @@ export async function openConnection(target: ConnectTarget, options: ConnectorOp
       return socket;
     }
     const trust = options.pendingTrust ? await trustOrStop(options.pendingTrust, socket, signal) : options;
-    const secured = await tlsHandshake(socket, { servername: target.host, ca: trust.ca, trustSource: trust.trustSource, timeoutMs: options.timeouts.tlsMs, signal }).catch((err: unknown) => {
+    const secured = await tlsHandshake(socket, {
+      servername: target.host,
+      ca: trust.ca,
+      trustSource: trust.trustSource,
+      timeoutMs: options.timeouts.tlsMs,
+      signal,
+    }).catch((err: unknown) => {
       trace.tls = (err as { evidence?: TlsEvidence }).evidence;
       throw err;
     });
@@ -80,20 +93,32 @@ export async function openConnection(target: ConnectTarget, options: ConnectorOp
 }
 
 /** TCP to an address; when it is the proxy that cannot be reached, the proxy layer is what failed. */
-async function dial(address: string, port: number, options: ConnectorOptions, trace: ConnectionTrace, signal: AbortSignal | undefined, layer: 'tcp' | 'proxy'): Promise<net.Socket> {
+async function dial(
+  address: string,
+  port: number,
+  options: ConnectorOptions,
+  trace: ConnectionTrace,
+  signal: AbortSignal | undefined,
+  layer: 'tcp' | 'proxy',
+): Promise<net.Socket> {
   try {
     const { socket, evidence } = await connectTcp(address, port, { timeoutMs: options.timeouts.tcpMs, loopbackOnly: options.loopbackOnly, signal });
     trace.tcp = evidence;
     return socket;
   } catch (err) {
     trace.tcp = (err as { evidence?: ConnectionTrace['tcp'] }).evidence;
-    if (layer === 'proxy') throw new LayerError('proxy', `cannot reach the proxy at ${address}:${port}: ${(err as Error).message}`, (err as LayerError).code ?? null);
+    if (layer === 'proxy')
+      throw new LayerError('proxy', `cannot reach the proxy at ${address}:${port}: ${(err as Error).message}`, (err as LayerError).code ?? null);
     throw err;
   }
 }
 
 /** The roots, once read; a stop while waiting for them ends the connection as a TLS-layer stop. */
-function trustOrStop(pending: NonNullable<ConnectorOptions['pendingTrust']>, socket: net.Socket, signal: AbortSignal | undefined): Promise<Pick<ConnectorOptions, 'ca' | 'trustSource'>> {
+function trustOrStop(
+  pending: NonNullable<ConnectorOptions['pendingTrust']>,
+  socket: net.Socket,
+  signal: AbortSignal | undefined,
+): Promise<Pick<ConnectorOptions, 'ca' | 'trustSource'>> {
   return new Promise((resolve, reject) => {
     const undo = onAbort(signal, () => {
       socket.destroy();

@@ -59,7 +59,10 @@ export class LookupQueue {
     } catch (err) {
       answer = Promise.reject(err);
     }
-    void answer.then(() => this.release(), () => this.release());
+    void answer.then(
+      () => this.release(),
+      () => this.release(),
+    );
     return { answer, queuedMs: Math.round(startedAt - queuedAt), startedAt };
   }
 

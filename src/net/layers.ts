@@ -23,7 +23,11 @@ export const DEFAULT_LAYER_TIMEOUTS: LayerTimeouts = { dnsMs: 5_000, tcpMs: 5_00
 
 export class LayerError extends Error {
   override readonly name = 'LayerError';
-  constructor(readonly layer: Layer, message: string, readonly code: string | null = null) {
+  constructor(
+    readonly layer: Layer,
+    message: string,
+    readonly code: string | null = null,
+  ) {
     super(message);
   }
 }
@@ -55,26 +59,52 @@ export async function resolveName(host: string, timeoutMs: number, signal?: Abor
     lookup = await queue.start(host, signal);
   } catch {
     const queuedMs = elapsed(queuedAt);
-    return { host, ok: false, ms: 0, queuedMs, addresses: [], code: 'ABORTED', error: `stopped at the deadline while waiting ${queuedMs} ms for a resolver thread to look up ${host}` };
+    return {
+      host,
+      ok: false,
+      ms: 0,
+      queuedMs,
+      addresses: [],
+      code: 'ABORTED',
+      error: `stopped at the deadline while waiting ${queuedMs} ms for a resolver thread to look up ${host}`,
+    };
   }
   const { answer, queuedMs, startedAt } = lookup;
   try {
-    const answers = await bounded(timeoutMs, signal, answer, () =>
-      Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEOUT' }),
-    );
-    return { host, ok: true, ms: elapsed(startedAt), queuedMs, addresses: answers.map((a) => ({ address: a.address, family: a.family, scope: addressScope(a.address) })), code: null, error: null };
+    const answers = await bounded(timeoutMs, signal, answer, () => Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEOUT' }));
+    return {
+      host,
+      ok: true,
+      ms: elapsed(startedAt),
+      queuedMs,
+      addresses: answers.map((a) => ({ address: a.address, family: a.family, scope: addressScope(a.address) })),
+      code: null,
+      error: null,
+    };
   } catch (err) {
     const code = signal?.aborted && !(err as NodeJS.ErrnoException).code ? 'ABORTED' : ((err as NodeJS.ErrnoException).code ?? null);
-    return { host, ok: false, ms: elapsed(startedAt), queuedMs, addresses: [], code, error: code === 'ABORTED' ? `stopped at the deadline while looking up ${host}` : describeDnsError(host, code, err) };
+    return {
+      host,
+      ok: false,
+      ms: elapsed(startedAt),
+      queuedMs,
+      addresses: [],
+      code,
+      error: code === 'ABORTED' ? `stopped at the deadline while looking up ${host}` : describeDnsError(host, code, err),
+    };
   }
 }
 
 function describeDnsError(host: string, code: string | null, err: unknown): string {
   switch (code) {
-    case 'ENOTFOUND': return `${host} does not resolve (no such name, or no DNS server answered)`;
-    case 'EAI_AGAIN': return `the DNS server did not answer for ${host} (temporary failure)`;
-    case 'ETIMEOUT': return `no DNS answer for ${host}: ${describeError(err)}`;
-    default: return describeError(err);
+    case 'ENOTFOUND':
+      return `${host} does not resolve (no such name, or no DNS server answered)`;
+    case 'EAI_AGAIN':
+      return `the DNS server did not answer for ${host} (temporary failure)`;
+    case 'ETIMEOUT':
+      return `no DNS answer for ${host}: ${describeError(err)}`;
+    default:
+      return describeError(err);
   }
 }
 
@@ -87,7 +117,15 @@ export interface TcpOptions {
 
 export function connectTcp(address: string, port: number, options: TcpOptions): Promise<{ socket: net.Socket; evidence: TcpEvidence }> {
   const started = performance.now();
-  const fail = (outcome: TcpEvidence['outcome'], code: string | null, error: string) => ({ address, port, ok: false, ms: elapsed(started), outcome, code, error });
+  const fail = (outcome: TcpEvidence['outcome'], code: string | null, error: string) => ({
+    address,
+    port,
+    ok: false,
+    ms: elapsed(started),
+    outcome,
+    code,
+    error,
+  });
   if (options.loopbackOnly && !isLoopback(address)) {
     const evidence = fail('blocked', 'ELOOPBACKONLY', `not connecting to ${address}: ASR_READY_LOOPBACK_ONLY is set`);
     return Promise.reject(Object.assign(new LayerError('tcp', evidence.error!, evidence.code), { evidence }));
@@ -109,7 +147,10 @@ export function connectTcp(address: string, port: number, options: TcpOptions): 
         reject(Object.assign(new LayerError('tcp', evidence.error!, evidence.code), { evidence }));
       }
     };
-    const timer = setTimeout(() => done(fail('timeout', 'ETIMEDOUT', `no TCP answer from ${address}:${port} within ${options.timeoutMs} ms (dropped by a firewall, NSG or route)`)), options.timeoutMs);
+    const timer = setTimeout(
+      () => done(fail('timeout', 'ETIMEDOUT', `no TCP answer from ${address}:${port} within ${options.timeoutMs} ms (dropped by a firewall, NSG or route)`)),
+      options.timeoutMs,
+    );
     const undoAbort = onAbort(options.signal, () => done(fail('timeout', 'ABORTED', `stopped at the deadline while connecting to ${address}:${port}`)));
     socket.once('connect', () => done({ address, port, ok: true, ms: elapsed(started), outcome: 'connected', code: null, error: null }));
     socket.once('error', (err: NodeJS.ErrnoException) => {
@@ -169,7 +210,9 @@ export async function proxyTunnel(
         : `the proxy closed or failed the CONNECT to ${target}: ${describeError(err)}`;
     const evidence: ProxyEvidence = { proxy: proxyOrigin, ok: false, ms: elapsed(started), status: null, error: message };
     proxySocket.destroy();
-    throw Object.assign(new LayerError('proxy', message, timedOut ? 'ETIMEDOUT' : stopped ? 'ABORTED' : ((err as NodeJS.ErrnoException).code ?? null)), { evidence });
+    throw Object.assign(new LayerError('proxy', message, timedOut ? 'ETIMEDOUT' : stopped ? 'ABORTED' : ((err as NodeJS.ErrnoException).code ?? null)), {
+      evidence,
+    });
   } finally {
     combined.dispose();
     void client.close().catch(() => {});
@@ -189,8 +232,19 @@ export interface TlsOptions {
 export function tlsHandshake(socket: net.Socket, options: TlsOptions): Promise<{ socket: tls.TLSSocket; evidence: TlsEvidence }> {
   const started = performance.now();
   const base = (): TlsEvidence => ({
-    ok: false, ms: elapsed(started), servername: options.servername, version: null, cipher: null, verified: false,
-    verifyError: null, hostnameError: null, chain: [], trustAnchor: null, trustSource: options.trustSource, code: null, error: null,
+    ok: false,
+    ms: elapsed(started),
+    servername: options.servername,
+    version: null,
+    cipher: null,
+    verified: false,
+    verifyError: null,
+    hostnameError: null,
+    chain: [],
+    trustAnchor: null,
+    trustSource: options.trustSource,
+    code: null,
+    error: null,
   });
   return new Promise((resolve, reject) => {
     const secure = tls.connect({
@@ -211,7 +265,15 @@ export function tlsHandshake(socket: net.Socket, options: TlsOptions): Promise<{
         reject(Object.assign(new LayerError('tls', evidence.error!, evidence.code), { evidence }));
       }
     };
-    const timer = setTimeout(() => finish({ ...base(), code: 'ETIMEDOUT', error: `no TLS handshake within ${options.timeoutMs} ms (the server or a middlebox accepted TCP but never answered)` }), options.timeoutMs);
+    const timer = setTimeout(
+      () =>
+        finish({
+          ...base(),
+          code: 'ETIMEDOUT',
+          error: `no TLS handshake within ${options.timeoutMs} ms (the server or a middlebox accepted TCP but never answered)`,
+        }),
+      options.timeoutMs,
+    );
     const undoAbort = onAbort(options.signal, () => finish({ ...base(), code: 'ABORTED', error: 'stopped at the deadline during the TLS handshake' }));
     secure.once('error', (err: NodeJS.ErrnoException) => finish({ ...base(), code: err.code ?? null, error: describeTlsError(err) }));
     secure.once('secureConnect', () => {
@@ -224,7 +286,8 @@ export function tlsHandshake(socket: net.Socket, options: TlsOptions): Promise<{
       // once the chain itself verified: that is a hostname error, not a chain error.
       const authError = secure.authorized ? null : String(secure.authorizationError ?? 'unverified');
       evidence.verifyError = authError === 'ERR_TLS_CERT_ALTNAME_INVALID' ? null : authError;
-      const identityError = peer && Object.keys(peer).length > 0 ? tls.checkServerIdentity(options.servername, peer) : new Error('the server sent no certificate');
+      const identityError =
+        peer && Object.keys(peer).length > 0 ? tls.checkServerIdentity(options.servername, peer) : new Error('the server sent no certificate');
       evidence.hostnameError = identityError ? identityError.message : null;
       evidence.verified = evidence.verifyError === null && !identityError;
       const top = evidence.chain.at(-1);

@@ -49,7 +49,13 @@ export interface EndpointResult extends ProbeTarget {
 }
 
 /** `log` gets, at debug, the probe's start, each layer's outcome and its end: where a probe waits. */
-export async function probeEndpoint(target: ProbeTarget, options: ConnectorOptions, userAgent: string, signal?: AbortSignal, log: EventLog = NO_LOG): Promise<EndpointResult> {
+export async function probeEndpoint(
+  target: ProbeTarget,
+  options: ConnectorOptions,
+  userAgent: string,
+  signal?: AbortSignal,
+  log: EventLog = NO_LOG,
+): Promise<EndpointResult> {
   const started = performance.now();
   const endpoint = { host: target.host, port: target.port };
   log.debug(endpoint, 'probe started');
@@ -59,7 +65,8 @@ export async function probeEndpoint(target: ProbeTarget, options: ConnectorOptio
   // once the connection is open does the stop end the request itself, as the HTTP layer's evidence.
   const request$ = new AbortController();
   const undoStop = onAbort(signal, () => {
-    if (trace.connectedAt !== undefined) request$.abort(Object.assign(new Error('stopped at the deadline while waiting for the HTTP answer'), { code: 'ABORTED' }));
+    if (trace.connectedAt !== undefined)
+      request$.abort(Object.assign(new Error('stopped at the deadline while waiting for the HTTP answer'), { code: 'ABORTED' }));
   });
   try {
     const response = await request(`${target.scheme}://${bracketIpv6(target.host)}:${target.port}/`, {
@@ -92,7 +99,9 @@ export async function probeEndpoint(target: ProbeTarget, options: ConnectorOptio
         code,
         error: stopped
           ? 'stopped at the deadline while waiting for the HTTP answer'
-          : code === 'UND_ERR_HEADERS_TIMEOUT' ? `no HTTP answer within ${options.timeouts.httpMs} ms after the connection opened` : `no HTTP answer: ${describeError(err)}`,
+          : code === 'UND_ERR_HEADERS_TIMEOUT'
+            ? `no HTTP answer within ${options.timeouts.httpMs} ms after the connection opened`
+            : `no HTTP answer: ${describeError(err)}`,
       };
       trace.failure = trace.http.error ?? undefined;
     }

@@ -23,4 +23,3 @@ export function lookupSlots(env: NodeJS.ProcessEnv = process.env): number {
   const pool = Math.min(MAX_POOL_THREADS, Math.max(1, Math.floor(Number(env.UV_THREADPOOL_SIZE)) || 4));
   return Math.max(1, pool - Math.min(POOL_THREADS_KEPT, Math.floor(pool / 4)));
 }
-

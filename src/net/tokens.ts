@@ -18,7 +18,10 @@ export interface TokenProvider {
 
 export class TokenError extends Error {
   override readonly name = 'TokenError';
-  constructor(message: string, readonly transient: boolean) {
+  constructor(
+    message: string,
+    readonly transient: boolean,
+  ) {
     super(message);
   }
 }
@@ -47,7 +50,12 @@ abstract class CachingProvider implements TokenProvider {
 export class ManagedIdentityTokens extends CachingProvider {
   readonly kind = 'managed identity';
 
-  constructor(private readonly imdsEndpoint: string, private readonly resource: string, private readonly clientId: string | null, private readonly imds: ImdsAccess) {
+  constructor(
+    private readonly imdsEndpoint: string,
+    private readonly resource: string,
+    private readonly clientId: string | null,
+    private readonly imds: ImdsAccess,
+  ) {
     super();
   }
 
@@ -69,7 +77,10 @@ export class ManagedIdentityTokens extends CachingProvider {
     const code = typeof payload?.error === 'string' ? payload.error : `HTTP ${status}`;
     // The reference: 404/410/429/5xx are transient; other 4xx (e.g. unauthorized_client: no identity) are not.
     const transient = status === 404 || status === 410 || status === 429 || status >= 500;
-    const hint = code === 'invalid_request' || code === 'unauthorized_client' || status === 400 ? ' (is a managed identity assigned to this VM? For a user-assigned identity give --identity-client-id)' : '';
+    const hint =
+      code === 'invalid_request' || code === 'unauthorized_client' || status === 400
+        ? ' (is a managed identity assigned to this VM? For a user-assigned identity give --identity-client-id)'
+        : '';
     throw new TokenError(`the managed identity endpoint answered ${code}${hint}`, transient);
   }
 }
@@ -77,7 +88,14 @@ export class ManagedIdentityTokens extends CachingProvider {
 export class ServicePrincipalTokens extends CachingProvider {
   readonly kind = 'service principal';
 
-  constructor(private readonly authorityHost: string, private readonly tenantId: string, private readonly clientId: string, private readonly secret: string, private readonly scope: string, private readonly dispatcher: Dispatcher) {
+  constructor(
+    private readonly authorityHost: string,
+    private readonly tenantId: string,
+    private readonly clientId: string,
+    private readonly secret: string,
+    private readonly scope: string,
+    private readonly dispatcher: Dispatcher,
+  ) {
     super();
   }
 
@@ -85,13 +103,16 @@ export class ServicePrincipalTokens extends CachingProvider {
     const url = `https://${this.authorityHost}/${encodeURIComponent(this.tenantId)}/oauth2/v2.0/token`;
     let response;
     try {
-      response = await abortable(request(url, {
-        method: 'POST',
-        dispatcher: this.dispatcher,
+      response = await abortable(
+        request(url, {
+          method: 'POST',
+          dispatcher: this.dispatcher,
+          signal,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ grant_type: 'client_credentials', client_id: this.clientId, client_secret: this.secret, scope: this.scope }).toString(),
+        }),
         signal,
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: this.clientId, client_secret: this.secret, scope: this.scope }).toString(),
-      }), signal);
+      );
     } catch (err) {
       throw new TokenError(scrubSecrets(`Entra ID (${this.authorityHost}) did not answer: ${describeError(err)}`), true);
     }

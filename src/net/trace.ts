@@ -108,7 +108,12 @@ export interface LayerOutcome {
 /** Each layer the connection reached, in order (DNS → TCP → proxy CONNECT → TLS → HTTP). */
 export function layerOutcomes(trace: ConnectionTrace): LayerOutcome[] {
   const outcome = (layer: Layer, e: { ok: boolean; ms: number; error: string | null }, code: string | null, more: Partial<LayerOutcome>): LayerOutcome => ({
-    layer, ...more, ok: e.ok, ms: e.ms, code, ...(e.ok || e.error === null ? {} : { error: e.error }),
+    layer,
+    ...more,
+    ok: e.ok,
+    ms: e.ms,
+    code,
+    ...(e.ok || e.error === null ? {} : { error: e.error }),
   });
   const out: LayerOutcome[] = [];
   if (trace.proxyDns) out.push(outcome('dns', trace.proxyDns, trace.proxyDns.code, { peer: trace.proxyDns.host, of: 'proxy' }));

@@ -12,7 +12,10 @@ const MAX_VERDICT_CHARS = 700;
 export function renderCompact(report: Report): string {
   const h = report.host;
   const about = [h.distroName ?? h.distro, h.kernel].filter(Boolean).join(', ');
-  const header = clip(`asr-ready ${report.agent.version} on ${h.hostname ? guest(h.hostname) : 'this guest'}${about ? ` (${guest(about)})` : ''}, run ${report.runId}`, MAX_LINE_CHARS);
+  const header = clip(
+    `asr-ready ${report.agent.version} on ${h.hostname ? guest(h.hostname) : 'this guest'}${about ? ` (${guest(about)})` : ''}, run ${report.runId}`,
+    MAX_LINE_CHARS,
+  );
   const s = report.summary;
   const counts = `${s.fail} failed, ${s.error} errors, ${s.warn} warnings, ${s.pass} passed, ${s.skip} skipped.`;
   const delivery = report.delivery ? clip(deliveryLine(report.delivery), MAX_LINE_CHARS) : null;
@@ -20,7 +23,12 @@ export function renderCompact(report: Report): string {
   const problems = report.findings
     .filter((f) => f.status === 'fail' || f.status === 'error' || f.status === 'warn')
     .sort((a, b) => rank(a.status) - rank(b.status))
-    .map((f) => clip(`${f.status.toUpperCase()} ${guest(f.checkId)}${f.subject ? ` (${guest(f.subject)})` : ''}${f.asrErrorCodes.length ? ` [${f.asrErrorCodes.join(',')}]` : ''}: ${guest(f.summary)}`, MAX_LINE_CHARS));
+    .map((f) =>
+      clip(
+        `${f.status.toUpperCase()} ${guest(f.checkId)}${f.subject ? ` (${guest(f.subject)})` : ''}${f.asrErrorCodes.length ? ` [${f.asrErrorCodes.join(',')}]` : ''}: ${guest(f.summary)}`,
+        MAX_LINE_CHARS,
+      ),
+    );
 
   const tail = [counts, ...(delivery ? [delivery] : []), verdict];
   const bytes = (lines: string[]) => Buffer.byteLength(`${lines.join('\n')}\n`);

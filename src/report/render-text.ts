@@ -39,8 +39,13 @@ export function renderText(report: Report, options: TextOptions): string {
   const paint = (code: string, text: string) => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const out: string[] = [];
   const h = report.host;
-  const hostBits = [h.distroName ?? h.distro, h.kernel && `kernel ${h.kernel}`, h.arch].filter(Boolean).map((b) => field(b!)).join(', ');
-  out.push(`asr-ready ${report.agent.version}: Azure Site Recovery readiness of ${h.hostname ? field(h.hostname) : 'this guest'}${hostBits ? ` (${hostBits})` : ''}`);
+  const hostBits = [h.distroName ?? h.distro, h.kernel && `kernel ${h.kernel}`, h.arch]
+    .filter(Boolean)
+    .map((b) => field(b!))
+    .join(', ');
+  out.push(
+    `asr-ready ${report.agent.version}: Azure Site Recovery readiness of ${h.hostname ? field(h.hostname) : 'this guest'}${hostBits ? ` (${hostBits})` : ''}`,
+  );
   if (h.fromRoot) out.push(`Files read from --root ${field(report.run.root ?? '')}; facts that live only in the running system are not included.`);
 
   if (report.endpoints.length > 0) out.push('', ...renderEndpointTable(report, paint));
@@ -52,7 +57,10 @@ export function renderText(report: Report, options: TextOptions): string {
   }
 
   const s = report.summary;
-  out.push('', `Summary: ${s.pass} passed, ${s.warn} warnings, ${s.fail} failed, ${s.error} errors, ${s.skip} skipped in ${(report.durationMs / 1000).toFixed(1)} s (run ${report.runId}).`);
+  out.push(
+    '',
+    `Summary: ${s.pass} passed, ${s.warn} warnings, ${s.fail} failed, ${s.error} errors, ${s.skip} skipped in ${(report.durationMs / 1000).toFixed(1)} s (run ${report.runId}).`,
+  );
   if (report.delivery) out.push(deliveryLine(report.delivery));
   out.push(verdictLine(report, paint));
   return `${out.join('\n')}\n`;
@@ -97,7 +105,10 @@ export function deliveryLine(d: NonNullable<Report['delivery']>): string {
 /** One row per endpoint: group, host, address, public/private, result naming the failed layer, latency. */
 export function renderEndpointTable(report: Report, paint: (code: string, text: string) => string): string[] {
   const n = report.network;
-  const lines = [paint('1', 'Endpoints') + (n ? ` (${field(n.cloud)} from ${field(n.cloudSource)}; region ${field(n.region ?? 'unknown')}${n.region ? ` from ${field(n.regionSource)}` : ''})` : '')];
+  const lines = [
+    paint('1', 'Endpoints') +
+      (n ? ` (${field(n.cloud)} from ${field(n.cloudSource)}; region ${field(n.region ?? 'unknown')}${n.region ? ` from ${field(n.regionSource)}` : ''})` : ''),
+  ];
   const rows = report.endpoints.map((e) => [
     field(e.group),
     field(`${e.host}:${e.port}${e.required ? '' : ' (optional)'}`),
@@ -128,7 +139,8 @@ function resultWord(e: Report['endpoints'][number]): string {
 export function verdictLine(report: Report, paint: (code: string, text: string) => string = (_c, t) => t): string {
   const failing = report.findings.filter((f) => f.status === 'fail' || f.status === 'error');
   const warning = report.findings.filter((f) => f.status === 'warn');
-  const name = (f: Finding) => `${field(f.checkId)}${f.subject ? `(${field(f.subject)})` : ''}${f.asrErrorCodes.length ? ` [${f.asrErrorCodes.join(',')}]` : ''}`;
+  const name = (f: Finding) =>
+    `${field(f.checkId)}${f.subject ? `(${field(f.subject)})` : ''}${f.asrErrorCodes.length ? ` [${f.asrErrorCodes.join(',')}]` : ''}`;
   switch (report.verdict) {
     case 'not-ready':
       return paint('1;31', `VERDICT: NOT READY for Azure Site Recovery: ${failing.length} check(s) failed: ${failing.map(name).join('; ')}`);

@@ -121,7 +121,14 @@ export function buildReport(input: ReportInput): Report {
     verdict: verdictOf(input.findings),
     summary: { ...counts, total: input.findings.length },
     network: input.probes
-      ? { cloud: input.probes.cloud, cloudSource: input.probes.cloudSource, region: input.probes.region, regionSource: input.probes.regionSource, trustSource: input.probes.trustSource, trustNote: input.probes.trustNote }
+      ? {
+          cloud: input.probes.cloud,
+          cloudSource: input.probes.cloudSource,
+          region: input.probes.region,
+          regionSource: input.probes.regionSource,
+          trustSource: input.probes.trustSource,
+          trustNote: input.probes.trustNote,
+        }
       : null,
     endpoints: input.probes?.results ?? [],
     findings: input.findings,

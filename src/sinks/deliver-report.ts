@@ -16,8 +16,7 @@ import type { ImdsIdentity } from './log-analytics';
 import { ManagedIdentityTokens, ServicePrincipalTokens, TokenError, type TokenProvider } from './tokens';
 
 export type IngestionAuth =
-  | { kind: 'managed-identity'; clientId: string | null }
-  | { kind: 'service-principal'; tenantId: string; clientId: string; secret: string };
+  { kind: 'managed-identity'; clientId: string | null } | { kind: 'service-principal'; tenantId: string; clientId: string; secret: string };
 
 /** The delivery options (parsed by src/cli/delivery-args.ts). */
 export interface DeliveryOptions {
@@ -88,7 +87,14 @@ export async function deliverReport(report: Report, options: DeliveryOptions, ct
         timeoutMs: options.timeoutSeconds * 1000,
         retry: { maxAttempts: options.attempts, baseDelayMs: 1_000, maxDelayMs: 30_000 },
       },
-      { dispatcher, tokens: options.logAnalytics ? tokenProvider(options.auth, ctx, dispatcher, client.imds) : null, userAgent: ctx.userAgent, vm: ctx.vm, log: ctx.log, progress: ctx.progress },
+      {
+        dispatcher,
+        tokens: options.logAnalytics ? tokenProvider(options.auth, ctx, dispatcher, client.imds) : null,
+        userAgent: ctx.userAgent,
+        vm: ctx.vm,
+        log: ctx.log,
+        progress: ctx.progress,
+      },
       stop,
     );
     ctx.onResult?.(result);
@@ -102,12 +108,16 @@ export async function deliverReport(report: Report, options: DeliveryOptions, ct
 function tokenProvider(auth: IngestionAuth, ctx: ReportDeliveryContext, dispatcher: Dispatcher, imds: ImdsAccess): TokenProvider {
   const cloud = ctx.ingestion;
   if (!cloud) throw new Error('Log Analytics is configured but the cloud of its endpoint was not given');
-  if (auth.kind === 'service-principal') return new ServicePrincipalTokens(cloud.authorityHost, auth.tenantId, auth.clientId, auth.secret, cloud.scope, dispatcher);
+  if (auth.kind === 'service-principal')
+    return new ServicePrincipalTokens(cloud.authorityHost, auth.tenantId, auth.clientId, auth.secret, cloud.scope, dispatcher);
   if (ctx.imdsEndpoint) return new ManagedIdentityTokens(ctx.imdsEndpoint, cloud.resource, auth.clientId, imds);
   return {
     kind: 'managed identity',
     getToken: async () => {
-      throw new TokenError('this is not an Azure VM, so it has no managed identity: give a service principal (--tenant-id, --client-id, --client-secret-file)', false);
+      throw new TokenError(
+        'this is not an Azure VM, so it has no managed identity: give a service principal (--tenant-id, --client-id, --client-secret-file)',
+        false,
+      );
     },
   };
 }

@@ -67,14 +67,24 @@ export async function deliver(report: Report, config: DeliveryConfig, deps: Deli
   const requestSignal = stop ? AbortSignal.any([afterGrace(stop, STOP_GRACE_MS), timeout]) : timeout;
   const configured: DestinationName[] = [...(config.collector ? ['collector' as const] : []), ...(config.logAnalytics ? ['log-analytics' as const] : [])];
   const log = deps.log ?? NO_LOG;
-  const ctx: SendContext = { ...deps, log, collector: config.collector, logAnalytics: config.logAnalytics, retry: config.retry, signal, requestSignal, down: new Map() };
+  const ctx: SendContext = {
+    ...deps,
+    log,
+    collector: config.collector,
+    logAnalytics: config.logAnalytics,
+    retry: config.retry,
+    signal,
+    requestSignal,
+    down: new Map(),
+  };
   const results: DestinationResult[] = [];
   let condition: SpoolCondition | null = null;
   const note = (err: unknown, while_: string) => (condition ??= spoolCondition(config.spool!.dir, err, while_));
   /** A write of this run's entry to the spool, timed and logged (the spool is a destination too: what is not delivered lives there). */
   const spoolStep = <T>(action: string, step: Promise<T>): Promise<T> => {
     const started = performance.now();
-    const done = (error: string | null) => log.debug({ destination: 'spool', action, ok: error === null, error, ms: Math.round(performance.now() - started) }, 'spool write');
+    const done = (error: string | null) =>
+      log.debug({ destination: 'spool', action, ok: error === null, error, ms: Math.round(performance.now() - started) }, 'spool write');
     return step.then(
       (value) => (done(null), value),
       (err: unknown) => {
@@ -91,7 +101,13 @@ export async function deliver(report: Report, config: DeliveryConfig, deps: Deli
   }
 
   // 1. Write-ahead: in the spool before the first attempt, so a kill at any instant loses nothing.
-  let entry: SpoolEntry = { version: 1, createdAt: new Date().toISOString(), runId: report.runId, pending: configured.map((name) => ({ name })), report: { ...report, delivery: null } };
+  let entry: SpoolEntry = {
+    version: 1,
+    createdAt: new Date().toISOString(),
+    runId: report.runId,
+    pending: configured.map((name) => ({ name })),
+    report: { ...report, delivery: null },
+  };
   let mine: Claim | null = null;
   if (spool) mine = await spoolStep('write', spool.writeClaimed(entry)).catch((err: unknown) => (note(err, "writing this run's report"), null));
 
@@ -105,7 +121,14 @@ export async function deliver(report: Report, config: DeliveryConfig, deps: Deli
       entry = { ...entry, pending: entry.pending.map((p) => (p.name === destination ? progress : p)) };
       if (spool && mine) await spool.update(mine, entry).catch((err: unknown) => note(err, "recording this run's progress"));
     };
-    const sent = await sendTo(ctx, destination, report, entry.pending.find((p) => p.name === destination)!, false, record);
+    const sent = await sendTo(
+      ctx,
+      destination,
+      report,
+      entry.pending.find((p) => p.name === destination)!,
+      false,
+      record,
+    );
     current.push(sent.result);
     const pending = entry.pending.flatMap((p) => (p.name !== destination ? [p] : sent.keep ? [sent.keep] : []));
     const changed = JSON.stringify(pending) !== JSON.stringify(entry.pending);
@@ -115,7 +138,9 @@ export async function deliver(report: Report, config: DeliveryConfig, deps: Deli
   if (spool && mine) {
     const held = mine;
     const kept = entry.pending.length > 0;
-    await spoolStep(kept ? 'keep for the next run' : 'remove (nothing left to send)', spool.release(held, kept)).catch((err: unknown) => note(err, "releasing this run's report"));
+    await spoolStep(kept ? 'keep for the next run' : 'remove (nothing left to send)', spool.release(held, kept)).catch((err: unknown) =>
+      note(err, "releasing this run's report"),
+    );
   }
   for (const r of current) if (r.status === 'spooled' && !mine) r.status = 'lost';
   results.push(...current);
@@ -127,11 +152,23 @@ export async function deliver(report: Report, config: DeliveryConfig, deps: Deli
   for (const r of results) if (r.status === 'spooled' && droppedIds.has(r.runId)) r.status = 'dropped';
   return {
     results: results.map((r) => ({ ...r, error: r.error === null ? null : scrubSecrets(r.error) })),
-    spool: { dir: s?.dir ?? config.spool?.dir ?? null, pending: s ? await s.pendingCount() : 0, dropped, warnings: (s?.warnings ?? []).map(scrubSecrets), condition },
+    spool: {
+      dir: s?.dir ?? config.spool?.dir ?? null,
+      pending: s ? await s.pendingCount() : 0,
+      dropped,
+      warnings: (s?.warnings ?? []).map(scrubSecrets),
+      condition,
+    },
   };
 }
 
-async function sendBacklog(spool: Spool, configured: DestinationName[], ctx: SendContext, results: DestinationResult[], note: (err: unknown, while_: string) => void): Promise<void> {
+async function sendBacklog(
+  spool: Spool,
+  configured: DestinationName[],
+  ctx: SendContext,
+  results: DestinationResult[],
+  note: (err: unknown, while_: string) => void,
+): Promise<void> {
   let files;
   try {
     files = await spool.list();

@@ -54,20 +54,46 @@ export interface ImdsIdentity {
 
 export function rowsFor(report: Report, vm: ImdsIdentity): ReadinessRow[] {
   const base = {
-    TimeGenerated: report.finishedAt, RunId: report.runId, Computer: report.host.hostname ?? '', VmId: vm.vmId, VmResourceId: vm.resourceId,
-    Region: vm.region, AgentVersion: report.agent.version, AgentRuntime: report.agent.runtime, Verdict: report.verdict,
+    TimeGenerated: report.finishedAt,
+    RunId: report.runId,
+    Computer: report.host.hostname ?? '',
+    VmId: vm.vmId,
+    VmResourceId: vm.resourceId,
+    Region: vm.region,
+    AgentVersion: report.agent.version,
+    AgentRuntime: report.agent.runtime,
+    Verdict: report.verdict,
   };
   const clip = (s: string | null) => (s ?? '').slice(0, MAX_FIELD_CHARS);
   const failing = report.findings.filter((f) => f.status === 'fail' || f.status === 'error');
   return [
     {
-      ...base, RowType: 'summary', CheckId: '(run)', Subject: '', Status: report.verdict,
-      Summary: clip(failing.length ? `Not ready: ${failing.map((f) => f.checkId + (f.subject ? `(${f.subject})` : '')).join(', ')}` : report.verdict === 'ready' ? 'Ready' : 'Ready with warnings'),
-      Remediation: '', AsrErrorCodes: [...new Set(failing.flatMap((f) => f.asrErrorCodes))].sort((a, b) => a - b), Counts: report.summary,
+      ...base,
+      RowType: 'summary',
+      CheckId: '(run)',
+      Subject: '',
+      Status: report.verdict,
+      Summary: clip(
+        failing.length
+          ? `Not ready: ${failing.map((f) => f.checkId + (f.subject ? `(${f.subject})` : '')).join(', ')}`
+          : report.verdict === 'ready'
+            ? 'Ready'
+            : 'Ready with warnings',
+      ),
+      Remediation: '',
+      AsrErrorCodes: [...new Set(failing.flatMap((f) => f.asrErrorCodes))].sort((a, b) => a - b),
+      Counts: report.summary,
     },
     ...report.findings.map((f) => ({
-      ...base, RowType: 'finding' as const, CheckId: f.checkId, Subject: f.subject ?? '', Status: f.status,
-      Summary: clip(f.summary), Remediation: clip(f.remediation), AsrErrorCodes: f.asrErrorCodes, Counts: null,
+      ...base,
+      RowType: 'finding' as const,
+      CheckId: f.checkId,
+      Subject: f.subject ?? '',
+      Status: f.status,
+      Summary: clip(f.summary),
+      Remediation: clip(f.remediation),
+      AsrErrorCodes: f.asrErrorCodes,
+      Counts: null,
     })),
   ];
 }
@@ -142,7 +168,15 @@ export async function sendRows(
 
   /** A 413 (or ReadyBody_ClientConnectionAbort) means "too large for this endpoint": halve and send both halves. */
   const sendSplittingOn413 = async (batch: number[]): Promise<void> => {
-    const outcome = await sendBatch(batch.map((i) => rows[i]!), url, tokens, dispatcher, policy, signal, requestSignal);
+    const outcome = await sendBatch(
+      batch.map((i) => rows[i]!),
+      url,
+      tokens,
+      dispatcher,
+      policy,
+      signal,
+      requestSignal,
+    );
     sent.attempts += outcome.attempts;
     if (outcome.status !== null) sent.lastStatus = outcome.status;
     if (outcome.ok) {
@@ -172,51 +206,103 @@ export async function sendRows(
   return sent;
 }
 
-async function sendBatch(rows: ReadinessRow[], url: string, tokens: TokenProvider, dispatcher: Dispatcher, policy: RetryPolicy, signal: AbortSignal, requestSignal: AbortSignal): Promise<RetryOutcome<number>> {
+async function sendBatch(
+  rows: ReadinessRow[],
+  url: string,
+  tokens: TokenProvider,
+  dispatcher: Dispatcher,
+  policy: RetryPolicy,
+  signal: AbortSignal,
+  requestSignal: AbortSignal,
+): Promise<RetryOutcome<number>> {
   let refresh = false;
   let refreshed = false;
-  return withRetries(async () => {
-    let token: string;
-    try {
-      token = await tokens.getToken(signal, refresh);
-    } catch (err) {
-      const transient = err instanceof TokenError ? err.transient : true;
-      return { ok: false, retryable: transient, keepForLater: true, error: `could not get a token from the ${tokens.kind}: ${(err as Error).message}` };
-    }
-    refreshed ||= refresh;
-    refresh = false;
-    if (!isValidHeaderValue(token)) {
-      return { ok: false, retryable: false, permanent: 'destination', error: `the ${tokens.kind} issued a token that is not a valid HTTP header value (control characters or line breaks); nothing can be sent with it until the identity is fixed` };
-    }
-    try {
-      const response = await abortable(request(url, {
-        method: 'POST',
-        dispatcher,
-        signal: requestSignal,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-encoding': 'gzip', 'x-ms-client-request-id': randomUUID() },
-        body: gzipSync(JSON.stringify(rows)),
-      }), requestSignal);
-      const { text } = await readCapped(response.body);
-      const status = response.statusCode;
-      if (status === 204 || status === 200) return { ok: true, value: status, status };
-      const code = errorCode(text, response.headers['x-ms-error-code']);
-      if (status === 401 && refreshed) {
-        return { ok: false, status, retryable: false, permanent: 'destination', error: `Logs Ingestion refused a freshly issued token too (401${code}): the token is for another cloud or tenant than the endpoint; check --log-analytics-endpoint and the identity; not tried again in this run` };
+  return withRetries(
+    async () => {
+      let token: string;
+      try {
+        token = await tokens.getToken(signal, refresh);
+      } catch (err) {
+        const transient = err instanceof TokenError ? err.transient : true;
+        return { ok: false, retryable: transient, keepForLater: true, error: `could not get a token from the ${tokens.kind}: ${(err as Error).message}` };
       }
-      if (status === 401) {
-        refresh = true;
-        return { ok: false, status, retryable: true, keepForLater: true, error: `Logs Ingestion refused the token (401${code})` };
+      refreshed ||= refresh;
+      refresh = false;
+      if (!isValidHeaderValue(token)) {
+        return {
+          ok: false,
+          retryable: false,
+          permanent: 'destination',
+          error: `the ${tokens.kind} issued a token that is not a valid HTTP header value (control characters or line breaks); nothing can be sent with it until the identity is fixed`,
+        };
       }
-      if (status === 403) {
-        return { ok: false, status, retryable: true, keepForLater: true, retryAfterMs: retryAfterMs(response.headers), error: `the identity may not write to this data collection rule (403${code}); give it "Monitoring Metrics Publisher" on the DCR (a new role assignment takes up to 30 minutes to apply)` };
+      try {
+        const response = await abortable(
+          request(url, {
+            method: 'POST',
+            dispatcher,
+            signal: requestSignal,
+            headers: {
+              authorization: `Bearer ${token}`,
+              'content-type': 'application/json',
+              'content-encoding': 'gzip',
+              'x-ms-client-request-id': randomUUID(),
+            },
+            body: gzipSync(JSON.stringify(rows)),
+          }),
+          requestSignal,
+        );
+        const { text } = await readCapped(response.body);
+        const status = response.statusCode;
+        if (status === 204 || status === 200) return { ok: true, value: status, status };
+        const code = errorCode(text, response.headers['x-ms-error-code']);
+        if (status === 401 && refreshed) {
+          return {
+            ok: false,
+            status,
+            retryable: false,
+            permanent: 'destination',
+            error: `Logs Ingestion refused a freshly issued token too (401${code}): the token is for another cloud or tenant than the endpoint; check --log-analytics-endpoint and the identity; not tried again in this run`,
+          };
+        }
+        if (status === 401) {
+          refresh = true;
+          return { ok: false, status, retryable: true, keepForLater: true, error: `Logs Ingestion refused the token (401${code})` };
+        }
+        if (status === 403) {
+          return {
+            ok: false,
+            status,
+            retryable: true,
+            keepForLater: true,
+            retryAfterMs: retryAfterMs(response.headers),
+            error: `the identity may not write to this data collection rule (403${code}); give it "Monitoring Metrics Publisher" on the DCR (a new role assignment takes up to 30 minutes to apply)`,
+          };
+        }
+        if (status === 413) return { ok: false, status, retryable: false, error: `Logs Ingestion refused the batch as too large (413${code})` };
+        if (status === 400)
+          return {
+            ok: false,
+            status,
+            retryable: false,
+            permanent: 'report',
+            error: `Logs Ingestion rejected the rows for good (400${code}): the stream's columns and the rows do not match; redeploy the DCR from installers/azure`,
+          };
+        return {
+          ok: false,
+          status,
+          retryable: status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505),
+          keepForLater: true,
+          retryAfterMs: retryAfterMs(response.headers),
+          error: `Logs Ingestion answered HTTP ${status}${code}`,
+        };
+      } catch (err) {
+        return { ok: false, retryable: true, keepForLater: true, error: scrubSecrets(`no answer from Logs Ingestion: ${describeError(err)}`) };
       }
-      if (status === 413) return { ok: false, status, retryable: false, error: `Logs Ingestion refused the batch as too large (413${code})` };
-      if (status === 400) return { ok: false, status, retryable: false, permanent: 'report', error: `Logs Ingestion rejected the rows for good (400${code}): the stream's columns and the rows do not match; redeploy the DCR from installers/azure` };
-      return { ok: false, status, retryable: status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505), keepForLater: true, retryAfterMs: retryAfterMs(response.headers), error: `Logs Ingestion answered HTTP ${status}${code}` };
-    } catch (err) {
-      return { ok: false, retryable: true, keepForLater: true, error: scrubSecrets(`no answer from Logs Ingestion: ${describeError(err)}`) };
-    }
-  }, policy, signal);
+    },
+    policy,
+    signal,
+  );
 }
 
 function errorCode(body: string, header: string | string[] | undefined): string {

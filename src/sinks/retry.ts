@@ -36,13 +36,19 @@ export async function withRetries<T>(attempt: (n: number) => Promise<Attempt<T>>
   // No attempt starts once stopped; a stop during a wait ends the loop with the last failure.
   if (policy.maxAttempts < 1) return { ok: false, attempts: 0, status: null, error: 'not attempted', transient: true, permanent: null };
   if (signal.aborted) return { ok: false, attempts: 0, status: null, error: `not attempted (${stoppedBecause(signal)})`, transient: true, permanent: null };
-  const { last, attempts } = await retryLoop(attempt, policy.maxAttempts, (result, n) => {
-    if (result.ok || result.permanent || !result.retryable) return null;
-    const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (n - 1)) * (0.5 + Math.random());
-    return result.retryAfterMs !== undefined ? Math.min(result.retryAfterMs, policy.maxDelayMs * 4) : backoff;
-  }, signal);
+  const { last, attempts } = await retryLoop(
+    attempt,
+    policy.maxAttempts,
+    (result, n) => {
+      if (result.ok || result.permanent || !result.retryable) return null;
+      const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (n - 1)) * (0.5 + Math.random());
+      return result.retryAfterMs !== undefined ? Math.min(result.retryAfterMs, policy.maxDelayMs * 4) : backoff;
+    },
+    signal,
+  );
   if (last.ok) return { ok: true, value: last.value, attempts, status: last.status ?? null, error: null, transient: false, permanent: null };
-  if (last.permanent) return { ok: false, attempts, status: last.status ?? null, error: last.error, transient: last.permanent === 'destination', permanent: last.permanent };
+  if (last.permanent)
+    return { ok: false, attempts, status: last.status ?? null, error: last.error, transient: last.permanent === 'destination', permanent: last.permanent };
   return { ok: false, attempts, status: last.status ?? null, error: last.error, transient: last.retryable || Boolean(last.keepForLater), permanent: null };
 }
 

@@ -16,7 +16,11 @@ export function toRanges(indexes: Iterable<number>): RowRange[] {
 
 /** The union, sorted, overlapping and touching ranges joined, empty ones left out. */
 export function mergeRanges(...sets: ReadonlyArray<readonly (readonly [number, number])[]>): RowRange[] {
-  const all = sets.flat().filter(([s, e]) => e > s).map(([s, e]): RowRange => [s, e]).sort((a, b) => a[0] - b[0]);
+  const all = sets
+    .flat()
+    .filter(([s, e]) => e > s)
+    .map(([s, e]): RowRange => [s, e])
+    .sort((a, b) => a[0] - b[0]);
   const out: RowRange[] = [];
   for (const [s, e] of all) {
     const last = out.at(-1);

@@ -52,11 +52,27 @@ export interface SendResult {
   result: DestinationResult;
 }
 
-export async function sendTo(ctx: SendContext, destination: DestinationName, report: Report, pending: PendingDestination, fromSpool: boolean, record?: RecordProgress): Promise<SendResult> {
+export async function sendTo(
+  ctx: SendContext,
+  destination: DestinationName,
+  report: Report,
+  pending: PendingDestination,
+  fromSpool: boolean,
+  record?: RecordProgress,
+): Promise<SendResult> {
   const base = { destination, runId: report.runId, fromSpool };
   if (ctx.signal.aborted || ctx.down.has(destination)) {
     const why = ctx.signal.aborted ? stoppedBecause(ctx.signal) : ctx.down.get(destination)!;
-    return logged(ctx, { keep: pending, result: { ...base, status: 'spooled', attempts: 0, httpStatus: null, error: `${why === 'interrupted' ? 'interrupted' : 'not tried'}: ${why === 'interrupted' ? 'not tried' : why}` } });
+    return logged(ctx, {
+      keep: pending,
+      result: {
+        ...base,
+        status: 'spooled',
+        attempts: 0,
+        httpStatus: null,
+        error: `${why === 'interrupted' ? 'interrupted' : 'not tried'}: ${why === 'interrupted' ? 'not tried' : why}`,
+      },
+    });
   }
   if (destination === 'log-analytics') ctx.progress?.phase('delivering to Logs Ingestion');
   const sent = destination === 'collector' ? await toCollector(ctx, report) : await toLogAnalytics(ctx, report, pending, record);
@@ -97,16 +113,23 @@ interface Sent {
 
 async function toCollector(ctx: SendContext, report: Report): Promise<Sent> {
   const target = shownTarget(ctx.collector!.url);
-  const outcome = await withRetries(async (attempt) => {
-    ctx.progress?.phase(`delivering to collector: attempt ${attempt} of ${ctx.retry.maxAttempts}`);
-    const started = performance.now();
-    const sent = await postReport(report, ctx.collector!, ctx.dispatcher, ctx.userAgent, ctx.requestSignal);
-    // As withRetries decides: another attempt follows a failure that is retryable and not refused for good, while attempts and time remain.
-    const retry = !sent.ok && sent.retryable && !sent.permanent && attempt < ctx.retry.maxAttempts && !ctx.signal.aborted;
-    const ms = Math.round(performance.now() - started);
-    (ctx.log ?? NO_LOG).debug({ destination: 'collector', target, attempt, status: sent.status ?? null, error: sent.ok ? null : sent.error, ms, retry }, 'delivery attempt');
-    return sent;
-  }, ctx.retry, ctx.signal);
+  const outcome = await withRetries(
+    async (attempt) => {
+      ctx.progress?.phase(`delivering to collector: attempt ${attempt} of ${ctx.retry.maxAttempts}`);
+      const started = performance.now();
+      const sent = await postReport(report, ctx.collector!, ctx.dispatcher, ctx.userAgent, ctx.requestSignal);
+      // As withRetries decides: another attempt follows a failure that is retryable and not refused for good, while attempts and time remain.
+      const retry = !sent.ok && sent.retryable && !sent.permanent && attempt < ctx.retry.maxAttempts && !ctx.signal.aborted;
+      const ms = Math.round(performance.now() - started);
+      (ctx.log ?? NO_LOG).debug(
+        { destination: 'collector', target, attempt, status: sent.status ?? null, error: sent.ok ? null : sent.error, ms, retry },
+        'delivery attempt',
+      );
+      return sent;
+    },
+    ctx.retry,
+    ctx.signal,
+  );
   const common = { attempts: outcome.attempts, httpStatus: outcome.status, error: outcome.error };
   if (outcome.ok) return { ...common, keep: null, status: 'delivered' };
   if (outcome.permanent === 'report' || !outcome.transient) return { ...common, keep: null, status: 'rejected' };
@@ -135,7 +158,17 @@ async function toLogAnalytics(ctx: SendContext, report: Report, pending: Pending
   };
   const log = ctx.log ?? NO_LOG;
   const dispatcher = log.isLevelEnabled?.('debug') === false ? ctx.dispatcher : requestsLogged(ctx.dispatcher, log, 'log-analytics');
-  const sent = await sendRows(rows, [...prior.delivered, ...prior.refused], ctx.logAnalytics!, ctx.tokens!, dispatcher, ctx.retry, ctx.signal, recordProgress, ctx.requestSignal);
+  const sent = await sendRows(
+    rows,
+    [...prior.delivered, ...prior.refused],
+    ctx.logAnalytics!,
+    ctx.tokens!,
+    dispatcher,
+    ctx.retry,
+    ctx.signal,
+    recordProgress,
+    ctx.requestSignal,
+  );
   const { deliveredRows, refusedRows } = progress(sent);
   const total = rows.length;
   const refused = coveredCount(total, refusedRows);

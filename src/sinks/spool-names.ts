@@ -11,7 +11,10 @@ const CLAIM = /^(.+\.json)\.claim-(\d+)-(\d+)-([A-Za-z0-9_-]*)\.[0-9a-f]+$/;
 const TMP = /^\.tmp-(\d+)-(\d+)-([A-Za-z0-9_-]*)-[0-9a-f]+$/;
 
 /** The host as it can appear in a file name: the spool may sit on a share several VMs see. */
-export const THIS_HOST = os.hostname().replace(/[^A-Za-z0-9-]/g, '_').slice(0, 63);
+export const THIS_HOST = os
+  .hostname()
+  .replace(/[^A-Za-z0-9-]/g, '_')
+  .slice(0, 63);
 
 export interface Holder {
   ms: number;

@@ -50,7 +50,8 @@ export function entryProblem(value: unknown): string | null {
   if (e.version !== 1 && e.version !== 2) return `its version is ${JSON.stringify(e.version) ?? 'missing'}, not 1 or 2`;
   if (typeof e.runId !== 'string' || !RUN_ID.test(e.runId)) return 'it has no valid runId';
   if (typeof e.createdAt !== 'string' || Number.isNaN(Date.parse(e.createdAt))) return 'it has no valid createdAt';
-  if (!Array.isArray(e.pending) || e.pending.length === 0 || !e.pending.every((p) => validPending(p, e.version as SpoolVersion))) return 'its list of pending destinations is missing or invalid';
+  if (!Array.isArray(e.pending) || e.pending.length === 0 || !e.pending.every((p) => validPending(p, e.version as SpoolVersion)))
+    return 'its list of pending destinations is missing or invalid';
   const report = e.report as { runId?: unknown } | null;
   if (typeof report !== 'object' || report === null || report.runId !== e.runId) return 'it holds no report for its runId';
   return null;
@@ -61,8 +62,18 @@ function validPending(p: unknown, version: SpoolVersion): p is PendingDestinatio
   const index = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
   const batches = (v: unknown) => v === undefined || (Array.isArray(v) && v.length <= 10_000 && v.every(index));
   // Row ranges only in version 2: a version 1 reader would ignore them and send those rows again.
-  const ranges = (v: unknown) => v === undefined || (version >= 2 && Array.isArray(v) && v.length <= 10_000 && v.every((r) => Array.isArray(r) && r.length === 2 && index(r[0]) && index(r[1]) && r[0] < r[1]));
-  return typeof d === 'object' && d !== null && DESTINATIONS.has(d.name as string) && batches(d.deliveredBatches) && batches(d.refusedBatches) && ranges(d.deliveredRows) && ranges(d.refusedRows);
+  const ranges = (v: unknown) =>
+    v === undefined ||
+    (version >= 2 && Array.isArray(v) && v.length <= 10_000 && v.every((r) => Array.isArray(r) && r.length === 2 && index(r[0]) && index(r[1]) && r[0] < r[1]));
+  return (
+    typeof d === 'object' &&
+    d !== null &&
+    DESTINATIONS.has(d.name as string) &&
+    batches(d.deliveredBatches) &&
+    batches(d.refusedBatches) &&
+    ranges(d.deliveredRows) &&
+    ranges(d.refusedRows)
+  );
 }
 
 function kindOf(info: import('node:fs').Stats): string {

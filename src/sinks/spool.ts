@@ -46,7 +46,11 @@ export class Spool {
   private readonly held = held;
 
   /** claimBoundMs: a claim older than this is taken back even if its holder seems alive. */
-  constructor(readonly dir: string, readonly limits: SpoolLimits, readonly claimBoundMs = 15 * 60 * 1000) {}
+  constructor(
+    readonly dir: string,
+    readonly limits: SpoolLimits,
+    readonly claimBoundMs = 15 * 60 * 1000,
+  ) {}
 
   async ensure(): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
@@ -168,7 +172,10 @@ export class Spool {
       if (!holderGone(claim, this.claimBoundMs, this.held.has(name))) return;
       // Atomic: of two runs recovering the same claim, the second gets ENOENT and does nothing.
       await rename(path.join(this.dir, name), path.join(this.dir, claim.entry)).then(
-        () => this.warnings.push(`took back the spooled report ${claim.entry} from a run that did not finish sending it (pid ${claim.pid} on ${claim.host}); it is sent again now`),
+        () =>
+          this.warnings.push(
+            `took back the spooled report ${claim.entry} from a run that did not finish sending it (pid ${claim.pid} on ${claim.host}); it is sent again now`,
+          ),
         (err: NodeJS.ErrnoException) => {
           if (err.code !== 'ENOENT') throw err;
         },
@@ -191,7 +198,9 @@ export class Spool {
       await writeFile(path.join(this.dir, `${aside}.reason`), `${new Date().toISOString()} ${name}: ${reason}\n`, { mode: 0o600 }).catch(() => {});
       this.warnings.push(`spool entry ${name} cannot be sent: ${reason}; moved aside as ${aside} (delete it once looked at)`);
     } catch (err) {
-      this.warnings.push(`spool entry ${name} cannot be sent: ${reason}; it could not be moved aside either (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): remove it by hand`);
+      this.warnings.push(
+        `spool entry ${name} cannot be sent: ${reason}; it could not be moved aside either (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): remove it by hand`,
+      );
     }
   }
 

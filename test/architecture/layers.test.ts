@@ -25,11 +25,23 @@ describe('layer arrows (eslint.config.js)', () => {
     ['src/core/planted.ts', "import { probeEndpoint } from '../net/probe';\nexport const p = probeEndpoint;\n", 'src/core may not import src/net'],
     ['src/catalog/planted.ts', "import type { Finding } from '../core/finding';\nexport type F = Finding;\n", 'src/catalog may not import src/core'],
     ['src/net/planted.ts', "import type { Report } from '../report/report';\nexport type R = Report;\n", 'src/net may not import src/report'],
-    ['src/report/planted.ts', "import type { DeliveryReport } from '../sinks/deliver';\nexport type D = DeliveryReport;\n", 'src/report may not import src/sinks'],
-    ['src/facts/linux/planted.ts', "import { buildReport } from '../../report/report';\nexport const b = buildReport;\n", 'src/facts may not import src/report'],
+    [
+      'src/report/planted.ts',
+      "import type { DeliveryReport } from '../sinks/deliver';\nexport type D = DeliveryReport;\n",
+      'src/report may not import src/sinks',
+    ],
+    [
+      'src/facts/linux/planted.ts',
+      "import { buildReport } from '../../report/report';\nexport const b = buildReport;\n",
+      'src/facts may not import src/report',
+    ],
     ['src/sinks/planted.ts', "import { Facts } from '../facts/facts';\nexport const f = Facts;\n", 'src/sinks may not import src/facts'],
     ['src/checks/planted.ts', "import { Facts } from '../facts/facts';\nexport const f = Facts;\n", 'src/checks may not import src/facts'],
-    ['src/checks/helpers/planted.ts', "import { probeEndpoint } from '../../net/probe';\nexport const p = probeEndpoint;\n", 'src/checks may not import src/net'],
+    [
+      'src/checks/helpers/planted.ts',
+      "import { probeEndpoint } from '../../net/probe';\nexport const p = probeEndpoint;\n",
+      'src/checks may not import src/net',
+    ],
     ['src/checks/planted.ts', "import { runCheck } from '../cli/run';\nexport const r = runCheck;\n", 'src/checks may not import src/cli'],
   ];
   it.each(wrong)('rejects %s importing across a forbidden arrow (%#)', async (file, source, named) => {
@@ -53,7 +65,9 @@ describe('layer arrows (eslint.config.js)', () => {
 
   it('src/ as it stands has no import across a forbidden arrow', async () => {
     const results = await eslint.lintFiles(['src/**/*.ts']);
-    const breaches = results.flatMap((r) => r.messages.filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports').map((m) => `${path.relative(REPO, r.filePath)}:${m.line} ${m.message}`));
+    const breaches = results.flatMap((r) =>
+      r.messages.filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports').map((m) => `${path.relative(REPO, r.filePath)}:${m.line} ${m.message}`),
+    );
     expect(breaches).toEqual([]);
   }, 60_000);
 });

@@ -54,25 +54,60 @@ describe.skipIf(!BUILT || !IS_ROOT)('Linux downloads in an empty chroot', () => 
     const { jail, runtime } = jailWith(file);
     expect(readdirSync(jail).sort()).toEqual(['guest', 'opt']);
     const { loader } = launcherHeader(file);
-    const result = await runProgram(CHROOT, [jail, `${runtime}/lib/${loader}`, '--library-path', `${runtime}/lib`, `${runtime}/asr-ready`,
-      'check', '--root', '/guest', '--checks', OFFLINE_CHECKS, '--json'], { env: { ASR_READY_LOOPBACK_ONLY: '1' }, timeoutMs: 60_000 });
+    const result = await runProgram(
+      CHROOT,
+      [
+        jail,
+        `${runtime}/lib/${loader}`,
+        '--library-path',
+        `${runtime}/lib`,
+        `${runtime}/asr-ready`,
+        'check',
+        '--root',
+        '/guest',
+        '--checks',
+        OFFLINE_CHECKS,
+        '--json',
+      ],
+      { env: { ASR_READY_LOOPBACK_ONLY: '1' }, timeoutMs: 60_000 },
+    );
     expect(result.stderr).toBe('');
     expect([0, 1]).toContain(result.code);
     expectOfflineReport(result.stdout, 'x64');
   });
 
-  it.skipIf(!has(QEMU_STATIC))('linux-arm64: the same, under a static qemu-aarch64 inside the chroot', async () => {
-    const file = download('asr-ready-linux-arm64');
-    const { jail, runtime } = jailWith(file);
-    cpSync(QEMU_STATIC, path.join(jail, 'qemu-aarch64-static'));
-    expect(readdirSync(jail).sort()).toEqual(['guest', 'opt', 'qemu-aarch64-static']);
-    const { loader } = launcherHeader(file);
-    const result = await runProgram(CHROOT, [jail, '/qemu-aarch64-static', `${runtime}/lib/${loader}`, '--library-path', `${runtime}/lib`, `${runtime}/asr-ready`,
-      'check', '--root', '/guest', '--checks', OFFLINE_CHECKS, '--json'], { env: { ASR_READY_LOOPBACK_ONLY: '1' }, timeoutMs: 240_000 });
-    expect(result.stderr).toBe('');
-    expect([0, 1]).toContain(result.code);
-    expectOfflineReport(result.stdout, 'arm64');
-  }, 300_000);
+  it.skipIf(!has(QEMU_STATIC))(
+    'linux-arm64: the same, under a static qemu-aarch64 inside the chroot',
+    async () => {
+      const file = download('asr-ready-linux-arm64');
+      const { jail, runtime } = jailWith(file);
+      cpSync(QEMU_STATIC, path.join(jail, 'qemu-aarch64-static'));
+      expect(readdirSync(jail).sort()).toEqual(['guest', 'opt', 'qemu-aarch64-static']);
+      const { loader } = launcherHeader(file);
+      const result = await runProgram(
+        CHROOT,
+        [
+          jail,
+          '/qemu-aarch64-static',
+          `${runtime}/lib/${loader}`,
+          '--library-path',
+          `${runtime}/lib`,
+          `${runtime}/asr-ready`,
+          'check',
+          '--root',
+          '/guest',
+          '--checks',
+          OFFLINE_CHECKS,
+          '--json',
+        ],
+        { env: { ASR_READY_LOOPBACK_ONLY: '1' }, timeoutMs: 240_000 },
+      );
+      expect(result.stderr).toBe('');
+      expect([0, 1]).toContain(result.code);
+      expectOfflineReport(result.stdout, 'arm64');
+    },
+    300_000,
+  );
 
   describe('name resolution through the bundled glibc', () => {
     let server: RunningServer;
@@ -87,13 +122,35 @@ describe.skipIf(!BUILT || !IS_ROOT)('Linux downloads in an empty chroot', () => 
       const { jail, runtime } = jailWith(file);
       writeFileSync(path.join(jail, 'store.pem'), pki.root.certPem);
       mkdirSync(path.join(jail, 'etc'));
-      writeFileSync(path.join(jail, 'etc', 'nsswitch.conf'), 'passwd: files sss systemd\nhosts: sss files myhostname mdns4_minimal [NOTFOUND=return] resolve dns\n');
+      writeFileSync(
+        path.join(jail, 'etc', 'nsswitch.conf'),
+        'passwd: files sss systemd\nhosts: sss files myhostname mdns4_minimal [NOTFOUND=return] resolve dns\n',
+      );
       writeFileSync(path.join(jail, 'etc', 'hosts'), '127.0.0.1 localhost\n127.0.0.1 asr-lab.test\n');
       writeFileSync(path.join(jail, 'etc', 'resolv.conf'), 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n');
       const { loader } = launcherHeader(file);
-      const result = await runProgram(CHROOT, [jail, `${runtime}/lib/${loader}`, '--library-path', `${runtime}/lib`, `${runtime}/asr-ready`,
-        'check', '--checks', 'network.endpoints', '--endpoint', `asr-lab.test:${server.port}`, '--trust-store', '/store.pem', '--no-proxy',
-        '--region', 'eastus', '--json'], { env: cleanEnv({ PATH: '/nonexistent' }), timeoutMs: 60_000 });
+      const result = await runProgram(
+        CHROOT,
+        [
+          jail,
+          `${runtime}/lib/${loader}`,
+          '--library-path',
+          `${runtime}/lib`,
+          `${runtime}/asr-ready`,
+          'check',
+          '--checks',
+          'network.endpoints',
+          '--endpoint',
+          `asr-lab.test:${server.port}`,
+          '--trust-store',
+          '/store.pem',
+          '--no-proxy',
+          '--region',
+          'eastus',
+          '--json',
+        ],
+        { env: cleanEnv({ PATH: '/nonexistent' }), timeoutMs: 60_000 },
+      );
       const report = JSON.parse(result.stdout) as Report;
       const lab = report.endpoints.find((e) => e.host === 'asr-lab.test')!;
       expect([lab.status, lab.address, lab.tls?.verified]).toEqual(['ok', '127.0.0.1', true]);

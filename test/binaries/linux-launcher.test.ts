@@ -3,7 +3,20 @@
 // file, cleans up old versions, falls back past read-only, noexec and foreign-owned folders (real
 // tmpfs mounts in a private mount namespace), and needs nothing beyond busybox's tools.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -25,7 +38,11 @@ const launch = (args: string[], env: NodeJS.ProcessEnv, file = DOWNLOAD) =>
   spawnSync(file, args, { env: { PATH: process.env.PATH, ASR_READY_LAUNCHER_TRACE: '1', ...env }, encoding: 'utf8', timeout: 120_000 });
 /** Runs a shell script as root in a private mount namespace: its tmpfs mounts vanish with it. */
 const inMountNamespace = (script: string, env: NodeJS.ProcessEnv) =>
-  spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-ec', script], { env: { PATH: process.env.PATH, DOWNLOAD, ...env }, encoding: 'utf8', timeout: 180_000 });
+  spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-ec', script], {
+    env: { PATH: process.env.PATH, DOWNLOAD, ...env },
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
 const canMount = IS_ROOT && has('unshare') && spawnSync('unshare', ['-m', 'mount', '-t', 'tmpfs', 'tmpfs', os.tmpdir()]).status === 0;
 
 it.skipIf(!has('shellcheck'))('scripts/linux-launcher.sh passes shellcheck as POSIX sh', () => {
@@ -78,14 +95,19 @@ describe.skipIf(!BUILT)('the Linux launcher', () => {
     const result = launch(['--version'], { ASR_READY_RUNTIME_DIR: base }, damaged);
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain(`asr-ready: ${damaged} is damaged or truncated (its payload does not unpack): download it again and compare it with SHA256SUMS.`);
+    expect(result.stderr).toContain(
+      `asr-ready: ${damaged} is damaged or truncated (its payload does not unpack): download it again and compare it with SHA256SUMS.`,
+    );
     expect(readdirSync(base)).toEqual([]);
   });
 
   it('removes other versions unused for a week and abandoned unpackings, and keeps recent ones', () => {
     const base = tempDir('asr-ready-rt-');
     const old = Date.now() / 1000 - 10 * 86_400;
-    for (const [name, lastUsed] of [['0.0.1-old', old], ['0.0.2-recent', Date.now() / 1000]] as const) {
+    for (const [name, lastUsed] of [
+      ['0.0.1-old', old],
+      ['0.0.2-recent', Date.now() / 1000],
+    ] as const) {
       mkdirSync(path.join(base, name));
       writeFileSync(path.join(base, name, '.complete'), '');
       writeFileSync(path.join(base, name, '.last-used'), '');
@@ -99,9 +121,14 @@ describe.skipIf(!BUILT)('the Linux launcher', () => {
 
   it.skipIf(!has('busybox'))('needs no more than busybox: its sh and applets alone on PATH', () => {
     const tools = tempDir('asr-ready-busybox-');
-    for (const applet of ['sh', 'tail', 'gzip', 'tar', 'mkdir', 'rm', 'mv', 'chmod', 'find', 'sha256sum', 'id']) symlinkSync(spawnSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).stdout.trim(), path.join(tools, applet));
+    for (const applet of ['sh', 'tail', 'gzip', 'tar', 'mkdir', 'rm', 'mv', 'chmod', 'find', 'sha256sum', 'id'])
+      symlinkSync(spawnSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).stdout.trim(), path.join(tools, applet));
     const base = tempDir('asr-ready-rt-');
-    const result = spawnSync(path.join(tools, 'sh'), [DOWNLOAD, '--version'], { env: { PATH: tools, ASR_READY_RUNTIME_DIR: base, ASR_READY_LAUNCHER_TRACE: '1' }, encoding: 'utf8', timeout: 120_000 });
+    const result = spawnSync(path.join(tools, 'sh'), [DOWNLOAD, '--version'], {
+      env: { PATH: tools, ASR_READY_RUNTIME_DIR: base, ASR_READY_LAUNCHER_TRACE: '1' },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect([result.status, result.stdout]).toEqual([0, VERSION]);
     expect(result.stderr).toContain('unpacking into');
   });
@@ -136,14 +163,17 @@ describe.skipIf(!BUILT)('the Linux launcher', () => {
     it('falls back past a read-only /var/cache, a noexec home, a folder of another user and a symlink, to /dev/shm', () => {
       const home = tempDir('asr-ready-home-');
       const tmp = tempDir('asr-ready-tmp-');
-      const result = inMountNamespace(`
+      const result = inMountNamespace(
+        `
         mount -t tmpfs -o mode=755 tmpfs /var/cache && mkdir -p /var/cache/asr-ready/runtime && mount -o remount,ro /var/cache
         mount -t tmpfs -o noexec tmpfs "$HOME"
         mkdir "$TMPDIR/asr-ready-runtime-0" && chown 1234:1234 "$TMPDIR/asr-ready-runtime-0"
         mount -t tmpfs tmpfs /var/tmp && mkdir /var/tmp/elsewhere && ln -s /var/tmp/elsewhere /var/tmp/asr-ready-runtime-0
         mount -t tmpfs tmpfs /dev/shm
         "$DOWNLOAD" --version
-        ls /dev/shm/asr-ready-runtime-0`, { HOME: home, TMPDIR: tmp, ASR_READY_LAUNCHER_TRACE: '1' });
+        ls /dev/shm/asr-ready-runtime-0`,
+        { HOME: home, TMPDIR: tmp, ASR_READY_LAUNCHER_TRACE: '1' },
+      );
       expect(result.stdout).toBe(`${VERSION}${key}\n`);
       expect(result.stderr.split('\n').filter((l) => l.includes(' not '))).toEqual([
         'asr-ready launcher: not /var/cache/asr-ready/runtime: read-only or not writable',
@@ -156,27 +186,35 @@ describe.skipIf(!BUILT)('the Linux launcher', () => {
 
     it('says in one line where it tried and what to do when no folder can hold it, exit 2', () => {
       const tmp = tempDir('asr-ready-tmp-');
-      const result = inMountNamespace(`
+      const result = inMountNamespace(
+        `
         mount -t tmpfs -o ro,mode=755 tmpfs /var/cache
         for d in "$TMPDIR" /var/tmp /dev/shm; do mount -t tmpfs -o noexec tmpfs "$d"; done
-        "$DOWNLOAD" --version`, { HOME: '/', TMPDIR: tmp });
+        "$DOWNLOAD" --version`,
+        { HOME: '/', TMPDIR: tmp },
+      );
       expect(result.status).toBe(2);
       expect(result.stdout).toBe('');
       expect(result.stderr).toMatch(/^asr-ready: cannot unpack its runtime \(about \d+ MB\) into any of: /);
-      expect(result.stderr).toContain(`/var/cache/asr-ready/runtime (cannot be created); ${tmp}/asr-ready-runtime-0 (mounted noexec); /var/tmp/asr-ready-runtime-0 (mounted noexec); /dev/shm/asr-ready-runtime-0 (mounted noexec). Set ASR_READY_RUNTIME_DIR to a writable folder on a file system mounted without noexec, and run again.\n`);
+      expect(result.stderr).toContain(
+        `/var/cache/asr-ready/runtime (cannot be created); ${tmp}/asr-ready-runtime-0 (mounted noexec); /var/tmp/asr-ready-runtime-0 (mounted noexec); /dev/shm/asr-ready-runtime-0 (mounted noexec). Set ASR_READY_RUNTIME_DIR to a writable folder on a file system mounted without noexec, and run again.\n`,
+      );
       expect(result.stderr.split('\n')).toHaveLength(2);
     });
 
-    it('as root with HOME still naming another user\'s home (sudo keeps it on some systems) holding a planted runtime → not started; unpacked under /var/cache instead', () => {
+    it("as root with HOME still naming another user's home (sudo keeps it on some systems) holding a planted runtime → not started; unpacked under /var/cache instead", () => {
       const home = tempDir('asr-ready-home-');
       chownSync(home, 1000, 1000);
       mkdirSync(path.join(home, '.cache', 'asr-ready', 'runtime'), { recursive: true });
       for (const d of ['.cache', '.cache/asr-ready', '.cache/asr-ready/runtime']) chownSync(path.join(home, d), 1000, 1000);
       plant(path.join(home, '.cache', 'asr-ready', 'runtime', key));
-      const result = inMountNamespace(`
+      const result = inMountNamespace(
+        `
         mount -t tmpfs -o mode=755 tmpfs /var/cache
         "$DOWNLOAD" --version
-        ls /var/cache/asr-ready/runtime`, { HOME: home, ASR_READY_LAUNCHER_TRACE: '1' });
+        ls /var/cache/asr-ready/runtime`,
+        { HOME: home, ASR_READY_LAUNCHER_TRACE: '1' },
+      );
       expect(result.stdout).toBe(`${VERSION}${key}\n`);
       expect(result.stdout + result.stderr).not.toContain('PLANTED');
       expect(result.status).toBe(0);
@@ -189,9 +227,12 @@ describe.skipIf(!BUILT)('the Linux launcher', () => {
       copyFileSync(DOWNLOAD, copy);
       chmodSync(path.dirname(copy), 0o755);
       chmodSync(copy, 0o755);
-      const result = inMountNamespace(`
+      const result = inMountNamespace(
+        `
         mount -t tmpfs -o mode=755 tmpfs /var/cache
-        setpriv --reuid=65534 --regid=65534 --clear-groups "$DOWNLOAD" --version`, { HOME: home, DOWNLOAD: copy, ASR_READY_LAUNCHER_TRACE: '1' });
+        setpriv --reuid=65534 --regid=65534 --clear-groups "$DOWNLOAD" --version`,
+        { HOME: home, DOWNLOAD: copy, ASR_READY_LAUNCHER_TRACE: '1' },
+      );
       expect([result.status, result.stdout]).toEqual([0, VERSION]);
       expect(result.stderr).toContain('not /var/cache/asr-ready/runtime: cannot be created');
       expect(readdirSync(path.join(home, '.cache', 'asr-ready', 'runtime'))).toEqual([key]);

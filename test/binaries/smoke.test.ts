@@ -23,7 +23,11 @@ describe.skipIf(!BUILT)('downloads', () => {
     expect(lines.map((l) => l.split(/\s+/)[1])).toEqual(['asr-ready-linux-arm64', 'asr-ready-linux-x64', 'asr-ready-win-x64.exe']);
     for (const line of lines) {
       const [sum, name] = line.split(/\s+/) as [string, string];
-      expect(createHash('sha256').update(readFileSync(path.join(BIN, name))).digest('hex')).toBe(sum);
+      expect(
+        createHash('sha256')
+          .update(readFileSync(path.join(BIN, name)))
+          .digest('hex'),
+      ).toBe(sum);
     }
   });
 
@@ -35,7 +39,15 @@ describe.skipIf(!BUILT)('downloads', () => {
     let env: NodeJS.ProcessEnv;
     beforeAll(async () => {
       pki = makePki('Binary Smoke Root');
-      https443 = await startHttpsServer(pki.leafFor(['login.microsoftonline.com', 'pod01-rcm1.eus.hypervrecoverymanager.windowsazure.com', 'cache1.blob.core.windows.net', 'ns1.servicebus.windows.net']), [pki.intermediate]);
+      https443 = await startHttpsServer(
+        pki.leafFor([
+          'login.microsoftonline.com',
+          'pod01-rcm1.eus.hypervrecoverymanager.windowsazure.com',
+          'cache1.blob.core.windows.net',
+          'ns1.servicebus.windows.net',
+        ]),
+        [pki.intermediate],
+      );
       http80 = await startHttpServer();
       dir = mkdtempSync(path.join(os.tmpdir(), 'asr-ready-smoke-'));
       env = cleanEnv({ ASR_READY_RUNTIME_DIR: path.join(dir, 'runtime') });
@@ -52,14 +64,32 @@ describe.skipIf(!BUILT)('downloads', () => {
     });
 
     it('runs a full check against the local servers and prints a schema-valid report', async () => {
-      const result = await runProgram(path.join(BIN, 'asr-ready-linux-x64'), [
-        'check', '--json', '--trust-store', path.join(dir, 'store.pem'), '--region', 'eastus', '--cache-storage-account', 'cache1',
-        '--endpoint', 'ns1.servicebus.windows.net', '--connect-to', `:443:127.0.0.1:${https443.port}`, '--connect-to', `:80:127.0.0.1:${http80.port}`,
-      ], { env, timeoutMs: 60_000 });
+      const result = await runProgram(
+        path.join(BIN, 'asr-ready-linux-x64'),
+        [
+          'check',
+          '--json',
+          '--trust-store',
+          path.join(dir, 'store.pem'),
+          '--region',
+          'eastus',
+          '--cache-storage-account',
+          'cache1',
+          '--endpoint',
+          'ns1.servicebus.windows.net',
+          '--connect-to',
+          `:443:127.0.0.1:${https443.port}`,
+          '--connect-to',
+          `:80:127.0.0.1:${http80.port}`,
+        ],
+        { env, timeoutMs: 60_000 },
+      );
       expect([0, 1]).toContain(result.code);
       const report = JSON.parse(result.stdout) as Report;
       expect(reportSchemaErrors(report)).toEqual([]);
-      expect(report.findings.map((f) => f.checkId)).toEqual(expect.arrayContaining(['trust.azure-roots', 'network.endpoints', 'os.supported', 'storage.disks']));
+      expect(report.findings.map((f) => f.checkId)).toEqual(
+        expect.arrayContaining(['trust.azure-roots', 'network.endpoints', 'os.supported', 'storage.disks']),
+      );
       expect(report.endpoints.filter((e) => e.required).map((e) => [e.host, e.status])).toEqual([
         ['login.microsoftonline.com', 'ok'],
         ['pod01-rcm1.eus.hypervrecoverymanager.windowsazure.com', 'ok'],
@@ -77,7 +107,10 @@ describe.skipIf(!BUILT)('downloads', () => {
     try {
       const runtime = unpack(file, base);
       const { loader } = launcherHeader(file);
-      const result = spawnSync('qemu-aarch64', [`${runtime}/lib/${loader}`, '--library-path', `${runtime}/lib`, `${runtime}/asr-ready`, '--version'], { encoding: 'utf8', timeout: 60_000 });
+      const result = spawnSync('qemu-aarch64', [`${runtime}/lib/${loader}`, '--library-path', `${runtime}/lib`, `${runtime}/asr-ready`, '--version'], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
       expect([result.status, result.stdout]).toEqual([0, `asr-ready ${pkg.version}\n`]);
     } finally {
       rmSync(base, { recursive: true, force: true });

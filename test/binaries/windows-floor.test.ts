@@ -42,7 +42,11 @@ describe.skipIf(!BUILT || !existsSync(WINE))('the Windows download under wine', 
   /** Runs a program under wine; stdout and stderr go to files (wine hands pipes to the exe as EBADF). */
   const run = (program: string[], extraEnv: NodeJS.ProcessEnv = {}) => {
     const [out, err] = [path.join(prefix, 'out.txt'), path.join(prefix, 'err.txt')];
-    const status = spawnSync('sh', ['-c', '"$0" "$@" > "$OUT" 2> "$ERR"', WINE, ...program], { env: { ...env, ...extraEnv, OUT: out, ERR: err }, cwd: prefix, timeout: 120_000 }).status;
+    const status = spawnSync('sh', ['-c', '"$0" "$@" > "$OUT" 2> "$ERR"', WINE, ...program], {
+      env: { ...env, ...extraEnv, OUT: out, ERR: err },
+      cwd: prefix,
+      timeout: 120_000,
+    }).status;
     return { status, stdout: readFileSync(out, 'utf8').replaceAll('\r\n', '\n'), stderr: readFileSync(err, 'utf8').replaceAll('\r\n', '\n') };
   };
   const exe = (args: string[], extraEnv?: NodeJS.ProcessEnv) => run([path.join(installed, 'asr-ready.exe'), ...args], extraEnv);
@@ -53,18 +57,33 @@ describe.skipIf(!BUILT || !existsSync(WINE))('the Windows download under wine', 
     const report = JSON.parse(result.stdout) as Report;
     expect(reportSchemaErrors(report)).toEqual([]);
     expect(report.host.os).toBe('windows');
-    expect(report.findings.map((f) => f.checkId)).toEqual(['trust.azure-roots', 'os.supported', 'os.fips', 'resources.size', 'resources.free-space', 'windows.services', 'windows.updates', 'windows.pending-reboot']);
+    expect(report.findings.map((f) => f.checkId)).toEqual([
+      'trust.azure-roots',
+      'os.supported',
+      'os.fips',
+      'resources.size',
+      'resources.free-space',
+      'windows.services',
+      'windows.updates',
+      'windows.pending-reboot',
+    ]);
     return report;
   };
 
   it('Windows 10: --version and an offline check, started directly', () => {
     windowsVersion('win10');
     expect(exe(['--version'])).toMatchObject({ status: 0, stdout: VERSION });
-    expect(offlineReport(exe(OFFLINE)).agent.runtime).toEqual({ node: NODE_RUNTIME, arch: 'x64', launcher: 'single-binary', libc: null, platformCheckSkipped: false });
+    expect(offlineReport(exe(OFFLINE)).agent.runtime).toEqual({
+      node: NODE_RUNTIME,
+      arch: 'x64',
+      launcher: 'single-binary',
+      libc: null,
+      platformCheckSkipped: false,
+    });
     expect(viaCmd(['--version'])).toMatchObject({ status: 0, stdout: VERSION });
   }, 240_000);
 
-  it('Windows 8 / Server 2012: refused bare with Node\'s message, and runs the way the scripts start it', () => {
+  it("Windows 8 / Server 2012: refused bare with Node's message, and runs the way the scripts start it", () => {
     windowsVersion('win8');
     const bare = exe(['--version']);
     expect(bare.status).toBe(216); // ERROR_EXE_MACHINE_TYPE_MISMATCH, Node's exit code for this

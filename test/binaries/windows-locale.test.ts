@@ -39,7 +39,12 @@ const localized = (language: Language, name: string) => readFileSync(fixture('wi
 
 const chcp = (language: Language): StandinResponse => ({ program: CHCP_COMMAND.file, args: [...CHCP_COMMAND.args], stdout: localized(language, 'chcp.txt') });
 /** reg's answer for a key or value that does not exist: exit 1, its localized message on stderr. */
-const regNotFound = (language: Language, args: string[]): StandinResponse => ({ program: 'reg', args, exit: 1, stderr: localized(language, 'reg-query.not-found.stderr.txt') });
+const regNotFound = (language: Language, args: string[]): StandinResponse => ({
+  program: 'reg',
+  args,
+  exit: 1,
+  stderr: localized(language, 'reg-query.not-found.stderr.txt'),
+});
 
 // ---------------------------------------------------------------------------------------------
 // Registry-based certificate stores: `reg query <store>\Certificates /s`, one subkey per
@@ -57,18 +62,15 @@ function serializedElement(pem: string, friendlyName: string): Buffer {
     head.writeUInt32LE(data.length, 8);
     return Buffer.concat([head, data]);
   };
-  return Buffer.concat([
-    prop(0x03, Buffer.from(sha1Of(pem), 'hex')),
-    prop(0x0b, Buffer.from(`${friendlyName}\0`, 'utf16le')),
-    prop(0x20, derOf(pem)),
-  ]);
+  return Buffer.concat([prop(0x03, Buffer.from(sha1Of(pem), 'hex')), prop(0x0b, Buffer.from(`${friendlyName}\0`, 'utf16le')), prop(0x20, derOf(pem))]);
 }
 
 /** What `reg query <key> /s` prints for a store holding these certificates (ASCII in every language). */
 function regStoreListing(key: string, certs: Array<{ pem: string; name: string }>): string {
   const full = key.replace(/^HKLM\\/, 'HKEY_LOCAL_MACHINE\\');
   const lines = ['', full];
-  for (const c of certs) lines.push('', `${full}\\${sha1Of(c.pem)}`, `    Blob    REG_BINARY    ${serializedElement(c.pem, c.name).toString('hex').toUpperCase()}`);
+  for (const c of certs)
+    lines.push('', `${full}\\${sha1Of(c.pem)}`, `    Blob    REG_BINARY    ${serializedElement(c.pem, c.name).toString('hex').toUpperCase()}`);
   lines.push('', '');
   return lines.join('\r\n');
 }
@@ -98,7 +100,8 @@ function trustStoreResponses(language: Language, store: StoreCase): StandinRespo
   for (const s of STORE_KEYS) {
     const args = ['query', s.key, '/s'];
     const certs = s.physical === 'Root' ? store.root : s.physical === 'Disallowed' ? store.disallowed : [];
-    if (s.physical === 'Root' || (s.physical === 'Disallowed' && certs.length > 0)) responses.push({ program: 'reg', args, stdout: regStoreListing(s.key, certs) });
+    if (s.physical === 'Root' || (s.physical === 'Disallowed' && certs.length > 0))
+      responses.push({ program: 'reg', args, stdout: regStoreListing(s.key, certs) });
     else if (s.physical === 'AuthRoot') responses.push({ program: 'reg', args, stdout: regStoreListing(s.key, []) });
     else responses.push(regNotFound(language, args));
   }
@@ -106,7 +109,11 @@ function trustStoreResponses(language: Language, store: StoreCase): StandinRespo
   if (store.disableRootAutoUpdate === undefined) responses.push(regNotFound(language, policyArgs));
   else {
     const full = ROOT_POLICY_KEY.replace(/^HKLM\\/, 'HKEY_LOCAL_MACHINE\\');
-    responses.push({ program: 'reg', args: policyArgs, stdout: `\r\n${full}\r\n    DisableRootAutoUpdate    REG_DWORD    0x${store.disableRootAutoUpdate.toString(16)}\r\n\r\n` });
+    responses.push({
+      program: 'reg',
+      args: policyArgs,
+      stdout: `\r\n${full}\r\n    DisableRootAutoUpdate    REG_DWORD    0x${store.disableRootAutoUpdate.toString(16)}\r\n\r\n`,
+    });
   }
   return responses;
 }
@@ -114,7 +121,11 @@ function trustStoreResponses(language: Language, store: StoreCase): StandinRespo
 const STORES: Record<string, { store: StoreCase; status: string; g2: string }> = {
   'G2 and the other Azure roots in Root': { store: { root: [...LEGACY, G2, ...OTHER_AZURE_ROOTS], disallowed: [] }, status: 'pass', g2: 'trusted' },
   'G2 absent, automatic root update on': { store: { root: [...LEGACY, ...OTHER_AZURE_ROOTS], disallowed: [] }, status: 'warn', g2: 'installs-on-demand' },
-  'G2 absent, automatic root update off by policy': { store: { root: [...LEGACY, ...OTHER_AZURE_ROOTS], disallowed: [], disableRootAutoUpdate: 1 }, status: 'fail', g2: 'missing' },
+  'G2 absent, automatic root update off by policy': {
+    store: { root: [...LEGACY, ...OTHER_AZURE_ROOTS], disallowed: [], disableRootAutoUpdate: 1 },
+    status: 'fail',
+    g2: 'missing',
+  },
   'G2 in Root and in Disallowed': { store: { root: [...LEGACY, G2, ...OTHER_AZURE_ROOTS], disallowed: [G2] }, status: 'fail', g2: 'distrusted' },
 };
 
@@ -139,11 +150,31 @@ interface TimeCase {
 }
 
 const TIME_CASES: TimeCase[] = [
-  ...LANGUAGES.map((language): TimeCase => ({ language, sc: 'sc-query-w32time.running.txt', w32tm: 'w32tm-query-status.synced.txt', status: 'pass', synchronized: true })),
+  ...LANGUAGES.map((language): TimeCase => ({
+    language,
+    sc: 'sc-query-w32time.running.txt',
+    w32tm: 'w32tm-query-status.synced.txt',
+    status: 'pass',
+    synchronized: true,
+  })),
   { language: 'en', sc: 'sc-query-w32time.running.txt', w32tm: 'w32tm-query-status.local-cmos-clock.txt', status: 'warn', synchronized: false },
-  { language: 'en', sc: 'sc-query-w32time.stopped.txt', w32tm: 'w32tm-query-status.service-not-started.txt', w32tmExit: SERVICE_NOT_STARTED, status: 'warn', synchronized: false },
+  {
+    language: 'en',
+    sc: 'sc-query-w32time.stopped.txt',
+    w32tm: 'w32tm-query-status.service-not-started.txt',
+    w32tmExit: SERVICE_NOT_STARTED,
+    status: 'warn',
+    synchronized: false,
+  },
   // German sc labels (DIENSTNAME, STATUS): the stopped service must still be seen
-  { language: 'de', sc: 'sc-query-w32time.stopped.txt', w32tm: 'w32tm-query-status.service-not-started.txt', w32tmExit: SERVICE_NOT_STARTED, status: 'warn', synchronized: false },
+  {
+    language: 'de',
+    sc: 'sc-query-w32time.stopped.txt',
+    w32tm: 'w32tm-query-status.service-not-started.txt',
+    w32tmExit: SERVICE_NOT_STARTED,
+    status: 'warn',
+    synchronized: false,
+  },
 ];
 
 function timeResponses(c: TimeCase): StandinResponse[] {
@@ -167,14 +198,20 @@ const WININET_SYSTEM_PROFILE = readFileSync(fixture('windows', 'reg-query-hkcu-i
 const WINHTTP_DIRECT = readFileSync(fixture('windows', 'locale', 'reg-query-winhttpsettings.direct-default.txt'));
 
 /** The chassis asset tag every Azure VM carries (the agent's "is this Azure?" hint; network.proxy runs the probes, which ask). */
-const AZURE_ASSET_TAG = { program: 'powershell', args: ['-NoProfile', '-NonInteractive', '-Command', '(Get-CimInstance -ClassName Win32_SystemEnclosure).SMBIOSAssetTag'], stdout: '7783-7084-3265-9085-8269-3286-77\r\n' };
+const AZURE_ASSET_TAG = {
+  program: 'powershell',
+  args: ['-NoProfile', '-NonInteractive', '-Command', '(Get-CimInstance -ClassName Win32_SystemEnclosure).SMBIOSAssetTag'],
+  stdout: '7783-7084-3265-9085-8269-3286-77\r\n',
+};
 
 function proxyResponses(language: Language, wininetKeyExists: boolean): StandinResponse[] {
   return [
     // the endpoint probes network.proxy judges need the trust store, and ask whether this is Azure
     ...trustStoreResponses(language, STORES['G2 and the other Azure roots in Root']!.store),
     AZURE_ASSET_TAG,
-    wininetKeyExists ? { ...command(WINDOWS_PROXY_COMMANDS.wininet), stdout: WININET_SYSTEM_PROFILE } : regNotFound(language, [...WINDOWS_PROXY_COMMANDS.wininet.args]),
+    wininetKeyExists
+      ? { ...command(WINDOWS_PROXY_COMMANDS.wininet), stdout: WININET_SYSTEM_PROFILE }
+      : regNotFound(language, [...WINDOWS_PROXY_COMMANDS.wininet.args]),
     { ...command(WINDOWS_PROXY_COMMANDS.winhttp), stdout: WINHTTP_DIRECT },
   ];
 }
@@ -207,7 +244,10 @@ function fipsResponses(c: FipsCase): StandinResponse[] {
   if (c.answer === 'enabled') return [{ program: 'reg', args: FIPS_ARGS, stdout: FIPS_ENABLED }];
   if (c.answer === 'not set') return [regNotFound(c.language, FIPS_ARGS), { program: 'reg', args: ['query', FIPS_POLICY_KEY], stdout: FIPS_KEY_WITHOUT_VALUE }];
   const denied = localized(c.language, 'reg-query.access-denied.stderr.txt');
-  return [{ program: 'reg', args: FIPS_ARGS, exit: 1, stderr: denied }, { program: 'reg', args: ['query', FIPS_POLICY_KEY], exit: 1, stderr: denied }];
+  return [
+    { program: 'reg', args: FIPS_ARGS, exit: 1, stderr: denied },
+    { program: 'reg', args: ['query', FIPS_POLICY_KEY], exit: 1, stderr: denied },
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -237,13 +277,22 @@ const SERVICES_CASES: ServicesCase[] = [
   // German sc prints STARTTYP (label reconstructed, see SOURCES.md): read by the number and its untranslated name.
   { language: 'de', vss: 'sc-qc-vss.disabled.txt', comSysApp: 'sc-qc-comsysapp.demand-start.txt', status: 'fail' },
   // French labels reconstructed (cp850, with an É); Japanese and Chinese sc keep English labels, read under cp932/cp936.
-  ...(['fr', 'ja', 'zh'] as const).map((language): ServicesCase => ({ language, vss: 'sc-qc-vss.disabled.txt', comSysApp: 'sc-qc-comsysapp.demand-start.txt', status: 'fail' })),
+  ...(['fr', 'ja', 'zh'] as const).map((language): ServicesCase => ({
+    language,
+    vss: 'sc-qc-vss.disabled.txt',
+    comSysApp: 'sc-qc-comsysapp.demand-start.txt',
+    status: 'fail',
+  })),
 ];
 
 function servicesResponses(c: ServicesCase): StandinResponse[] {
   return [
     chcp(c.language),
-    { program: 'reg', args: ['query', 'HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion'], stdout: readFileSync(fixture('windows', 'reg-query-hklm-windows-nt-currentversion.t-reg_sz.win10-enterprise-22h2.txt')) },
+    {
+      program: 'reg',
+      args: ['query', 'HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion'],
+      stdout: readFileSync(fixture('windows', 'reg-query-hklm-windows-nt-currentversion.t-reg_sz.win10-enterprise-22h2.txt')),
+    },
     // no update list (wmic and Get-HotFix both fail): windows.services does not need it
     { program: 'wmic', args: ['qfe', 'get', 'HotFixID'], exit: 1 },
     { program: 'powershell', args: ['-NoProfile', '-NonInteractive', '-Command', 'Get-HotFix | Select-Object -ExpandProperty HotFixID'], exit: 1 },
@@ -264,7 +313,10 @@ const CASE_OPTIONS = { timeout: 120_000, retry: 1 };
 function reportOf(result: ExeResult, responses: StandinResponse[]): Report {
   expect(result.stderr).not.toMatch(/standin:/);
   const known = new Set(responses.map((r) => invocationKey(r.program, r.args)));
-  expect(result.invocations.filter((i) => !known.has(i)), 'invocations without a recorded answer').toEqual([]);
+  expect(
+    result.invocations.filter((i) => !known.has(i)),
+    'invocations without a recorded answer',
+  ).toEqual([]);
   expect([0, 1], result.stderr).toContain(result.status);
   const report = JSON.parse(result.stdout) as Report;
   expect(reportSchemaErrors(report)).toEqual([]);
@@ -284,7 +336,7 @@ describe.skipIf(!CAN_RUN_STANDINS)('the Windows download under wine, with stand-
   }, 180_000);
   afterAll(() => wine?.close());
 
-  it('the stand-ins win over wine\'s own reg.exe: an unknown invocation is logged and exits 9009', async () => {
+  it("the stand-ins win over wine's own reg.exe: an unknown invocation is logged and exits 9009", async () => {
     const result = await wine.runExe(['check', '--json', '--checks', 'trust.azure-roots'], []);
     expect(result.invocations).toEqual(expect.arrayContaining(TRUST_STORE_COMMANDS.map((c) => invocationKey(c.file, c.args))));
     const report = JSON.parse(result.stdout) as Report;
@@ -302,9 +354,14 @@ describe.skipIf(!CAN_RUN_STANDINS)('the Windows download under wine, with stand-
           const result = await wine.runExe(['check', '--json', '--checks', 'trust.azure-roots'], responses);
           const f = finding(reportOf(result, responses), 'trust.azure-roots');
           const roots = (f.evidence as { roots: Array<{ id: string; state: string }> }).roots;
-          expect({ status: f.status, g2: roots.find((r) => r.id === 'digicert-global-root-g2')?.state }, JSON.stringify(f.evidence).slice(0, 4000)).toEqual({ status, g2 });
+          expect({ status: f.status, g2: roots.find((r) => r.id === 'digicert-global-root-g2')?.state }, JSON.stringify(f.evidence).slice(0, 4000)).toEqual({
+            status,
+            g2,
+          });
           // every registry command of the reader ran, and chcp for the code page
-          expect(new Set(result.invocations)).toEqual(new Set([invocationKey(CHCP_COMMAND.file, [...CHCP_COMMAND.args]), ...TRUST_STORE_COMMANDS.map((c) => invocationKey(c.file, c.args))]));
+          expect(new Set(result.invocations)).toEqual(
+            new Set([invocationKey(CHCP_COMMAND.file, [...CHCP_COMMAND.args]), ...TRUST_STORE_COMMANDS.map((c) => invocationKey(c.file, c.args))]),
+          );
         });
       }
     }
@@ -312,13 +369,21 @@ describe.skipIf(!CAN_RUN_STANDINS)('the Windows download under wine, with stand-
 
   describe.concurrent('time.sync from the W32Time service, its client type and w32tm /query /status', () => {
     for (const c of TIME_CASES) {
-      it(`${c.language} (code page ${CODE_PAGE[c.language]}), ${c.sc.replace(/\.txt$/, '')}, ${c.w32tm.replace(/\.txt$/, '')}: ${titled(c.status, c.knownIssue)}`, CASE_OPTIONS, async () => {
-        const responses = timeResponses(c);
-        const result = await wine.runExe(['check', '--json', '--checks', 'time.sync'], responses);
-        const f = finding(reportOf(result, responses), 'time.sync');
-        const expected = c.knownIssue ? { status: c.knownIssue.status, synchronized: c.knownIssue.synchronized } : { status: c.status, synchronized: c.synchronized };
-        expect({ status: f.status, synchronized: (f.evidence as { synchronized: boolean | null }).synchronized }, JSON.stringify(f.evidence)).toEqual(expected);
-      });
+      it(
+        `${c.language} (code page ${CODE_PAGE[c.language]}), ${c.sc.replace(/\.txt$/, '')}, ${c.w32tm.replace(/\.txt$/, '')}: ${titled(c.status, c.knownIssue)}`,
+        CASE_OPTIONS,
+        async () => {
+          const responses = timeResponses(c);
+          const result = await wine.runExe(['check', '--json', '--checks', 'time.sync'], responses);
+          const f = finding(reportOf(result, responses), 'time.sync');
+          const expected = c.knownIssue
+            ? { status: c.knownIssue.status, synchronized: c.knownIssue.synchronized }
+            : { status: c.status, synchronized: c.synchronized };
+          expect({ status: f.status, synchronized: (f.evidence as { synchronized: boolean | null }).synchronized }, JSON.stringify(f.evidence)).toEqual(
+            expected,
+          );
+        },
+      );
     }
   });
 
@@ -347,12 +412,19 @@ describe.skipIf(!CAN_RUN_STANDINS)('the Windows download under wine, with stand-
   describe.concurrent('network.proxy from the registry (WinINET of LocalSystem, WinHttpSettings)', () => {
     for (const language of LANGUAGES) {
       const wininetKeyExists = language === 'en' || language === 'de' || language === 'fr';
-      it(`${language} (code page ${CODE_PAGE[language]}), WinINET key ${wininetKeyExists ? 'without a proxy' : 'absent'}, WinHTTP direct: pass, no proxy`, CASE_OPTIONS, async () => {
-        const responses = proxyResponses(language, wininetKeyExists);
-        const result = await wine.runExe(['check', '--json', '--checks', 'network.proxy'], responses);
-        const f = finding(reportOf(result, responses), 'network.proxy');
-        expect({ status: f.status, effective: (f.evidence as { effective: unknown }).effective }, JSON.stringify(f.evidence)).toEqual({ status: 'pass', effective: null });
-      });
+      it(
+        `${language} (code page ${CODE_PAGE[language]}), WinINET key ${wininetKeyExists ? 'without a proxy' : 'absent'}, WinHTTP direct: pass, no proxy`,
+        CASE_OPTIONS,
+        async () => {
+          const responses = proxyResponses(language, wininetKeyExists);
+          const result = await wine.runExe(['check', '--json', '--checks', 'network.proxy'], responses);
+          const f = finding(reportOf(result, responses), 'network.proxy');
+          expect({ status: f.status, effective: (f.evidence as { effective: unknown }).effective }, JSON.stringify(f.evidence)).toEqual({
+            status: 'pass',
+            effective: null,
+          });
+        },
+      );
     }
   });
 });

@@ -8,14 +8,47 @@ import data from '../../src/catalog/azure-clouds.json';
 describe('Azure cloud catalog', () => {
   it('has the Logs Ingestion audience, the Entra ID authority and ARM for every cloud', () => {
     expect(Object.keys(AZURE_CLOUDS.clouds).sort()).toEqual([...CLOUDS].sort());
-    const summary = Object.fromEntries(CLOUDS.map((c) => {
-      const e = AZURE_CLOUDS.clouds[c];
-      return [c, [e.logsIngestion.hostSuffix, e.logsIngestion.resource, e.logsIngestion.scope, e.entraAuthorityHost, e.resourceManager.endpoint, e.resourceManager.audience]];
-    }));
+    const summary = Object.fromEntries(
+      CLOUDS.map((c) => {
+        const e = AZURE_CLOUDS.clouds[c];
+        return [
+          c,
+          [
+            e.logsIngestion.hostSuffix,
+            e.logsIngestion.resource,
+            e.logsIngestion.scope,
+            e.entraAuthorityHost,
+            e.resourceManager.endpoint,
+            e.resourceManager.audience,
+          ],
+        ];
+      }),
+    );
     expect(summary).toEqual({
-      AzureCloud: ['monitor.azure.com', 'https://monitor.azure.com', 'https://monitor.azure.com/.default', 'login.microsoftonline.com', 'https://management.azure.com/', 'https://management.azure.com/'],
-      AzureUSGovernment: ['monitor.azure.us', 'https://monitor.azure.us', 'https://monitor.azure.us/.default', 'login.microsoftonline.us', 'https://management.usgovcloudapi.net/', 'https://management.core.usgovcloudapi.net/'],
-      AzureChinaCloud: ['monitor.azure.cn', 'https://monitor.azure.cn', 'https://monitor.azure.cn/.default', 'login.chinacloudapi.cn', 'https://management.chinacloudapi.cn/', 'https://management.core.chinacloudapi.cn/'],
+      AzureCloud: [
+        'monitor.azure.com',
+        'https://monitor.azure.com',
+        'https://monitor.azure.com/.default',
+        'login.microsoftonline.com',
+        'https://management.azure.com/',
+        'https://management.azure.com/',
+      ],
+      AzureUSGovernment: [
+        'monitor.azure.us',
+        'https://monitor.azure.us',
+        'https://monitor.azure.us/.default',
+        'login.microsoftonline.us',
+        'https://management.usgovcloudapi.net/',
+        'https://management.core.usgovcloudapi.net/',
+      ],
+      AzureChinaCloud: [
+        'monitor.azure.cn',
+        'https://monitor.azure.cn',
+        'https://monitor.azure.cn/.default',
+        'login.chinacloudapi.cn',
+        'https://management.chinacloudapi.cn/',
+        'https://management.core.chinacloudapi.cn/',
+      ],
     });
   });
 
@@ -37,10 +70,26 @@ describe('Azure cloud catalog', () => {
   it.each([
     ['a missing cloud', (c: CloudCatalog) => delete (c.clouds as Partial<CloudCatalog['clouds']>).AzureChinaCloud, /AzureChinaCloud is missing/],
     ['an unknown cloud', (c: CloudCatalog) => ((c.clouds as Record<string, unknown>).AzureGermanCloud = c.clouds.AzureCloud), /unknown cloud AzureGermanCloud/],
-    ['a scope that is not the resource + /.default', (c: CloudCatalog) => (c.clouds.AzureUSGovernment.logsIngestion.scope = 'https://monitor.azure.com/.default'), /AzureUSGovernment logsIngestion.scope/],
-    ['an http:// ARM endpoint', (c: CloudCatalog) => (c.clouds.AzureCloud.resourceManager.endpoint = 'http://management.azure.com/'), /AzureCloud resourceManager.endpoint is not an https/],
-    ['an authority that is a URL', (c: CloudCatalog) => (c.clouds.AzureChinaCloud.entraAuthorityHost = 'https://login.chinacloudapi.cn'), /AzureChinaCloud entraAuthorityHost/],
-    ['two clouds with one ingestion suffix', (c: CloudCatalog) => (c.clouds.AzureChinaCloud.logsIngestion.hostSuffix = 'monitor.azure.com'), /share a Logs Ingestion host suffix/],
+    [
+      'a scope that is not the resource + /.default',
+      (c: CloudCatalog) => (c.clouds.AzureUSGovernment.logsIngestion.scope = 'https://monitor.azure.com/.default'),
+      /AzureUSGovernment logsIngestion.scope/,
+    ],
+    [
+      'an http:// ARM endpoint',
+      (c: CloudCatalog) => (c.clouds.AzureCloud.resourceManager.endpoint = 'http://management.azure.com/'),
+      /AzureCloud resourceManager.endpoint is not an https/,
+    ],
+    [
+      'an authority that is a URL',
+      (c: CloudCatalog) => (c.clouds.AzureChinaCloud.entraAuthorityHost = 'https://login.chinacloudapi.cn'),
+      /AzureChinaCloud entraAuthorityHost/,
+    ],
+    [
+      'two clouds with one ingestion suffix',
+      (c: CloudCatalog) => (c.clouds.AzureChinaCloud.logsIngestion.hostSuffix = 'monitor.azure.com'),
+      /share a Logs Ingestion host suffix/,
+    ],
   ])('refuses %s at load', (_what, edit, message) => {
     expect(() => validateCloudCatalog(edited(edit))).toThrow(message);
   });

@@ -7,12 +7,29 @@ import type { Facts } from '../../src/facts/facts';
 import { contextOf } from './helpers/context';
 
 const compute: AzureCompute = {
-  azEnvironment: 'AzurePublicCloud', location: 'westeurope', vmId: 'e7fdbfc4-2deb-4a4e-8615-ea6aaf50162e', vmSize: 'Standard_D4s_v5', osType: 'Linux', resourceId: '/x', zone: '2', securityType: '', encryptionAtHost: 'false',
-  osDisk: { name: 'os', diskSizeGB: '30', ephemeral: false, unmanaged: false, writeAcceleratorEnabled: 'false' }, dataDisks: [],
+  azEnvironment: 'AzurePublicCloud',
+  location: 'westeurope',
+  vmId: 'e7fdbfc4-2deb-4a4e-8615-ea6aaf50162e',
+  vmSize: 'Standard_D4s_v5',
+  osType: 'Linux',
+  resourceId: '/x',
+  zone: '2',
+  securityType: '',
+  encryptionAtHost: 'false',
+  osDisk: { name: 'os', diskSizeGB: '30', ephemeral: false, unmanaged: false, writeAcceleratorEnabled: 'false' },
+  dataDisks: [],
 };
 const onAzure: AzureMetadataFacts = {
-  onAzure: true, assetTag: AZURE_CHASSIS_ASSET_TAG, assetTagSource: '/sys/class/dmi/id/chassis_asset_tag', contacted: true, endpoint: 'http://169.254.169.254',
-  ok: true, status: 200, attempts: 1, error: null, compute,
+  onAzure: true,
+  assetTag: AZURE_CHASSIS_ASSET_TAG,
+  assetTagSource: '/sys/class/dmi/id/chassis_asset_tag',
+  contacted: true,
+  endpoint: 'http://169.254.169.254',
+  ok: true,
+  status: 200,
+  attempts: 1,
+  error: null,
+  compute,
 };
 const notContacted = { ...onAzure, contacted: false, endpoint: null, ok: false, status: null, attempts: 0, compute: null };
 
@@ -31,7 +48,7 @@ describe('azure.metadata', () => {
     expect(evaluateMetadata(onAzure, noImdsNames).summary).toContain('region westeurope, AzurePublicCloud, zone 2.');
   });
 
-  it('skips a machine whose chassis asset tag is not Azure\'s, naming both tags', () => {
+  it("skips a machine whose chassis asset tag is not Azure's, naming both tags", () => {
     const outcome = evaluateMetadata({ ...notContacted, onAzure: false, assetTag: 'Default string' }, AZURE_ENDPOINTS);
     expect(outcome).toMatchObject({ status: 'skip', summary: expect.stringContaining(`is "Default string", not Azure's ${AZURE_CHASSIS_ASSET_TAG}`) });
   });
@@ -43,8 +60,13 @@ describe('azure.metadata', () => {
   });
 
   it('warns when IMDS was not contacted for a reason, and skips when the asset tag could not be read', () => {
-    expect(evaluateMetadata({ ...notContacted, error: 'not contacting http://169.254.169.254: ASR_READY_LOOPBACK_ONLY is set' }, AZURE_ENDPOINTS).status).toBe('warn');
-    expect(evaluateMetadata({ ...notContacted, onAzure: null, assetTag: null }, AZURE_ENDPOINTS)).toMatchObject({ status: 'skip', summary: expect.stringContaining('--imds-endpoint') });
+    expect(evaluateMetadata({ ...notContacted, error: 'not contacting http://169.254.169.254: ASR_READY_LOOPBACK_ONLY is set' }, AZURE_ENDPOINTS).status).toBe(
+      'warn',
+    );
+    expect(evaluateMetadata({ ...notContacted, onAzure: null, assetTag: null }, AZURE_ENDPOINTS)).toMatchObject({
+      status: 'skip',
+      summary: expect.stringContaining('--imds-endpoint'),
+    });
   });
 
   it('run() reads the Azure metadata fact and the endpoint catalog of its context', async () => {

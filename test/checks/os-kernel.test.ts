@@ -6,10 +6,27 @@ import { SUPPORT_MATRIX } from '../../src/catalog/support-matrix';
 import type { HostFacts } from '../../src/facts/host';
 import type { KernelFacts } from '../../src/facts/linux/kernel';
 
-const kernel = (release: string | null, extra: Partial<KernelFacts> = {}): KernelFacts => ({ release, source: 'running', installed: [], debianVersion: null, ...extra });
+const kernel = (release: string | null, extra: Partial<KernelFacts> = {}): KernelFacts => ({
+  release,
+  source: 'running',
+  installed: [],
+  debianVersion: null,
+  ...extra,
+});
 
 describe('os.kernel', () => {
-  const host = (id: string, version: string): HostFacts => ({ os: 'linux', distro: id, distroName: id, version, kernel: null, arch: 'x86_64', hostname: 'h', family: 'unknown', osRelease: { ID: id, VERSION_ID: version }, fromRoot: false });
+  const host = (id: string, version: string): HostFacts => ({
+    os: 'linux',
+    distro: id,
+    distroName: id,
+    version,
+    kernel: null,
+    arch: 'x86_64',
+    hostname: 'h',
+    family: 'unknown',
+    osRelease: { ID: id, VERSION_ID: version },
+    fromRoot: false,
+  });
   it.each([
     ['ubuntu', '18.04', '4.15.0-1023-azure', 'pass'],
     ['sles', '11.4', '3.0.101-108.74-default', 'pass'],
@@ -25,7 +42,9 @@ describe('os.kernel', () => {
   });
 
   it('names the minimum kernel for RHEL 8.4, and says where a --root kernel came from', () => {
-    expect(evaluateKernel(host('rhel', '8.4'), kernel('4.18.0-305.el8.x86_64'), SUPPORT_MATRIX).summary).toBe('The running kernel 4.18.0-305.el8.x86_64 is older than 4.18.0-305.30.1, the first kernel Site Recovery supports on Red Hat Enterprise Linux 8.4.');
+    expect(evaluateKernel(host('rhel', '8.4'), kernel('4.18.0-305.el8.x86_64'), SUPPORT_MATRIX).summary).toBe(
+      'The running kernel 4.18.0-305.el8.x86_64 is older than 4.18.0-305.30.1, the first kernel Site Recovery supports on Red Hat Enterprise Linux 8.4.',
+    );
     const fromImage = evaluateKernel(host('debian', '12'), kernel('6.1.0-28-cloud-amd64', { source: '--root /boot (installed, newest)' }), SUPPORT_MATRIX);
     expect(fromImage.summary).toMatch(/^The kernel \(--root \/boot \(installed, newest\)\) 6\.1\.0-28-cloud-amd64 is a stock Debian kernel/);
     expect(evaluateKernel(host('debian', '12'), kernel(null, { source: 'unknown' }), SUPPORT_MATRIX).status).toBe('skip');
@@ -81,7 +100,9 @@ describe('os.kernel', () => {
 
   it('says which distribution and major a foreign kernel is built for', () => {
     const el8 = evaluateKernel(host('rhel', '9.4'), kernel('4.18.0-553.el8_10.x86_64'), SUPPORT_MATRIX);
-    expect(el8.summary).toBe('The running kernel 4.18.0-553.el8_10.x86_64 is built for Enterprise Linux 8 (el8), not for Red Hat Enterprise Linux 9: it is not a stock Red Hat Enterprise Linux 9.4 kernel. Site Recovery supports only the distribution\'s own kernels for the release it runs.');
+    expect(el8.summary).toBe(
+      "The running kernel 4.18.0-553.el8_10.x86_64 is built for Enterprise Linux 8 (el8), not for Red Hat Enterprise Linux 9: it is not a stock Red Hat Enterprise Linux 9.4 kernel. Site Recovery supports only the distribution's own kernels for the release it runs.",
+    );
     const uek = evaluateKernel(host('rhel', '8.10'), kernel('5.15.0-200.131.27.el8uek.x86_64'), SUPPORT_MATRIX);
     expect(uek.summary).toContain('is an Oracle Unbreakable Enterprise Kernel (el8uek), which is stock on Oracle Linux only');
     const mainline = evaluateKernel(host('ubuntu', '24.04'), kernel('6.8.12-060812-generic'), SUPPORT_MATRIX);
@@ -102,7 +123,6 @@ describe('os.kernel', () => {
     expect(noVersion.status).toBe('pass');
     expect(noVersion.evidence?.notInReference).toEqual([expect.stringContaining('major version is unknown')]);
   });
-
 });
 
 // os.kernel on SLES: an SLE 15 kernel carries its service pack's code stream in its release
@@ -110,8 +130,16 @@ describe('os.kernel', () => {
 // kernel. Both sides of each edge; releases without the code stream are named as not matched.
 describe('os.kernel: SLES service pack of the kernel', () => {
   const host = (version: string | null): HostFacts => ({
-    os: 'linux', distro: 'sles', distroName: `SUSE Linux Enterprise Server ${version ?? ''}`, version, kernel: null, arch: 'x86_64', hostname: 'h', family: 'suse',
-    osRelease: { ID: 'sles', ...(version ? { VERSION_ID: version } : {}) }, fromRoot: false,
+    os: 'linux',
+    distro: 'sles',
+    distroName: `SUSE Linux Enterprise Server ${version ?? ''}`,
+    version,
+    kernel: null,
+    arch: 'x86_64',
+    hostname: 'h',
+    family: 'suse',
+    osRelease: { ID: 'sles', ...(version ? { VERSION_ID: version } : {}) },
+    fromRoot: false,
   });
   const judge = (version: string | null, release: string) => evaluateKernel(host(version), kernel(release), SUPPORT_MATRIX);
 
@@ -138,7 +166,10 @@ describe('os.kernel: SLES service pack of the kernel', () => {
   });
 
   it('a kernel without the code stream (SLE 12, SLE 15 SP1) passes with what was not matched named', () => {
-    for (const [version, release] of [['12.5', '4.12.14-122.37-default'], ['15.1', '4.12.14-197.37-default']] as const) {
+    for (const [version, release] of [
+      ['12.5', '4.12.14-122.37-default'],
+      ['15.1', '4.12.14-197.37-default'],
+    ] as const) {
       const got = judge(version, release);
       expect(got.status).toBe('pass');
       expect(got.evidence?.notInReference).toEqual([expect.stringContaining(`${release} does not`)]);
@@ -155,8 +186,16 @@ describe('os.kernel: SLES service pack of the kernel', () => {
 // version each UEK release is built on (Oracle's release notes, in the catalog). Both sides of each edge.
 describe('os.kernel on Oracle Linux', () => {
   const host = (version: string): HostFacts => ({
-    os: 'linux', distro: 'ol', distroName: `Oracle Linux Server ${version}`, version, kernel: null, arch: 'x86_64', hostname: 'h', family: 'rhel',
-    osRelease: { ID: 'ol', VERSION_ID: version }, fromRoot: false,
+    os: 'linux',
+    distro: 'ol',
+    distroName: `Oracle Linux Server ${version}`,
+    version,
+    kernel: null,
+    arch: 'x86_64',
+    hostname: 'h',
+    family: 'rhel',
+    osRelease: { ID: 'ol', VERSION_ID: version },
+    fromRoot: false,
   });
   const judge = (version: string, release: string) => evaluateKernel(host(version), kernel(release), SUPPORT_MATRIX);
 
@@ -184,7 +223,7 @@ describe('os.kernel on Oracle Linux', () => {
       expect(got.summary).toContain(why);
     });
 
-    it('the UEK R7 edge is the matrix\'s own: 8.6 fails, 8.7 passes', () => {
+    it("the UEK R7 edge is the matrix's own: 8.6 fails, 8.7 passes", () => {
       const r7 = '5.15.0-100.96.32.el8uek.x86_64';
       expect([judge('8.6', r7).status, judge('8.7', r7).status]).toEqual(['fail', 'pass']);
     });

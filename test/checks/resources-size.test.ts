@@ -16,14 +16,22 @@ import { contextOf } from './helpers/context';
 
 const GiB = 1024 ** 3;
 const KiB = 1024;
-const guest = (vcpus: number | null, memoryBytes: number | null, extra: Partial<ResourceFacts> = {}): ResourceFacts => ({ vcpus, memoryBytes, source: '/proc/cpuinfo and /proc/meminfo', ...extra });
+const guest = (vcpus: number | null, memoryBytes: number | null, extra: Partial<ResourceFacts> = {}): ResourceFacts => ({
+  vcpus,
+  memoryBytes,
+  source: '/proc/cpuinfo and /proc/meminfo',
+  ...extra,
+});
 const known = (vmSize: string): SizeContext => ({ vmSize });
 const unknown: SizeContext = { vmSize: null, unknownReason: 'not an Azure VM by its chassis asset tag, so IMDS was not asked' };
 
 describe('resources.size: the size catalog', () => {
   it('holds the sizes near the minimum, with their nominal vCPUs and GiB', () => {
     expect(VM_SIZES.sources.length).toBeGreaterThan(0);
-    const spec = (n: string) => { const s = findVmSize(n); return s && [s.vcpus, s.memoryGiB]; };
+    const spec = (n: string) => {
+      const s = findVmSize(n);
+      return s && [s.vcpus, s.memoryGiB];
+    };
     expect(spec('Standard_B1ls')).toEqual([1, 0.5]);
     expect(spec('Standard_B1s')).toEqual([1, 1]);
     expect(spec('Standard_B1ms')).toEqual([1, 2]);
@@ -47,20 +55,61 @@ describe('resources.size: the size catalog', () => {
 
   it('refuses a bad edit', () => {
     expect(() => validateVmSizes({ sources: [], sizes: [{ name: 'Standard_X1', vcpus: 0, memoryGiB: 1 }] })).toThrow(/vcpus/);
-    expect(() => validateVmSizes({ sources: [], sizes: [{ name: 'Standard_X1', vcpus: 1, memoryGiB: 1 }, { name: 'standard_x1', vcpus: 1, memoryGiB: 1 }] })).toThrow(/twice/);
+    expect(() =>
+      validateVmSizes({
+        sources: [],
+        sizes: [
+          { name: 'Standard_X1', vcpus: 1, memoryGiB: 1 },
+          { name: 'standard_x1', vcpus: 1, memoryGiB: 1 },
+        ],
+      }),
+    ).toThrow(/twice/);
   });
 });
 
 describe('resources.size: judged on the VM size where IMDS names it', () => {
   // [case, guest facts, size, status, summary fragments]
   const cases: Array<[string, ResourceFacts, SizeContext, 'pass' | 'fail' | 'warn', string[]]> = [
-    ['1 GiB size (Bsv2) showing 0.9 GiB passes', guest(2, 943_720 * KiB), known('Standard_B2ts_v2'), 'pass', ['Standard_B2ts_v2: 2 vCPUs, 1 GiB (catalog) meets the minimum', 'the guest sees 2 vCPUs and 0.9 GiB']],
+    [
+      '1 GiB size (Bsv2) showing 0.9 GiB passes',
+      guest(2, 943_720 * KiB),
+      known('Standard_B2ts_v2'),
+      'pass',
+      ['Standard_B2ts_v2: 2 vCPUs, 1 GiB (catalog) meets the minimum', 'the guest sees 2 vCPUs and 0.9 GiB'],
+    ],
     ['1 GiB size (Basv2) showing 0.88 GiB passes', guest(2, 0.88 * GiB), known('Standard_B2ats_v2'), 'pass', ['Standard_B2ats_v2: 2 vCPUs, 1 GiB (catalog)']],
-    ['0.75 GiB size (A0) fails on memory and vCPUs', guest(1, 0.68 * GiB), known('Standard_A0'), 'fail', ['Standard_A0: 1 vCPU, 0.75 GiB (catalog) has 1 vCPU (at least 2 needed) and 0.75 GiB of memory (at least 1 GiB needed)', 'the guest sees 1 vCPU and 0.68 GiB']],
+    [
+      '0.75 GiB size (A0) fails on memory and vCPUs',
+      guest(1, 0.68 * GiB),
+      known('Standard_A0'),
+      'fail',
+      [
+        'Standard_A0: 1 vCPU, 0.75 GiB (catalog) has 1 vCPU (at least 2 needed) and 0.75 GiB of memory (at least 1 GiB needed)',
+        'the guest sees 1 vCPU and 0.68 GiB',
+      ],
+    ],
     ['0.5 GiB size (B1ls) fails', guest(1, 0.4 * GiB), known('Standard_B1ls'), 'fail', ['0.5 GiB of memory (at least 1 GiB needed)']],
-    ['1 vCPU, 1 GiB size (B1s) fails on vCPUs only', guest(1, 0.9 * GiB), known('Standard_B1s'), 'fail', ['Standard_B1s: 1 vCPU, 1 GiB (catalog) has 1 vCPU (at least 2 needed);']],
-    ['1 vCPU, 2 GiB size (B1ms) fails though /proc/cpuinfo was cut', guest(1, 1.9 * GiB, { vcpusLowerBound: true, notes: ['/proc/cpuinfo: cut'] }), known('Standard_B1ms'), 'fail', ['Standard_B1ms: 1 vCPU, 2 GiB (catalog) has 1 vCPU (at least 2 needed)', 'the guest sees at least 1 vCPU']],
-    ['2 vCPU size passes though the guest\'s vCPUs were not read', guest(null, 0.9 * GiB, { notes: ['/proc/cpuinfo: not read'] }), known('Standard_B2ts_v2'), 'pass', ['the guest sees ? vCPUs and 0.9 GiB']],
+    [
+      '1 vCPU, 1 GiB size (B1s) fails on vCPUs only',
+      guest(1, 0.9 * GiB),
+      known('Standard_B1s'),
+      'fail',
+      ['Standard_B1s: 1 vCPU, 1 GiB (catalog) has 1 vCPU (at least 2 needed);'],
+    ],
+    [
+      '1 vCPU, 2 GiB size (B1ms) fails though /proc/cpuinfo was cut',
+      guest(1, 1.9 * GiB, { vcpusLowerBound: true, notes: ['/proc/cpuinfo: cut'] }),
+      known('Standard_B1ms'),
+      'fail',
+      ['Standard_B1ms: 1 vCPU, 2 GiB (catalog) has 1 vCPU (at least 2 needed)', 'the guest sees at least 1 vCPU'],
+    ],
+    [
+      "2 vCPU size passes though the guest's vCPUs were not read",
+      guest(null, 0.9 * GiB, { notes: ['/proc/cpuinfo: not read'] }),
+      known('Standard_B2ts_v2'),
+      'pass',
+      ['the guest sees ? vCPUs and 0.9 GiB'],
+    ],
     ['a size in another case is found', guest(2, 0.9 * GiB), known('STANDARD_b2ts_V2'), 'pass', ['Standard_B2ts_v2: 2 vCPUs, 1 GiB (catalog)']],
     ['a size in another case fails as well', guest(1, 0.68 * GiB), known('basic_a0'), 'fail', ['Basic_A0: 1 vCPU, 0.75 GiB (catalog)']],
   ];
@@ -74,7 +123,12 @@ describe('resources.size: judged on the VM size where IMDS names it', () => {
   it('states the driver share from the guest memory, and what the guest sees in the evidence', () => {
     const outcome = evaluateSize(guest(2, 943_720 * KiB), SUPPORT_MATRIX, known('Standard_B2ts_v2'), VM_SIZES);
     expect(outcome.summary).toMatch(/about 6% of RAM \(~55 MiB here\)/);
-    expect(outcome.evidence).toMatchObject({ vcpus: 2, memoryGiB: 0.9, sizeCatalog: { name: 'Standard_B2ts_v2', vcpus: 2, memoryGiB: 1 }, minimum: { vcpus: 2, memoryGiB: 1 } });
+    expect(outcome.evidence).toMatchObject({
+      vcpus: 2,
+      memoryGiB: 0.9,
+      sizeCatalog: { name: 'Standard_B2ts_v2', vcpus: 2, memoryGiB: 1 },
+      minimum: { vcpus: 2, memoryGiB: 1 },
+    });
   });
 });
 
@@ -114,25 +168,53 @@ describe('resources.size: the guest view with the tolerance when the size is not
   });
 
   it('shows memory rounded down, so a fail never reads as the threshold', () => {
-    expect(evaluateSize(guest(2, 0.8 * GiB - KiB), SUPPORT_MATRIX, unknown, VM_SIZES).summary).toContain('Too small for Site Recovery: 0.79 GiB of memory visible to the guest (a 1 GiB size shows at least 0.8 GiB; the VM size is not known');
+    expect(evaluateSize(guest(2, 0.8 * GiB - KiB), SUPPORT_MATRIX, unknown, VM_SIZES).summary).toContain(
+      'Too small for Site Recovery: 0.79 GiB of memory visible to the guest (a 1 GiB size shows at least 0.8 GiB; the VM size is not known',
+    );
   });
 
   it('judges vCPUs on both sides of 2 from the guest', () => {
-    expect(evaluateSize(guest(1, 4 * GiB), SUPPORT_MATRIX, unknown, VM_SIZES)).toMatchObject({ status: 'fail', summary: expect.stringContaining('1 vCPU (at least 2 needed)') });
+    expect(evaluateSize(guest(1, 4 * GiB), SUPPORT_MATRIX, unknown, VM_SIZES)).toMatchObject({
+      status: 'fail',
+      summary: expect.stringContaining('1 vCPU (at least 2 needed)'),
+    });
     expect(evaluateSize(guest(2, 4 * GiB), SUPPORT_MATRIX, unknown, VM_SIZES).status).toBe('pass');
     expect(evaluateSize(guest(1, 4 * GiB), SUPPORT_MATRIX, known('Standard_Q2_v9'), VM_SIZES).status).toBe('fail');
   });
 });
 
 describe('resources.size: where the size comes from', () => {
-  const base: AzureMetadataFacts = { onAzure: true, assetTag: 'x', assetTagSource: '/sys/class/dmi/id/chassis_asset_tag', contacted: true, endpoint: 'http://127.0.0.1:1', ok: true, status: 200, attempts: 1, error: null, compute: null };
-  const compute = (vmSize: string) => ({ vmSize } as unknown as AzureMetadataFacts['compute']);
+  const base: AzureMetadataFacts = {
+    onAzure: true,
+    assetTag: 'x',
+    assetTagSource: '/sys/class/dmi/id/chassis_asset_tag',
+    contacted: true,
+    endpoint: 'http://127.0.0.1:1',
+    ok: true,
+    status: 200,
+    attempts: 1,
+    error: null,
+    compute: null,
+  };
+  const compute = (vmSize: string) => ({ vmSize }) as unknown as AzureMetadataFacts['compute'];
   it.each<[string, AzureMetadataFacts | null, SizeContext]>([
     ['IMDS named the size', { ...base, compute: compute('Standard_B1s') }, { vmSize: 'Standard_B1s' }],
     ['IMDS gave no size', { ...base, compute: compute('') }, { vmSize: null, unknownReason: 'IMDS gave no vmSize' }],
-    ['IMDS did not answer', { ...base, ok: false, status: null, attempts: 3, error: 'connect ECONNREFUSED' }, { vmSize: null, unknownReason: 'IMDS was not read: connect ECONNREFUSED' }],
-    ['not Azure', { ...base, onAzure: false, contacted: false, endpoint: null, ok: false, status: null, attempts: 0 }, { vmSize: null, unknownReason: expect.stringContaining('not an Azure VM') }],
-    ['asset tag unreadable', { ...base, onAzure: null, contacted: false, endpoint: null, ok: false, status: null, attempts: 0 }, { vmSize: null, unknownReason: expect.stringContaining('could not be read') }],
+    [
+      'IMDS did not answer',
+      { ...base, ok: false, status: null, attempts: 3, error: 'connect ECONNREFUSED' },
+      { vmSize: null, unknownReason: 'IMDS was not read: connect ECONNREFUSED' },
+    ],
+    [
+      'not Azure',
+      { ...base, onAzure: false, contacted: false, endpoint: null, ok: false, status: null, attempts: 0 },
+      { vmSize: null, unknownReason: expect.stringContaining('not an Azure VM') },
+    ],
+    [
+      'asset tag unreadable',
+      { ...base, onAzure: null, contacted: false, endpoint: null, ok: false, status: null, attempts: 0 },
+      { vmSize: null, unknownReason: expect.stringContaining('could not be read') },
+    ],
     ['metadata not gathered', null, { vmSize: null, unknownReason: expect.stringContaining('not gathered') }],
   ])('%s', (_name, metadata, expected) => {
     expect(sizeFromMetadata(metadata)).toEqual(expected);
@@ -145,8 +227,15 @@ describe('resources.size: where the size comes from', () => {
     const g = new FakeGuest().write('/proc/cpuinfo', 'processor\t: 0\n\nprocessor\t: 1\n\n').write('/proc/meminfo', 'MemTotal:         943720 kB\n');
     try {
       const real = new Facts({
-        root: g.root, platform: 'linux', trustStorePaths: [], env: {}, deadline: new AbortController().signal, deadlineAt: Date.now() + 60_000,
-        proxy: { cliProxy: null, cliNoProxy: false }, imdsEndpoint: imds.url, network: { loopbackOnly: true } as NetworkOptions,
+        root: g.root,
+        platform: 'linux',
+        trustStorePaths: [],
+        env: {},
+        deadline: new AbortController().signal,
+        deadlineAt: Date.now() + 60_000,
+        proxy: { cliProxy: null, cliNoProxy: false },
+        imdsEndpoint: imds.url,
+        network: { loopbackOnly: true } as NetworkOptions,
       });
       // The fake guest's /proc stands for a running VM here: under a real --root, IMDS is not asked (below).
       const facts = Object.assign(Object.create(real) as Facts, { host: async () => ({ ...(await real.host()), fromRoot: false }) });
@@ -157,7 +246,7 @@ describe('resources.size: where the size comes from', () => {
       const requestsBefore = imds.requests.length;
       const [image] = await resourcesSize.run(contextOf(resourcesSize, real));
       expect(image).toMatchObject({ evidence: { judgedBy: 'guest' } });
-      expect(image!.summary).toContain('under --root the image\'s VM size is not known');
+      expect(image!.summary).toContain("under --root the image's VM size is not known");
       expect(imds.requests.length).toBe(requestsBefore);
     } finally {
       g.remove();
@@ -167,13 +256,18 @@ describe('resources.size: where the size comes from', () => {
 });
 
 describe('resources.size', () => {
-  it('fails a 1-vCPU guest from its /proc files, and states the driver\'s memory share', async () => {
-    const guest = new FakeGuest().write('/proc/cpuinfo', 'processor\t: 0\nmodel name\t: x\n\n').write('/proc/meminfo', 'MemTotal:        3915776 kB\nMemFree: 1 kB\n');
+  it("fails a 1-vCPU guest from its /proc files, and states the driver's memory share", async () => {
+    const guest = new FakeGuest()
+      .write('/proc/cpuinfo', 'processor\t: 0\nmodel name\t: x\n\n')
+      .write('/proc/meminfo', 'MemTotal:        3915776 kB\nMemFree: 1 kB\n');
     try {
       const resources = await readLinuxResources(guest.root);
       expect(resources).toEqual({ vcpus: 1, memoryBytes: 3915776 * 1024, source: '/proc/cpuinfo and /proc/meminfo' });
       const outcome = evaluateSize(resources, SUPPORT_MATRIX);
-      expect(outcome).toMatchObject({ status: 'fail', summary: 'Too small for Site Recovery: 1 vCPU (at least 2 needed). The replication driver will use about 6% of RAM (~229 MiB here).' });
+      expect(outcome).toMatchObject({
+        status: 'fail',
+        summary: 'Too small for Site Recovery: 1 vCPU (at least 2 needed). The replication driver will use about 6% of RAM (~229 MiB here).',
+      });
     } finally {
       guest.remove();
     }

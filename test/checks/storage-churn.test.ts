@@ -6,8 +6,12 @@ import type { AzureCompute } from '../../src/facts/azure-metadata';
 
 describe('storage.churn', () => {
   const churn = (avg: number[], peak = 0): ChurnFacts => ({
-    seconds: 60, samples: 60, source: 'test', disks: avg.map((a, i) => ({ disk: `sd${'abc'[i]}`, averageMBps: a, peakMBps: Math.max(a, peak), bytesWritten: a * 60e6 })),
-    vmAverageMBps: avg.reduce((s, a) => s + a, 0), vmPeakMBps: peak,
+    seconds: 60,
+    samples: 60,
+    source: 'test',
+    disks: avg.map((a, i) => ({ disk: `sd${'abc'[i]}`, averageMBps: a, peakMBps: Math.max(a, peak), bytesWritten: a * 60e6 })),
+    vmAverageMBps: avg.reduce((s, a) => s + a, 0),
+    vmPeakMBps: peak,
   });
 
   it.each([

@@ -12,8 +12,18 @@ const GiB = 1024 ** 3;
 
 describe('storage.disks', () => {
   const compute = (extra: Partial<AzureCompute> = {}): AzureCompute => ({
-    azEnvironment: 'AzurePublicCloud', location: 'westeurope', vmId: 'v', vmSize: 'Standard_D4s_v5', osType: 'Linux', resourceId: '', zone: '', securityType: '', encryptionAtHost: 'false',
-    osDisk: { name: 'os', diskSizeGB: '30', ephemeral: false, unmanaged: false, writeAcceleratorEnabled: 'false' }, dataDisks: [], ...extra,
+    azEnvironment: 'AzurePublicCloud',
+    location: 'westeurope',
+    vmId: 'v',
+    vmSize: 'Standard_D4s_v5',
+    osType: 'Linux',
+    resourceId: '',
+    zone: '',
+    securityType: '',
+    encryptionAtHost: 'false',
+    osDisk: { name: 'os', diskSizeGB: '30', ephemeral: false, unmanaged: false, writeAcceleratorEnabled: 'false' },
+    dataDisks: [],
+    ...extra,
   });
 
   it('passes an OS disk with partitions, a used data disk, and ignores the temporary disk, using /dev/disk/azure roles', async () => {
@@ -27,7 +37,11 @@ describe('storage.disks', () => {
       },
       async (g) => {
         const facts = await guestFacts(g);
-        expect(facts.disks.map((d) => [d.name, d.role, d.lun])).toEqual([['sda', 'os', null], ['sdb', 'resource', null], ['sdc', 'data', '0']]);
+        expect(facts.disks.map((d) => [d.name, d.role, d.lun])).toEqual([
+          ['sda', 'os', null],
+          ['sdb', 'resource', null],
+          ['sdc', 'data', '0'],
+        ]);
         return evaluateDisks(facts.disks, facts.mounts, null, SUPPORT_MATRIX);
       },
     );
@@ -50,7 +64,9 @@ describe('storage.disks', () => {
     );
     expect(outcome.status).toBe('fail');
     expect(outcome.asrErrorCodes).toEqual([150039, 150172]);
-    expect(outcome.summary).toBe('/dev/nvme0n1 is attached over NVMe; data disk /dev/sdc has no partition, file system or volume on it; /dev/sdd is 0.5 GiB, under the 1 GiB minimum.');
+    expect(outcome.summary).toBe(
+      '/dev/nvme0n1 is attached over NVMe; data disk /dev/sdc has no partition, file system or volume on it; /dev/sdd is 0.5 GiB, under the 1 GiB minimum.',
+    );
   });
 
   it('ignores local NVMe temporary disks (Microsoft NVMe Direct Disk)', async () => {
@@ -69,20 +85,40 @@ describe('storage.disks', () => {
   });
 
   it('fails Write Accelerator and encryption at host from IMDS, and warns for unmanaged disks', () => {
-    const outcome = evaluateDisks([], null, compute({
-      encryptionAtHost: 'true',
-      osDisk: { name: 'os', diskSizeGB: '30', ephemeral: false, unmanaged: true, writeAcceleratorEnabled: 'false' },
-      dataDisks: [{ lun: '0', name: 'd0', diskSizeGB: '1024', isUltraDisk: 'false', isSharedDisk: 'false', writeAcceleratorEnabled: 'true', storageAccountType: 'Premium_LRS' }],
-    }), SUPPORT_MATRIX);
+    const outcome = evaluateDisks(
+      [],
+      null,
+      compute({
+        encryptionAtHost: 'true',
+        osDisk: { name: 'os', diskSizeGB: '30', ephemeral: false, unmanaged: true, writeAcceleratorEnabled: 'false' },
+        dataDisks: [
+          {
+            lun: '0',
+            name: 'd0',
+            diskSizeGB: '1024',
+            isUltraDisk: 'false',
+            isSharedDisk: 'false',
+            writeAcceleratorEnabled: 'true',
+            storageAccountType: 'Premium_LRS',
+          },
+        ],
+      }),
+      SUPPORT_MATRIX,
+    );
     expect(outcome.status).toBe('fail');
-    expect(outcome.summary).toBe('encryption at host is enabled; Write Accelerator is enabled on data disk LUN 0; the VM uses unmanaged (VHD) disks, which Azure retired on 2026-03-31.');
+    expect(outcome.summary).toBe(
+      'encryption at host is enabled; Write Accelerator is enabled on data disk LUN 0; the VM uses unmanaged (VHD) disks, which Azure retired on 2026-03-31.',
+    );
   });
 });
 
 describe('storage.disks on Windows', () => {
   it('passes the hand-written Azure layout: the temporary disk is not judged, sizes within the limits', () => {
     const outcome = windowsDisks(facts(azureVm()));
-    expect(outcome).toMatchObject({ status: 'pass', summary: 'Disks within the limits: disk 0 (Msft Virtual Disk) os 127 GiB SAS, disk 2 (Msft Virtual Disk) data 512 GiB SAS (1 data disk(s) in IMDS).' });
+    expect(outcome).toMatchObject({
+      status: 'pass',
+      summary: 'Disks within the limits: disk 0 (Msft Virtual Disk) os 127 GiB SAS, disk 2 (Msft Virtual Disk) data 512 GiB SAS (1 data disk(s) in IMDS).',
+    });
     expect((outcome.evidence!.disks as Array<{ role: string }>).map((d) => d.role)).toEqual(['os', 'temporary', 'data']);
   });
 
@@ -96,29 +132,52 @@ describe('storage.disks on Windows', () => {
   });
 
   it('fails NVMe, an OS disk over 4,095 GiB, a data disk over 32 TiB and under 1 GiB (150172); warns uninitialised (150039)', () => {
-    const doc = azureVm({ disks: [{ Number: 3, Size: 33 * 1024 * GiB, BusType: 17, PartitionStyle: 2 }, { Number: 4, Size: 0.5 * GiB, BusType: 10, PartitionStyle: 0 }] });
+    const doc = azureVm({
+      disks: [
+        { Number: 3, Size: 33 * 1024 * GiB, BusType: 17, PartitionStyle: 2 },
+        { Number: 4, Size: 0.5 * GiB, BusType: 10, PartitionStyle: 0 },
+      ],
+    });
     (doc.disks as Array<{ Size: number }>)[0]!.Size = 4096 * GiB;
     const outcome = windowsDisks(facts(doc));
     expect(outcome.status).toBe('fail');
-    expect(outcome.summary).toBe('the OS disk 0 (Msft Virtual Disk) is 4096 GiB, over 4095 GiB; disk 3 is 33792 GiB, over 32768 GiB; disk 3 is attached over NVMe; disk 4 is 0.5 GiB, under the 1 GiB minimum; data disk 4 is not initialised (no partition table).');
+    expect(outcome.summary).toBe(
+      'the OS disk 0 (Msft Virtual Disk) is 4096 GiB, over 4095 GiB; disk 3 is 33792 GiB, over 32768 GiB; disk 3 is attached over NVMe; disk 4 is 0.5 GiB, under the 1 GiB minimum; data disk 4 is not initialised (no partition table).',
+    );
     expect(outcome.asrErrorCodes).toEqual([150039, 150172]);
   });
 
   it('does not judge a local NVMe temporary disk (Microsoft NVMe Direct Disk)', () => {
-    expect(windowsDisks(facts(azureVm({ disks: [{ Number: 5, FriendlyName: 'Microsoft NVMe Direct Disk', Size: 440 * GiB, BusType: 17, PartitionStyle: 0 }] }))).status).toBe('pass');
+    expect(
+      windowsDisks(facts(azureVm({ disks: [{ Number: 5, FriendlyName: 'Microsoft NVMe Direct Disk', Size: 440 * GiB, BusType: 17, PartitionStyle: 0 }] })))
+        .status,
+    ).toBe('pass');
   });
 
   it('warns for a dynamic disk (GPT LDM or MBR 0x42): the matrix does not state it', () => {
     const outcome = windowsDisks(facts(azureVm({ partitions: [{ DiskNumber: 2, PartitionNumber: 1, GptType: '{5808C8AA-7E8F-42E0-85D2-E1E90434CFB3}' }] })));
-    expect(outcome).toMatchObject({ status: 'warn', summary: 'disk 2 (Msft Virtual Disk) is a dynamic disk: the support matrix does not state whether dynamic disks are supported (not stated).' });
+    expect(outcome).toMatchObject({
+      status: 'warn',
+      summary: 'disk 2 (Msft Virtual Disk) is a dynamic disk: the support matrix does not state whether dynamic disks are supported (not stated).',
+    });
     expect(windowsDisks(facts(azureVm({ partitions: [{ DiskNumber: 2, PartitionNumber: 1, MbrType: 66 }] }))).status).toBe('warn');
   });
 
   it('passes Storage Spaces (named), warns for a clustered pool (S2D: crash-consistent only)', () => {
-    const spaces = windowsDisks(facts(azureVm({ disks: [{ Number: 6, FriendlyName: 'Data Space', Size: 2048 * GiB, BusType: 16, PartitionStyle: 2 }], pools: [{ FriendlyName: 'DataPool', IsPrimordial: false, IsClustered: false }] })));
+    const spaces = windowsDisks(
+      facts(
+        azureVm({
+          disks: [{ Number: 6, FriendlyName: 'Data Space', Size: 2048 * GiB, BusType: 16, PartitionStyle: 2 }],
+          pools: [{ FriendlyName: 'DataPool', IsPrimordial: false, IsClustered: false }],
+        }),
+      ),
+    );
     expect(spaces).toMatchObject({ status: 'pass', summary: expect.stringContaining('; Storage Spaces pool(s) "DataPool" (supported)') });
     const s2d = windowsDisks(facts(azureVm({ pools: [{ FriendlyName: 'S2D on Cluster1', IsPrimordial: false, IsClustered: true }] })));
-    expect(s2d).toMatchObject({ status: 'warn', summary: 'clustered storage (storage pool "S2D on Cluster1"): Storage Spaces Direct / Scale-Out File Server replicate crash-consistent only.' });
+    expect(s2d).toMatchObject({
+      status: 'warn',
+      summary: 'clustered storage (storage pool "S2D on Cluster1"): Storage Spaces Direct / Scale-Out File Server replicate crash-consistent only.',
+    });
   });
 
   it('counts local data disks against 64 when IMDS is not reached', () => {
@@ -132,8 +191,14 @@ describe('storage.disks on Windows', () => {
   });
 
   it('never passes on zero disks: failed read → warn with IMDS, skip without', () => {
-    expect(windowsDisks(storageFromOutput('garbage'))).toMatchObject({ status: 'warn', summary: expect.stringMatching(/^the disks inside Windows were not judged \(PowerShell did not print the expected JSON/) });
-    expect(windowsDisks(facts({ disks: [] }), null)).toMatchObject({ status: 'skip', summary: 'No disks found: the disks inside Windows were not judged (no disk listed) and IMDS was not reached.' });
+    expect(windowsDisks(storageFromOutput('garbage'))).toMatchObject({
+      status: 'warn',
+      summary: expect.stringMatching(/^the disks inside Windows were not judged \(PowerShell did not print the expected JSON/),
+    });
+    expect(windowsDisks(facts({ disks: [] }), null)).toMatchObject({
+      status: 'skip',
+      summary: 'No disks found: the disks inside Windows were not judged (no disk listed) and IMDS was not reached.',
+    });
     expect(windowsDisks(facts({ disks: [{ Number: 1, BusType: 16 }] })).status).toBe('warn');
   });
 });

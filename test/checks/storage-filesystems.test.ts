@@ -15,52 +15,109 @@ const GiB = 1024 ** 3;
 
 describe('storage.filesystems', () => {
   it('passes ext4 on LVM from the recorded mountinfo', async () => {
-    const outcome = await withGuest((g) => g.write('/proc/self/mountinfo', readFileSync(fixture('linux', 'proc', 'mountinfo-ubuntu.jc.txt'))), async (g) => evaluateFilesystems(await guestFacts(g), SUPPORT_MATRIX));
-    expect(outcome).toMatchObject({ status: 'pass', summary: 'All 2 file system(s) on replicated disks are supported: / (ext4), /boot (ext4) (from /proc/self/mountinfo).' });
+    const outcome = await withGuest(
+      (g) => g.write('/proc/self/mountinfo', readFileSync(fixture('linux', 'proc', 'mountinfo-ubuntu.jc.txt'))),
+      async (g) => evaluateFilesystems(await guestFacts(g), SUPPORT_MATRIX),
+    );
+    expect(outcome).toMatchObject({
+      status: 'pass',
+      summary: 'All 2 file system(s) on replicated disks are supported: / (ext4), /boot (ext4) (from /proc/self/mountinfo).',
+    });
   });
 
   it('passes an XFS data disk, ignores the EFI partition and the temporary disk, and notes NFS', async () => {
-    const fstab = 'UUID=1 / ext4 defaults 0 1\nUUID=2 /boot/efi vfat umask=0077 0 1\n/dev/sdc1 /data xfs defaults 0 2\n/dev/sdb1 /mnt/resource ntfs defaults 0 2\nfiler:/export /shared nfs4 defaults 0 0\n';
-    const outcome = await withGuest((g) => g.write('/etc/fstab', fstab), async (g) => evaluateFilesystems(await guestFacts(g), SUPPORT_MATRIX));
+    const fstab =
+      'UUID=1 / ext4 defaults 0 1\nUUID=2 /boot/efi vfat umask=0077 0 1\n/dev/sdc1 /data xfs defaults 0 2\n/dev/sdb1 /mnt/resource ntfs defaults 0 2\nfiler:/export /shared nfs4 defaults 0 0\n';
+    const outcome = await withGuest(
+      (g) => g.write('/etc/fstab', fstab),
+      async (g) => evaluateFilesystems(await guestFacts(g), SUPPORT_MATRIX),
+    );
     expect(outcome.status).toBe('pass');
     expect(outcome.summary).toBe('All 2 file system(s) on replicated disks are supported: / (ext4), /data (xfs) (from /etc/fstab).');
     expect(outcome.evidence!.notes).toEqual(['Network file systems are not replicated: /shared (nfs4).']);
   });
 
   it('warns for a file system outside the matrix', async () => {
-    const outcome = await withGuest((g) => g.write('/etc/fstab', 'UUID=1 / ext4 defaults 0 1\n/dev/sdc1 /archive reiserfs defaults 0 2\n'), async (g) => evaluateFilesystems(await guestFacts(g), SUPPORT_MATRIX));
+    const outcome = await withGuest(
+      (g) => g.write('/etc/fstab', 'UUID=1 / ext4 defaults 0 1\n/dev/sdc1 /archive reiserfs defaults 0 2\n'),
+      async (g) => evaluateFilesystems(await guestFacts(g), SUPPORT_MATRIX),
+    );
     expect(outcome).toMatchObject({ status: 'warn', summary: expect.stringMatching(/^\/archive is reiserfs: the matrix lists ext3, ext4, xfs, btrfs only/) });
   });
 
   it('fails multipath and DRBD', async () => {
     const outcome = await withGuest(
-      (g) => g.write('/etc/fstab', 'UUID=1 / ext4 defaults 0 1\n').write('/etc/multipath.conf', 'defaults {}\n').write('/dev/mapper/mpatha', '').write('/proc/drbd', 'version: 8.4\n'),
+      (g) =>
+        g
+          .write('/etc/fstab', 'UUID=1 / ext4 defaults 0 1\n')
+          .write('/etc/multipath.conf', 'defaults {}\n')
+          .write('/dev/mapper/mpatha', '')
+          .write('/proc/drbd', 'version: 8.4\n'),
       async (g) => evaluateFilesystems(await guestFacts(g), SUPPORT_MATRIX),
     );
     expect(outcome.status).toBe('fail');
-    expect(outcome.summary).toBe('Unsupported storage software: multipath map /dev/mapper/mpatha; DRBD (/proc/drbd exists (the DRBD module is loaded)). Site Recovery does not support multipath software or DRBD.');
+    expect(outcome.summary).toBe(
+      'Unsupported storage software: multipath map /dev/mapper/mpatha; DRBD (/proc/drbd exists (the DRBD module is loaded)). Site Recovery does not support multipath software or DRBD.',
+    );
   });
 });
 
 // Mount tables below are hand-written in mountinfo(5) / fstab(5) format (see test/fixtures/SOURCES.md):
 // no published capture of a ZFS, NFS or FUSE root was found.
-const info = (...rows: Array<[string, string, string]>) => rows.map(([mountPoint, fsType, source], i) => `${20 + i} 1 0:${30 + i} / ${mountPoint} rw,relatime shared:1 - ${fsType} ${source} rw\n`).join('');
-const VIRTUAL_ROWS: Array<[string, string, string]> = [['/proc', 'proc', 'proc'], ['/sys', 'sysfs', 'sysfs'], ['/run', 'tmpfs', 'tmpfs'], ['/dev', 'devtmpfs', 'udev']];
+const info = (...rows: Array<[string, string, string]>) =>
+  rows.map(([mountPoint, fsType, source], i) => `${20 + i} 1 0:${30 + i} / ${mountPoint} rw,relatime shared:1 - ${fsType} ${source} rw\n`).join('');
+const VIRTUAL_ROWS: Array<[string, string, string]> = [
+  ['/proc', 'proc', 'proc'],
+  ['/sys', 'sysfs', 'sysfs'],
+  ['/run', 'tmpfs', 'tmpfs'],
+  ['/dev', 'devtmpfs', 'udev'],
+];
 const judge = (build: (g: FakeGuest) => void) => withGuest(build, async (g) => evaluateFilesystems(await guestFacts(g), SUPPORT_MATRIX));
 
-describe('storage.filesystems: every mount of the guest\'s disks is judged, whatever its source form', () => {
+describe("storage.filesystems: every mount of the guest's disks is judged, whatever its source form", () => {
   it('passes the recorded btrfs root on subvolumes (/@ on /, /@home on /home)', async () => {
     const outcome = await judge((g) => g.write('/proc/self/mountinfo', readFileSync(fixture('linux', 'proc', 'mountinfo-ubuntu-raring-btrfs.txt'))));
-    expect(outcome).toMatchObject({ status: 'pass', summary: 'All 2 file system(s) on replicated disks are supported: / (btrfs), /home (btrfs) (from /proc/self/mountinfo).' });
+    expect(outcome).toMatchObject({
+      status: 'pass',
+      summary: 'All 2 file system(s) on replicated disks are supported: / (btrfs), /home (btrfs) (from /proc/self/mountinfo).',
+    });
   });
 
   it.each([
-    ['a ZFS dataset as /, beside an ext4 /boot', [['/', 'zfs', 'rpool/ROOT/ubuntu'], ['/boot', 'ext4', '/dev/sda1']], '/ is zfs (rpool/ROOT/ubuntu): the matrix lists ext3, ext4, xfs, btrfs only'],
-    ['ZFS datasets only (/ and /home)', [['/', 'zfs', 'rpool/ROOT/ubuntu_abc123'], ['/home', 'zfs', 'rpool/USERDATA/home_abc123']], '/ is zfs (rpool/ROOT/ubuntu_abc123), /home is zfs (rpool/USERDATA/home_abc123)'],
-    ['an NFS root', [['/', 'nfs4', 'server:/export'], ['/boot', 'ext4', '/dev/sda1']], '/ is nfs4 from server:/export: the root file system is not on a disk of this VM'],
-    ['a FUSE root', [['/', 'fuse.sshfs', 'admin@10.0.0.5:/'], ['/boot', 'ext4', '/dev/sda1']], '/ is fuse.sshfs from admin@10.0.0.5:/: the root file system is not on a disk of this VM'],
+    [
+      'a ZFS dataset as /, beside an ext4 /boot',
+      [
+        ['/', 'zfs', 'rpool/ROOT/ubuntu'],
+        ['/boot', 'ext4', '/dev/sda1'],
+      ],
+      '/ is zfs (rpool/ROOT/ubuntu): the matrix lists ext3, ext4, xfs, btrfs only',
+    ],
+    [
+      'ZFS datasets only (/ and /home)',
+      [
+        ['/', 'zfs', 'rpool/ROOT/ubuntu_abc123'],
+        ['/home', 'zfs', 'rpool/USERDATA/home_abc123'],
+      ],
+      '/ is zfs (rpool/ROOT/ubuntu_abc123), /home is zfs (rpool/USERDATA/home_abc123)',
+    ],
+    [
+      'an NFS root',
+      [
+        ['/', 'nfs4', 'server:/export'],
+        ['/boot', 'ext4', '/dev/sda1'],
+      ],
+      '/ is nfs4 from server:/export: the root file system is not on a disk of this VM',
+    ],
+    [
+      'a FUSE root',
+      [
+        ['/', 'fuse.sshfs', 'admin@10.0.0.5:/'],
+        ['/boot', 'ext4', '/dev/sda1'],
+      ],
+      '/ is fuse.sshfs from admin@10.0.0.5:/: the root file system is not on a disk of this VM',
+    ],
     ['an overlay root and nothing on a disk (a container)', [['/', 'overlay', 'overlay']], '/ is overlay (overlay), not a file system on a disk'],
-    ['only kernel file systems: zero file systems judged', [], 'no file system on the VM\'s disks was found in /proc/self/mountinfo'],
+    ['only kernel file systems: zero file systems judged', [], "no file system on the VM's disks was found in /proc/self/mountinfo"],
   ] as Array<[string, Array<[string, string, string]>, string]>)('warns, never passes: %s', async (_name, rows, text) => {
     const outcome = await judge((g) => g.write('/proc/self/mountinfo', info(...VIRTUAL_ROWS, ...rows)));
     expect(outcome.status).toBe('warn');
@@ -70,17 +127,26 @@ describe('storage.filesystems: every mount of the guest\'s disks is judged, what
   it.each([
     ['ext4 on /dev/mapper (LVM)', [['/', 'ext4', '/dev/mapper/rootvg-rootlv']]],
     ['xfs on /dev/mapper (dm-crypt)', [['/', 'xfs', '/dev/mapper/luks-0a1b']]],
-    ['NFS and FUSE beside an ext4 root (noted, not judged)', [['/', 'ext4', '/dev/sda1'], ['/shared', 'nfs4', 'filer:/export'], ['/mnt/blob', 'fuse', 'blobfuse2']]],
+    [
+      'NFS and FUSE beside an ext4 root (noted, not judged)',
+      [
+        ['/', 'ext4', '/dev/sda1'],
+        ['/shared', 'nfs4', 'filer:/export'],
+        ['/mnt/blob', 'fuse', 'blobfuse2'],
+      ],
+    ],
   ] as Array<[string, Array<[string, string, string]>]>)('passes: %s', async (_name, rows) => {
     const outcome = await judge((g) => g.write('/proc/self/mountinfo', info(...VIRTUAL_ROWS, ...rows)));
     expect(outcome.status).toBe('pass');
   });
 
   it('notes NFS and FUSE mounts apart: not replicated, and not judged', async () => {
-    const outcome = await judge((g) => g.write('/proc/self/mountinfo', info(['/', 'ext4', '/dev/sda1'], ['/shared', 'nfs4', 'filer:/export'], ['/mnt/blob', 'fuse', 'blobfuse2'])));
+    const outcome = await judge((g) =>
+      g.write('/proc/self/mountinfo', info(['/', 'ext4', '/dev/sda1'], ['/shared', 'nfs4', 'filer:/export'], ['/mnt/blob', 'fuse', 'blobfuse2'])),
+    );
     expect(outcome.evidence!.notes).toEqual([
       'Network file systems are not replicated: /shared (nfs4).',
-      'FUSE file systems are served by a program, not from the VM\'s disks, and are not replicated: /mnt/blob (fuse).',
+      "FUSE file systems are served by a program, not from the VM's disks, and are not replicated: /mnt/blob (fuse).",
     ]);
   });
 
@@ -96,23 +162,42 @@ describe('storage.filesystems: every mount of the guest\'s disks is judged, what
     const bad = await judge((g) => g.write('/etc/fstab', `UUID=1 / ext4 defaults 0 1\n${source} /archive reiserfs defaults 0 2\n`));
     expect(bad).toMatchObject({ status: 'warn', summary: expect.stringMatching(/^\/archive is reiserfs/) });
     const good = await judge((g) => g.write('/etc/fstab', `UUID=1 / ext4 defaults 0 1\n${source} /archive xfs defaults 0 2\n`));
-    expect(good).toMatchObject({ status: 'pass', summary: 'All 2 file system(s) on replicated disks are supported: / (ext4), /archive (xfs) (from /etc/fstab).' });
+    expect(good).toMatchObject({
+      status: 'pass',
+      summary: 'All 2 file system(s) on replicated disks are supported: / (ext4), /archive (xfs) (from /etc/fstab).',
+    });
   });
 
   it('an image whose fstab has no / (Ubuntu on ZFS: zfs-mount mounts the datasets) → warn, not judged; with / → pass', async () => {
-    const zfsImage = await judge((g) => g.write('/etc/fstab', 'UUID=A1B2-C3D4 /boot/efi vfat umask=0022,fmask=0022,dmask=0022 0 1\n/dev/disk/cloud/azure_resource-part1 /mnt auto defaults,nofail 0 2\n'));
+    const zfsImage = await judge((g) =>
+      g.write(
+        '/etc/fstab',
+        'UUID=A1B2-C3D4 /boot/efi vfat umask=0022,fmask=0022,dmask=0022 0 1\n/dev/disk/cloud/azure_resource-part1 /mnt auto defaults,nofail 0 2\n',
+      ),
+    );
     expect(zfsImage.status).toBe('warn');
     expect(zfsImage.summary).toContain('/etc/fstab has no entry for /, so the root file system was not judged');
-    expect(zfsImage.summary).toContain('no file system on the VM\'s disks was found in /etc/fstab (2 mount(s) listed), so none was judged');
-    const withRoot = await judge((g) => g.write('/etc/fstab', 'UUID=1 / ext4 defaults 0 1\nUUID=A1B2-C3D4 /boot/efi vfat umask=0022 0 1\n/dev/disk/cloud/azure_resource-part1 /mnt auto defaults,nofail 0 2\n'));
+    expect(zfsImage.summary).toContain("no file system on the VM's disks was found in /etc/fstab (2 mount(s) listed), so none was judged");
+    const withRoot = await judge((g) =>
+      g.write(
+        '/etc/fstab',
+        'UUID=1 / ext4 defaults 0 1\nUUID=A1B2-C3D4 /boot/efi vfat umask=0022 0 1\n/dev/disk/cloud/azure_resource-part1 /mnt auto defaults,nofail 0 2\n',
+      ),
+    );
     expect(withRoot).toMatchObject({ status: 'pass', summary: 'All 1 file system(s) on replicated disks are supported: / (ext4) (from /etc/fstab).' });
   });
 
   it('a mount table cut at the cap → warn naming the cut, never pass', async () => {
-    const facts = await withGuest((g) => g.write('/proc/self/mountinfo', info(['/', 'ext4', '/dev/sda1'])), (g) => guestFacts(g));
+    const facts = await withGuest(
+      (g) => g.write('/proc/self/mountinfo', info(['/', 'ext4', '/dev/sda1'])),
+      (g) => guestFacts(g),
+    );
     expect(evaluateFilesystems(facts, SUPPORT_MATRIX).status).toBe('pass');
     const cut = evaluateFilesystems({ ...facts, mounts: { ...facts.mounts, notes: ['/proc/self/mountinfo: cut at 4 MiB'] } }, SUPPORT_MATRIX);
-    expect(cut).toMatchObject({ status: 'warn', summary: expect.stringContaining('Part of the mount table was not judged: /proc/self/mountinfo: cut at 4 MiB') });
+    expect(cut).toMatchObject({
+      status: 'warn',
+      summary: expect.stringContaining('Part of the mount table was not judged: /proc/self/mountinfo: cut at 4 MiB'),
+    });
   });
 
   it('the last mount on / is the root (rootfs under the real root)', async () => {
@@ -143,14 +228,19 @@ describe('storage.filesystems: multipath is judged by active maps', () => {
       dm(g, 0, name, uuid);
     });
     expect(outcome.status).toBe('fail');
-    expect(outcome.summary).toBe(`Unsupported storage software: multipath map ${name} (dm-0, ${uuid}) (active maps from the device-mapper tables, /sys/block/dm-*/dm/uuid "mpath-…"). Site Recovery does not support multipath software or DRBD.`);
+    expect(outcome.summary).toBe(
+      `Unsupported storage software: multipath map ${name} (dm-0, ${uuid}) (active maps from the device-mapper tables, /sys/block/dm-*/dm/uuid "mpath-…"). Site Recovery does not support multipath software or DRBD.`,
+    );
   });
 
   it('multipath configured and multipathd enabled, but only LVM maps active → pass with a note (the tables are the evidence)', async () => {
     const outcome = await judge((g) => {
       liveRoot(g);
       dm(g, 0, 'rootvg-rootlv', 'LVM-abcdefABCDEF0123456789abcdefABCDEFghijklmnopqrstuvwxyz0123456789AB');
-      g.write('/etc/multipath.conf', 'defaults {\n  user_friendly_names yes\n  find_multipaths yes\n}\n').symlink('/etc/systemd/system/sysinit.target.wants/multipathd.service', '/usr/lib/systemd/system/multipathd.service');
+      g.write('/etc/multipath.conf', 'defaults {\n  user_friendly_names yes\n  find_multipaths yes\n}\n').symlink(
+        '/etc/systemd/system/sysinit.target.wants/multipathd.service',
+        '/usr/lib/systemd/system/multipathd.service',
+      );
     });
     expect(outcome.status).toBe('pass');
     expect(outcome.evidence!.notes).toEqual([
@@ -159,7 +249,9 @@ describe('storage.filesystems: multipath is judged by active maps', () => {
   });
 
   it('an image (no /sys) with /etc/multipath.conf only → pass with a note; nothing has claimed a disk', async () => {
-    const outcome = await judge((g) => g.write('/etc/fstab', 'UUID=1 / xfs defaults 0 0\n').write('/etc/multipath.conf', 'defaults {\n  user_friendly_names yes\n}\n'));
+    const outcome = await judge((g) =>
+      g.write('/etc/fstab', 'UUID=1 / xfs defaults 0 0\n').write('/etc/multipath.conf', 'defaults {\n  user_friendly_names yes\n}\n'),
+    );
     expect(outcome.status).toBe('pass');
     expect((outcome.evidence!.notes as string[])[0]).toContain('it has claimed no disk (/etc/multipath/wwids and bindings list none)');
     expect(outcome.evidence!.multipath).toMatchObject({ judgedFrom: 'configuration', activeMaps: [], claimed: 0 });
@@ -170,17 +262,25 @@ describe('storage.filesystems: multipath is judged by active maps', () => {
       g
         .write('/etc/fstab', 'UUID=1 / xfs defaults 0 0\n')
         .write('/etc/multipath.conf', 'defaults {}\n')
-        .write('/etc/multipath/wwids', `# Multipath wwids, Version : 1.0\n# NOTE: This file is automatically maintained by multipath and multipathd.\n/${WWID}/\n`)
+        .write(
+          '/etc/multipath/wwids',
+          `# Multipath wwids, Version : 1.0\n# NOTE: This file is automatically maintained by multipath and multipathd.\n/${WWID}/\n`,
+        )
         .symlink('/etc/systemd/system/sysinit.target.wants/multipathd.service', '/usr/lib/systemd/system/multipathd.service'),
     );
     expect(outcome.status).toBe('warn');
-    expect(outcome.summary).toBe('Multipath has claimed disks on this guest (/etc/multipath.conf; /etc/multipath/wwids lists 1 WWID(s); /etc/systemd/system/sysinit.target.wants/multipathd.service (multipathd enabled at boot)); a disk image has no device-mapper tables, so whether multipath maps are active cannot be seen here — an active map is not supported.');
+    expect(outcome.summary).toBe(
+      'Multipath has claimed disks on this guest (/etc/multipath.conf; /etc/multipath/wwids lists 1 WWID(s); /etc/systemd/system/sysinit.target.wants/multipathd.service (multipathd enabled at boot)); a disk image has no device-mapper tables, so whether multipath maps are active cannot be seen here — an active map is not supported.',
+    );
     expect(outcome.remediation).toContain('sudo multipath -ll');
   });
 
   it('a masked multipathd is not enabled', async () => {
     const stack = await withGuest(
-      (g) => g.symlink('/etc/systemd/system/sysinit.target.wants/multipathd.service', '/usr/lib/systemd/system/multipathd.service').symlink('/etc/systemd/system/multipathd.service', '/dev/null'),
+      (g) =>
+        g
+          .symlink('/etc/systemd/system/sysinit.target.wants/multipathd.service', '/usr/lib/systemd/system/multipathd.service')
+          .symlink('/etc/systemd/system/multipathd.service', '/dev/null'),
       (g) => readStorageStack(g.root),
     );
     expect(stack.multipath.configured).toEqual([]);
@@ -200,28 +300,57 @@ describe('storage.filesystems on Windows', () => {
     const outcome = evaluateWindowsFilesystems(facts({ volumes }));
     expect(outcome).toMatchObject({
       status: 'warn',
-      summary: 'volume "CSV_SYS_011" (CSVFS), volume "CSV_DAT_106" (CSVFS): cluster shared volumes (Storage Spaces Direct / Scale-Out File Server) replicate crash-consistent only.',
+      summary:
+        'volume "CSV_SYS_011" (CSVFS), volume "CSV_DAT_106" (CSVFS): cluster shared volumes (Storage Spaces Direct / Scale-Out File Server) replicate crash-consistent only.',
     });
-    expect((outcome.evidence!.volumes as Array<{ verdict: string }>).map((v) => v.verdict)).toEqual(['supported', 'supported', 'crash-consistent', 'crash-consistent']);
+    expect((outcome.evidence!.volumes as Array<{ verdict: string }>).map((v) => v.verdict)).toEqual([
+      'supported',
+      'supported',
+      'crash-consistent',
+      'crash-consistent',
+    ]);
   });
 
   it('passes NTFS and ReFS; ignores the EFI partition, the temporary disk and the DVD drive (hand-written layout)', () => {
-    expect(evaluateWindowsFilesystems(facts(azureVm()))).toMatchObject({ status: 'pass', summary: 'All 2 volume(s) on replicated disks are NTFS or ReFS: C: (NTFS), F: (ReFS).' });
+    expect(evaluateWindowsFilesystems(facts(azureVm()))).toMatchObject({
+      status: 'pass',
+      summary: 'All 2 volume(s) on replicated disks are NTFS or ReFS: C: (NTFS), F: (ReFS).',
+    });
   });
 
   it('warns for FAT32 and exFAT data volumes, saying the matrix does not state them, and for a RAW volume', () => {
-    const outcome = evaluateWindowsFilesystems(facts(azureVm({ volumes: [{ DriveLetter: 'G', FileSystem: 'FAT32', DriveType: 3 }, { DriveLetter: 'H', FileSystem: 'exFAT', DriveType: 3 }, { DriveLetter: 'I', FileSystem: '', DriveType: 3 }] })));
+    const outcome = evaluateWindowsFilesystems(
+      facts(
+        azureVm({
+          volumes: [
+            { DriveLetter: 'G', FileSystem: 'FAT32', DriveType: 3 },
+            { DriveLetter: 'H', FileSystem: 'exFAT', DriveType: 3 },
+            { DriveLetter: 'I', FileSystem: '', DriveType: 3 },
+          ],
+        }),
+      ),
+    );
     expect(outcome.status).toBe('warn');
-    expect(outcome.summary).toBe('G: (FAT32), H: (exFAT): the support matrix does not state whether FAT, FAT32 or exFAT volumes replicate (not stated); I: (no file system): no file system (RAW).');
+    expect(outcome.summary).toBe(
+      'G: (FAT32), H: (exFAT): the support matrix does not state whether FAT, FAT32 or exFAT volumes replicate (not stated); I: (no file system): no file system (RAW).',
+    );
   });
 
   it('never passes on zero volumes: none listed, only the temporary disk, or the listing failed', () => {
-    expect(evaluateWindowsFilesystems(facts({ volumes: [] }))).toMatchObject({ status: 'warn', summary: 'No volume on a replicated disk was found (0 volume(s) listed), so no file system was judged.' });
+    expect(evaluateWindowsFilesystems(facts({ volumes: [] }))).toMatchObject({
+      status: 'warn',
+      summary: 'No volume on a replicated disk was found (0 volume(s) listed), so no file system was judged.',
+    });
     const onlyTemp = azureVm();
     onlyTemp.volumes = (onlyTemp.volumes as Array<{ DriveLetter: string | null }>).filter((v) => v.DriveLetter === 'D');
     expect(evaluateWindowsFilesystems(facts(onlyTemp)).status).toBe('warn');
-    expect(evaluateWindowsFilesystems(facts({ volumesError: 'Access denied' })).summary).toBe('No volume on a replicated disk was found (0 volume(s) listed; volumes: Access denied), so no file system was judged.');
-    expect(evaluateWindowsFilesystems(storageFromOutput('not json'))).toMatchObject({ status: 'warn', summary: expect.stringMatching(/^The volumes and disks could not be read/) });
+    expect(evaluateWindowsFilesystems(facts({ volumesError: 'Access denied' })).summary).toBe(
+      'No volume on a replicated disk was found (0 volume(s) listed; volumes: Access denied), so no file system was judged.',
+    );
+    expect(evaluateWindowsFilesystems(storageFromOutput('not json'))).toMatchObject({
+      status: 'warn',
+      summary: expect.stringMatching(/^The volumes and disks could not be read/),
+    });
     expect(evaluateWindowsFilesystems(storageFromOutput('ASR-READY-POWERSHELL-2'))).toMatchObject({ status: 'skip' });
     expect(evaluateWindowsFilesystems(undefined).status).toBe('skip');
   });

@@ -28,7 +28,9 @@ describe('trust.azure-roots on Linux', () => {
     const outcome = evaluateAzureRoots(linuxStore({ bundle: debianBundleWithout(G2) }), AZURE_ROOTS, NOW);
     expect(outcome.status).toBe('fail');
     expect(outcome.asrErrorCodes).toEqual([151066]);
-    expect(outcome.summary).toMatch(/^DigiCert Global Root G2 is missing: the Mobility service cannot verify \*\.blob\.core\.windows\.net and login\.microsoftonline\.com, so enabling replication fails with error 151066/);
+    expect(outcome.summary).toMatch(
+      /^DigiCert Global Root G2 is missing: the Mobility service cannot verify \*\.blob\.core\.windows\.net and login\.microsoftonline\.com, so enabling replication fails with error 151066/,
+    );
     expect(outcome.remediation).toContain('sudo apt-get update && sudo apt-get install --only-upgrade ca-certificates && sudo update-ca-certificates');
     expect(outcome.remediation).toContain('/usr/local/share/ca-certificates/digicert-global-root-g2.crt');
     expect(outcome.remediation).toContain('CB:3C:CB:B7:60:31:E5:E0:13:8F:8D:D3:9A:23:F9:DE:47:FF:C3:5E:43:C1:14:4C:EA:27:D4:6A:5A:B1:CB:5F');
@@ -66,7 +68,9 @@ describe('trust.azure-roots on Linux', () => {
   it('fails a distrusted G2 and tells a Debian admin to remove the "!" line', () => {
     const store = linuxStore({
       bundle: debianBundleText(),
-      distrusted: [{ sha256: sha256Of(G2), name: 'mozilla/DigiCert_Global_Root_G2.crt', listedIn: '/etc/ca-certificates.conf (!mozilla/DigiCert_Global_Root_G2.crt)' }],
+      distrusted: [
+        { sha256: sha256Of(G2), name: 'mozilla/DigiCert_Global_Root_G2.crt', listedIn: '/etc/ca-certificates.conf (!mozilla/DigiCert_Global_Root_G2.crt)' },
+      ],
     });
     const outcome = evaluateAzureRoots(store, AZURE_ROOTS, NOW);
     expect(outcome.status).toBe('fail');
@@ -75,7 +79,10 @@ describe('trust.azure-roots on Linux', () => {
   });
 
   it('matches a Debian "!" entry by file name when the deselected file is gone', () => {
-    const store = linuxStore({ bundle: debianBundleText(), distrusted: [{ sha256: null, name: 'mozilla/DigiCert_Global_Root_G2.crt', listedIn: '/etc/ca-certificates.conf (!mozilla/DigiCert_Global_Root_G2.crt)' }] });
+    const store = linuxStore({
+      bundle: debianBundleText(),
+      distrusted: [{ sha256: null, name: 'mozilla/DigiCert_Global_Root_G2.crt', listedIn: '/etc/ca-certificates.conf (!mozilla/DigiCert_Global_Root_G2.crt)' }],
+    });
     expect(stateOf(evaluateAzureRoots(store, AZURE_ROOTS, NOW).evidence!, G2)).toBe('distrusted');
   });
 
@@ -96,7 +103,11 @@ describe('trust.azure-roots on Linux', () => {
 
   it('fails a SUSE hashed directory where G2 has no <hash>.0 link, and gives the c_rehash step', () => {
     const directory: Array<[string, string]> = CURRENT_ROOT_IDS.filter((id) => id !== G2).map((id) => [`${id}.pem`, rootPem(id)]);
-    const unlinked = evaluateAzureRoots(linuxStore({ family: 'suse', directory: [...directory, ['DigiCert_Global_Root_G2.pem', rootPem(G2)]] }), AZURE_ROOTS, NOW);
+    const unlinked = evaluateAzureRoots(
+      linuxStore({ family: 'suse', directory: [...directory, ['DigiCert_Global_Root_G2.pem', rootPem(G2)]] }),
+      AZURE_ROOTS,
+      NOW,
+    );
     expect(unlinked.status).toBe('fail');
     expect(stateOf(unlinked.evidence!, G2)).toBe('unreachable');
     expect(unlinked.summary).toContain('not linked as 607986c7.0');

@@ -4,7 +4,10 @@ import { facts } from './helpers/windows-guest-facts';
 
 describe('windows.pending-reboot', () => {
   it('warns for a pending reboot', () => {
-    expect(evaluatePendingReboot(facts({ pendingReboot: ['Windows Update has RebootRequired'] }))).toMatchObject({ status: 'warn', asrErrorCodes: [151081, 151083] });
+    expect(evaluatePendingReboot(facts({ pendingReboot: ['Windows Update has RebootRequired'] }))).toMatchObject({
+      status: 'warn',
+      asrErrorCodes: [151081, 151083],
+    });
   });
 
   it('passes with no reboot pending, and skips when the markers could not be read', () => {

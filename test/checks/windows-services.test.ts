@@ -10,6 +10,9 @@ describe('windows.services', () => {
   });
 
   it('warns when a start type could not be read', () => {
-    expect(evaluateServices(facts({ services: { COMSysApp: 'manual', VSS: null } }))).toMatchObject({ status: 'warn', summary: 'The start type of Volume Shadow Copy (VSS) could not be read.' });
+    expect(evaluateServices(facts({ services: { COMSysApp: 'manual', VSS: null } }))).toMatchObject({
+      status: 'warn',
+      summary: 'The start type of Volume Shadow Copy (VSS) could not be read.',
+    });
   });
 });

@@ -15,17 +15,51 @@ describe('windows.updates', () => {
     expect(before.status).toBe('fail');
     expect(before.summary).not.toContain('KB4474419');
     expect(before.summary).toContain('TLS 1.2 is not enabled for clients');
-    const after = evaluateUpdates(facts({ hotfixes, tls12Client: { enabled: 1, disabledByDefault: 0 }, dotnet: { systemDefaultTlsVersions: 1, schUseStrongCrypto: 1 } }), SUPPORT_MATRIX);
+    const after = evaluateUpdates(
+      facts({ hotfixes, tls12Client: { enabled: 1, disabledByDefault: 0 }, dotnet: { systemDefaultTlsVersions: 1, schUseStrongCrypto: 1 } }),
+      SUPPORT_MATRIX,
+    );
     expect(after).toMatchObject({ status: 'pass', summary: 'Windows 7 SP1 has the updates and TLS 1.2 settings Site Recovery needs.' });
   });
 
   it('names missing SHA-2 updates on 2008 R2', () => {
-    const outcome = evaluateUpdates(facts({ version: { productName: 'Windows Server 2008 R2 Datacenter', build: 7601, installationType: 'Server', displayVersion: null, servicePack: 'Service Pack 1', isServer: true }, hotfixes: ['KB4490628'], tls12Client: { enabled: 1, disabledByDefault: 0 }, dotnet: { systemDefaultTlsVersions: 1, schUseStrongCrypto: 1 } }), SUPPORT_MATRIX);
+    const outcome = evaluateUpdates(
+      facts({
+        version: {
+          productName: 'Windows Server 2008 R2 Datacenter',
+          build: 7601,
+          installationType: 'Server',
+          displayVersion: null,
+          servicePack: 'Service Pack 1',
+          isServer: true,
+        },
+        hotfixes: ['KB4490628'],
+        tls12Client: { enabled: 1, disabledByDefault: 0 },
+        dotnet: { systemDefaultTlsVersions: 1, schUseStrongCrypto: 1 },
+      }),
+      SUPPORT_MATRIX,
+    );
     expect(outcome.status).toBe('fail');
-    expect(outcome.summary).toBe('Windows Server 2008 R2 SP1: KB4474419 is not installed (SHA-2 code signing (SHA-1 is not supported since September 2019)). Without SHA-2 support the agent install fails; without TLS 1.2 replication fails (Winsock 10054).');
+    expect(outcome.summary).toBe(
+      'Windows Server 2008 R2 SP1: KB4474419 is not installed (SHA-2 code signing (SHA-1 is not supported since September 2019)). Without SHA-2 support the agent install fails; without TLS 1.2 replication fails (Winsock 10054).',
+    );
   });
 
   it('passes Server 2022 without extra updates', () => {
-    expect(evaluateUpdates(facts({ version: { productName: 'Windows Server 2022 Datacenter', build: 20348, installationType: 'Server', displayVersion: '21H2', servicePack: null, isServer: true } }), SUPPORT_MATRIX).status).toBe('pass');
+    expect(
+      evaluateUpdates(
+        facts({
+          version: {
+            productName: 'Windows Server 2022 Datacenter',
+            build: 20348,
+            installationType: 'Server',
+            displayVersion: '21H2',
+            servicePack: null,
+            isServer: true,
+          },
+        }),
+        SUPPORT_MATRIX,
+      ).status,
+    ).toBe('pass');
   });
 });

@@ -144,7 +144,10 @@ describe('asr-ready CLI', () => {
     // world-readable copy of the bundle: the repository may sit under a directory only root can enter.
     const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
     const bundle = files.path('/asr-ready.cjs');
-    for (const [from, to] of [[CLI_BUNDLE, bundle], [CLI_APP_BUNDLE, files.path('/asr-ready-app.cjs')]] as const) {
+    for (const [from, to] of [
+      [CLI_BUNDLE, bundle],
+      [CLI_APP_BUNDLE, files.path('/asr-ready-app.cjs')],
+    ] as const) {
       copyFileSync(from, to);
       chmodSync(to, 0o644);
     }
@@ -157,7 +160,10 @@ describe('asr-ready CLI', () => {
     const result = await trustRun(DEBIAN_BUNDLE, '--log-level', 'debug');
     expect(result.code).toBe(0);
     parseReport(result.stdout);
-    const logLines = result.stderr.trim().split('\n').map((l) => JSON.parse(l) as { msg: string; name: string });
+    const logLines = result.stderr
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { msg: string; name: string });
     expect(logLines.map((l) => l.msg)).toContain('run finished');
     expect(logLines.every((l) => l.name === 'asr-ready')).toBe(true);
   });
@@ -194,7 +200,13 @@ describe('asr-ready CLI on fake guests (--root)', () => {
 
   it('fails a SLES 11 guest whose /etc/ssl/certs has G2 without its hash link, and passes once linked', async () => {
     const guest = new FakeGuest().write('/etc/SuSE-release', 'SUSE Linux Enterprise Server 11 (x86_64)\nVERSION = 11\nPATCHLEVEL = 4\n');
-    for (const id of ['digicert-global-root-g3', 'digicert-tls-rsa4096-root-g5', 'digicert-tls-ecc-p384-root-g5', 'microsoft-rsa-root-2017', 'microsoft-ecc-root-2017']) {
+    for (const id of [
+      'digicert-global-root-g3',
+      'digicert-tls-rsa4096-root-g5',
+      'digicert-tls-ecc-p384-root-g5',
+      'microsoft-rsa-root-2017',
+      'microsoft-ecc-root-2017',
+    ]) {
       guest.write(`/etc/ssl/certs/${id}.pem`, rootPem(id));
     }
     guest.write('/etc/ssl/certs/DigiCert_Global_Root_G2.pem', rootPem(G2));
@@ -216,7 +228,7 @@ describe('asr-ready CLI on fake guests (--root)', () => {
 });
 
 describe('asr-ready on this machine', () => {
-  it('reports this machine\'s real distro and kernel in a schema-valid report', async () => {
+  it("reports this machine's real distro and kernel in a schema-valid report", async () => {
     const result = await runCli(['--json']);
     expect([0, 1]).toContain(result.code);
     const report = parseReport(result.stdout);

@@ -22,11 +22,19 @@ describe('configuration file and environment', () => {
     const result = await run(['--config', files.path('/config.json')]);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as Report;
-    expect(report.run).toMatchObject({ checks: ['trust.'], failOn: 'warn', deadlineSeconds: 30, trustStore: [DEBIAN_BUNDLE], configFile: files.path('/config.json') });
+    expect(report.run).toMatchObject({
+      checks: ['trust.'],
+      failOn: 'warn',
+      deadlineSeconds: 30,
+      trustStore: [DEBIAN_BUNDLE],
+      configFile: files.path('/config.json'),
+    });
   });
 
   it('lets ASR_READY_* override the file, and flags override both', async () => {
-    const fromEnv = JSON.parse((await run(['--config', files.path('/config.json')], { ASR_READY_FAIL_ON: 'never', ASR_READY_DEADLINE: '45' })).stdout) as Report;
+    const fromEnv = JSON.parse(
+      (await run(['--config', files.path('/config.json')], { ASR_READY_FAIL_ON: 'never', ASR_READY_DEADLINE: '45' })).stdout,
+    ) as Report;
     expect(fromEnv.run).toMatchObject({ failOn: 'never', deadlineSeconds: 45 });
     const fromFlag = JSON.parse((await run(['--config', files.path('/config.json'), '--fail-on', 'fail'], { ASR_READY_FAIL_ON: 'never' })).stdout) as Report;
     expect(fromFlag.run.failOn).toBe('fail');
@@ -43,7 +51,10 @@ describe('configuration file and environment', () => {
   });
 
   it.each([
-    ['/unknown-key.json', /config .*unknown-key\.json: unknown key "reportToken" \(secrets are never kept in the config: use reportTokenFile, clientSecretFile or ASR_READY_CLIENT_SECRET\); known keys are /],
+    [
+      '/unknown-key.json',
+      /config .*unknown-key\.json: unknown key "reportToken" \(secrets are never kept in the config: use reportTokenFile, clientSecretFile or ASR_READY_CLIENT_SECRET\); known keys are /,
+    ],
     ['/wrong-type.json', /config .*wrong-type\.json: "deadline" must be a single value, not a list/],
     ['/bad.json', /config .*bad\.json is not valid JSON/],
     ['/missing.json', /--config .*missing\.json: no such file/],

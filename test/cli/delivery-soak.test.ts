@@ -30,10 +30,23 @@ describe('delivery under faults', () => {
         collector.setDown(run >= 11 && run <= 20);
         if (run === 46) collector.setFailureRate(0); // the collector is healthy again for the last runs
         const result = await runCli([
-          '--checks', 'trust.', '--trust-store', DEBIAN_BUNDLE, '--json',
-          '--report-url', 'https://collector.test/reports', '--report-token-file', files.path('/token'),
-          '--connect-to', `collector.test:443:127.0.0.1:${collector.port}`, '--report-ca-file', files.path('/ca.pem'),
-          '--spool-dir', spool, '--delivery-attempts', '2',
+          '--checks',
+          'trust.',
+          '--trust-store',
+          DEBIAN_BUNDLE,
+          '--json',
+          '--report-url',
+          'https://collector.test/reports',
+          '--report-token-file',
+          files.path('/token'),
+          '--connect-to',
+          `collector.test:443:127.0.0.1:${collector.port}`,
+          '--report-ca-file',
+          files.path('/ca.pem'),
+          '--spool-dir',
+          spool,
+          '--delivery-attempts',
+          '2',
         ]);
         expect(result.code).toBe(0); // delivery problems never change the exit code
         runIds.push((JSON.parse(result.stdout) as Report).runId);
@@ -65,17 +78,40 @@ describe('secrets', () => {
     try {
       const deadProxy = await freePort();
       const args = [
-        '--checks', 'trust.,network.proxy', '--trust-store', DEBIAN_BUNDLE, '--json', '--log-level', 'trace',
-        '--proxy', `http://svc:${planted.proxyPassword}@127.0.0.1:${deadProxy}`,
-        '--report-url', `https://collector.test/reports?sv=2024-01-01&sig=${planted.sas}`, '--report-token-file', secrets.path('/token'),
-        '--log-analytics-endpoint', 'https://ingest.test', '--dcr-id', 'dcr-0123456789abcdef0123456789abcdef', '--stream', 'Custom-AsrReadinessRaw',
-        '--tenant-id', 'contoso.onmicrosoft.com', '--client-id', '00000000-0000-0000-0000-000000000002',
-        '--spool-dir', spool, '--delivery-attempts', '1',
+        '--checks',
+        'trust.,network.proxy',
+        '--trust-store',
+        DEBIAN_BUNDLE,
+        '--json',
+        '--log-level',
+        'trace',
+        '--proxy',
+        `http://svc:${planted.proxyPassword}@127.0.0.1:${deadProxy}`,
+        '--report-url',
+        `https://collector.test/reports?sv=2024-01-01&sig=${planted.sas}`,
+        '--report-token-file',
+        secrets.path('/token'),
+        '--log-analytics-endpoint',
+        'https://ingest.test',
+        '--dcr-id',
+        'dcr-0123456789abcdef0123456789abcdef',
+        '--stream',
+        'Custom-AsrReadinessRaw',
+        '--tenant-id',
+        'contoso.onmicrosoft.com',
+        '--client-id',
+        '00000000-0000-0000-0000-000000000002',
+        '--spool-dir',
+        spool,
+        '--delivery-attempts',
+        '1',
       ];
       const env = cleanEnv({ ASR_READY_CLIENT_SECRET: planted.clientSecret });
       const first = await runCli(args, { env });
       const second = await runCli(args, { env }); // the backlog path too
-      const spoolText = readdirSync(spool).map((n) => readFileSync(path.join(spool, n), 'utf8')).join('\n');
+      const spoolText = readdirSync(spool)
+        .map((n) => readFileSync(path.join(spool, n), 'utf8'))
+        .join('\n');
       expect(spoolText.length).toBeGreaterThan(0);
       const everything = [first.stdout, first.stderr, second.stdout, second.stderr, spoolText].join('\n');
       for (const [name, value] of Object.entries(planted)) {

@@ -34,15 +34,31 @@ function spoolDir(): string {
 /** A quick, ready run (trust check on the real Debian bundle) that delivers with the given flags. */
 function deliveryArgs(collectorPort: number, spool: string, ...extra: string[]): string[] {
   return [
-    '--checks', 'trust.', '--trust-store', DEBIAN_BUNDLE, '--json',
-    '--report-url', 'https://collector.test/api/reports', '--report-token-file', files.path('/token'),
-    '--connect-to', `collector.test:443:127.0.0.1:${collectorPort}`, '--report-ca-file', files.path('/ca.pem'),
-    '--spool-dir', spool, ...(extra.includes('--delivery-attempts') ? [] : ['--delivery-attempts', '2']), ...extra,
+    '--checks',
+    'trust.',
+    '--trust-store',
+    DEBIAN_BUNDLE,
+    '--json',
+    '--report-url',
+    'https://collector.test/api/reports',
+    '--report-token-file',
+    files.path('/token'),
+    '--connect-to',
+    `collector.test:443:127.0.0.1:${collectorPort}`,
+    '--report-ca-file',
+    files.path('/ca.pem'),
+    '--spool-dir',
+    spool,
+    ...(extra.includes('--delivery-attempts') ? [] : ['--delivery-attempts', '2']),
+    ...extra,
   ];
 }
 
 /** Entries, claimed ones included (a claim is an entry some run is sending, or a dead run left). */
-const spooled = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.json') || /\.json\.claim-/.test(n)).sort();
+const spooled = (dir: string) =>
+  readdirSync(dir)
+    .filter((n) => n.endsWith('.json') || /\.json\.claim-/.test(n))
+    .sort();
 
 describe('collector', () => {
   it('POSTs the report with the bearer token and Idempotency-Key = runId, and reports the delivery', async () => {
@@ -53,7 +69,9 @@ describe('collector', () => {
       expect(result.code).toBe(0);
       const report = JSON.parse(result.stdout) as Report;
       expect(reportSchemaErrors(report)).toEqual([]);
-      expect(report.delivery!.results).toEqual([{ destination: 'collector', runId: report.runId, fromSpool: false, status: 'delivered', attempts: 1, httpStatus: 201, error: null }]);
+      expect(report.delivery!.results).toEqual([
+        { destination: 'collector', runId: report.runId, fromSpool: false, status: 'delivered', attempts: 1, httpStatus: 201, error: null },
+      ]);
       expect(collector.requests).toEqual([{ authorization: `Bearer ${TOKEN}`, idempotencyKey: report.runId, contentType: 'application/json' }]);
       const sent = JSON.parse(collector.bodies[0]!) as Report;
       expect(sent.runId).toBe(report.runId);
@@ -75,13 +93,23 @@ describe('collector', () => {
       expect(refused.code).toBe(0);
       const report = JSON.parse(refused.stdout) as Report;
       expect(report.verdict).toBe('ready');
-      expect(report.delivery!.results[0]).toMatchObject({ status: 'spooled', httpStatus: 401, attempts: 1, error: 'the collector refused the token (HTTP 401)' });
-      expect(refused.stderr).toContain(`asr-ready: this report was not delivered to the collector: the collector refused the token (HTTP 401); kept in ${spool} for the next run.`);
+      expect(report.delivery!.results[0]).toMatchObject({
+        status: 'spooled',
+        httpStatus: 401,
+        attempts: 1,
+        error: 'the collector refused the token (HTTP 401)',
+      });
+      expect(refused.stderr).toContain(
+        `asr-ready: this report was not delivered to the collector: the collector refused the token (HTTP 401); kept in ${spool} for the next run.`,
+      );
       expect(spooled(spool)).toHaveLength(1);
       const started = Date.now();
       const next = await runCli(deliveryArgs(throttling.port, spool));
       const delivery = (JSON.parse(next.stdout) as Report).delivery!;
-      expect(delivery.results.map((r) => [r.fromSpool, r.status, r.attempts])).toEqual([[true, 'delivered', 2], [false, 'delivered', 1]]);
+      expect(delivery.results.map((r) => [r.fromSpool, r.status, r.attempts])).toEqual([
+        [true, 'delivered', 2],
+        [false, 'delivered', 1],
+      ]);
       expect(Date.now() - started).toBeGreaterThanOrEqual(1000); // waited as Retry-After: 1 said
       expect([...throttling.stored.keys()]).toContain(report.runId);
       expect(spooled(spool)).toEqual([]);
@@ -213,24 +241,68 @@ describe('collector', () => {
 describe('Log Analytics (Logs Ingestion API)', () => {
   const AZURE_TAG = '7783-7084-3265-9085-8269-3286-77';
 
-  it('sends gzip\'d rows with a managed-identity token, retrying through 403 and 429', async () => {
-    const ingestion = await startFakeIngestion(pki.leafFor(['ingest.test']), [pki.intermediate], { dcrId: DCR, stream: STREAM, forbiddenFirst: 1, throttleFirst: 1 });
+  it("sends gzip'd rows with a managed-identity token, retrying through 403 and 429", async () => {
+    const ingestion = await startFakeIngestion(pki.leafFor(['ingest.test']), [pki.intermediate], {
+      dcrId: DCR,
+      stream: STREAM,
+      forbiddenFirst: 1,
+      throttleFirst: 1,
+    });
     const imds = await startFakeImds();
     const guest = new FakeGuest().write('/sys/class/dmi/id/chassis_asset_tag', `${AZURE_TAG}\n`);
     const spool = spoolDir();
     try {
       const result = await runCli([
-        '--checks', 'trust.', '--trust-store', DEBIAN_BUNDLE, '--json', '--root', guest.root, '--imds-endpoint', imds.url,
-        '--log-analytics-endpoint', 'https://ingest.test', '--dcr-id', DCR, '--stream', STREAM,
-        '--connect-to', `ingest.test:443:127.0.0.1:${ingestion.port}`, '--report-ca-file', files.path('/ca.pem'), '--spool-dir', spool, '--delivery-attempts', '4',
+        '--checks',
+        'trust.',
+        '--trust-store',
+        DEBIAN_BUNDLE,
+        '--json',
+        '--root',
+        guest.root,
+        '--imds-endpoint',
+        imds.url,
+        '--log-analytics-endpoint',
+        'https://ingest.test',
+        '--dcr-id',
+        DCR,
+        '--stream',
+        STREAM,
+        '--connect-to',
+        `ingest.test:443:127.0.0.1:${ingestion.port}`,
+        '--report-ca-file',
+        files.path('/ca.pem'),
+        '--spool-dir',
+        spool,
+        '--delivery-attempts',
+        '4',
       ]);
       const report = JSON.parse(result.stdout) as Report;
-      expect(report.delivery!.results).toEqual([{ destination: 'log-analytics', runId: report.runId, fromSpool: false, status: 'delivered', attempts: 3, httpStatus: 204, error: null }]);
-      expect(ingestion.calls.map((c) => [c.status, c.gzip])).toEqual([[403, true], [429, true], [204, true]]);
-      expect(ingestion.rows.map((r) => [r.RowType, r.CheckId, r.Status])).toEqual([['summary', '(run)', 'ready'], ['finding', 'trust.azure-roots', 'pass']]);
-      expect(ingestion.rows[0]).toMatchObject({ RunId: report.runId, VmId: '02aab8a4-74ef-476e-8182-f6d2ba4166a6', Region: 'westus', Verdict: 'ready', Counts: { pass: 1, total: 1 } });
+      expect(report.delivery!.results).toEqual([
+        { destination: 'log-analytics', runId: report.runId, fromSpool: false, status: 'delivered', attempts: 3, httpStatus: 204, error: null },
+      ]);
+      expect(ingestion.calls.map((c) => [c.status, c.gzip])).toEqual([
+        [403, true],
+        [429, true],
+        [204, true],
+      ]);
+      expect(ingestion.rows.map((r) => [r.RowType, r.CheckId, r.Status])).toEqual([
+        ['summary', '(run)', 'ready'],
+        ['finding', 'trust.azure-roots', 'pass'],
+      ]);
+      expect(ingestion.rows[0]).toMatchObject({
+        RunId: report.runId,
+        VmId: '02aab8a4-74ef-476e-8182-f6d2ba4166a6',
+        Region: 'westus',
+        Verdict: 'ready',
+        Counts: { pass: 1, total: 1 },
+      });
       expect(Object.keys(ingestion.rows[0]!).sort()).toEqual([...ROW_COLUMNS].sort());
-      expect(imds.requests.filter((r) => r.path.startsWith('/metadata/identity/oauth2/token')).map((r) => [r.headers.metadata, new URL(r.path, 'http://x').searchParams.get('resource')])).toEqual([['true', 'https://monitor.azure.com']]);
+      expect(
+        imds.requests
+          .filter((r) => r.path.startsWith('/metadata/identity/oauth2/token'))
+          .map((r) => [r.headers.metadata, new URL(r.path, 'http://x').searchParams.get('resource')]),
+      ).toEqual([['true', 'https://monitor.azure.com']]);
     } finally {
       await Promise.all([ingestion.close(), imds.close()]);
       guest.remove();
@@ -245,9 +317,29 @@ describe('Log Analytics (Logs Ingestion API)', () => {
     const guest = new FakeGuest().write('/sys/class/dmi/id/chassis_asset_tag', `${AZURE_TAG}\n`);
     const spool = spoolDir();
     const args = (port: number) => [
-      '--checks', 'trust.', '--trust-store', DEBIAN_BUNDLE, '--json', '--root', guest.root, '--imds-endpoint', imds.url,
-      '--log-analytics-endpoint', 'https://ingest.test', '--dcr-id', DCR, '--stream', STREAM, '--delivery-timeout', '3',
-      '--connect-to', `ingest.test:443:127.0.0.1:${port}`, '--report-ca-file', files.path('/ca.pem'), '--spool-dir', spool,
+      '--checks',
+      'trust.',
+      '--trust-store',
+      DEBIAN_BUNDLE,
+      '--json',
+      '--root',
+      guest.root,
+      '--imds-endpoint',
+      imds.url,
+      '--log-analytics-endpoint',
+      'https://ingest.test',
+      '--dcr-id',
+      DCR,
+      '--stream',
+      STREAM,
+      '--delivery-timeout',
+      '3',
+      '--connect-to',
+      `ingest.test:443:127.0.0.1:${port}`,
+      '--report-ca-file',
+      files.path('/ca.pem'),
+      '--spool-dir',
+      spool,
     ];
     try {
       const ok = JSON.parse((await runCli(args(flaky.port))).stdout) as Report;
@@ -273,19 +365,51 @@ describe('Log Analytics (Logs Ingestion API)', () => {
     const spool = spoolDir();
     try {
       const endpoints = Array.from({ length: 30 }, (_, i) => ['--endpoint', `host${i}.asr-ready-test.invalid`]).flat();
-      const result = await runCli([
-        '--checks', 'network.endpoints', '--json', '--no-proxy', '--trust-store', DEBIAN_BUNDLE, ...endpoints,
-        '--log-analytics-endpoint', 'https://ingest.test', '--dcr-id', DCR, '--stream', STREAM,
-        '--tenant-id', 'contoso.onmicrosoft.com', '--client-id', '00000000-0000-0000-0000-000000000001', '--client-secret-file', files.path('/sp-secret'),
-        '--connect-to', `ingest.test:443:127.0.0.1:${ingestion.port}`, '--connect-to', `login.microsoftonline.com:443:127.0.0.1:${tokenServer.port}`,
-        '--report-ca-file', files.path('/ca.pem'), '--spool-dir', spool,
-      ], { timeoutMs: 60_000 });
+      const result = await runCli(
+        [
+          '--checks',
+          'network.endpoints',
+          '--json',
+          '--no-proxy',
+          '--trust-store',
+          DEBIAN_BUNDLE,
+          ...endpoints,
+          '--log-analytics-endpoint',
+          'https://ingest.test',
+          '--dcr-id',
+          DCR,
+          '--stream',
+          STREAM,
+          '--tenant-id',
+          'contoso.onmicrosoft.com',
+          '--client-id',
+          '00000000-0000-0000-0000-000000000001',
+          '--client-secret-file',
+          files.path('/sp-secret'),
+          '--connect-to',
+          `ingest.test:443:127.0.0.1:${ingestion.port}`,
+          '--connect-to',
+          `login.microsoftonline.com:443:127.0.0.1:${tokenServer.port}`,
+          '--report-ca-file',
+          files.path('/ca.pem'),
+          '--spool-dir',
+          spool,
+        ],
+        { timeoutMs: 60_000 },
+      );
       const report = JSON.parse(result.stdout) as Report;
       expect(report.delivery!.results[0]).toMatchObject({ status: 'delivered' });
       expect(ingestion.calls.some((c) => c.status === 413)).toBe(true);
       expect(ingestion.rows).toHaveLength(report.findings.length + 1);
       expect(new Set(ingestion.rows.map((r) => `${r.CheckId}|${r.Subject}`)).size).toBe(report.findings.length + 1);
-      expect(tokenRequests).toEqual([{ grant_type: 'client_credentials', client_id: '00000000-0000-0000-0000-000000000001', client_secret: 'Sp-S3cret-Value-77', scope: 'https://monitor.azure.com/.default' }]);
+      expect(tokenRequests).toEqual([
+        {
+          grant_type: 'client_credentials',
+          client_id: '00000000-0000-0000-0000-000000000001',
+          client_secret: 'Sp-S3cret-Value-77',
+          scope: 'https://monitor.azure.com/.default',
+        },
+      ]);
       expect(`${result.stdout}${result.stderr}`).not.toContain('Sp-S3cret-Value-77');
     } finally {
       await ingestion.close();
@@ -295,17 +419,54 @@ describe('Log Analytics (Logs Ingestion API)', () => {
 
   it('a batch split on 413 whose first half is accepted and second half fails → kept with the accepted rows recorded; the next run sends only the rest: every row exactly once', async () => {
     // One batch of 40-odd rows (a finding per endpoint), over the endpoint's 6,000 bytes: 413, halves, ...; the first piece accepted, the next one answered 500 (once).
-    const ingestion = await startFakeIngestion(pki.leafFor(['ingest.test']), [pki.intermediate], { dcrId: DCR, stream: STREAM, maxBytes: 6_000, errorAfterAccepted: { accepted: 1, count: 1 } });
+    const ingestion = await startFakeIngestion(pki.leafFor(['ingest.test']), [pki.intermediate], {
+      dcrId: DCR,
+      stream: STREAM,
+      maxBytes: 6_000,
+      errorAfterAccepted: { accepted: 1, count: 1 },
+    });
     const spool = spoolDir();
-    const run = () => runCli([
-      '--checks', 'network.endpoints', '--json', '--no-proxy', '--trust-store', DEBIAN_BUNDLE, ...Array.from({ length: 30 }, (_, i) => ['--endpoint', `host${i}.asr-ready-test.invalid`]).flat(),
-      '--log-analytics-endpoint', 'https://ingest.test', '--dcr-id', DCR, '--stream', STREAM,
-      '--tenant-id', 'contoso.onmicrosoft.com', '--client-id', '00000000-0000-0000-0000-000000000001', '--client-secret-file', files.path('/sp-secret'),
-      '--connect-to', `ingest.test:443:127.0.0.1:${ingestion.port}`, '--connect-to', `login.microsoftonline.com:443:127.0.0.1:${tokenServer.port}`,
-      '--report-ca-file', files.path('/ca.pem'), '--spool-dir', spool, '--delivery-attempts', '1',
-    ], { timeoutMs: 60_000 });
+    const run = () =>
+      runCli(
+        [
+          '--checks',
+          'network.endpoints',
+          '--json',
+          '--no-proxy',
+          '--trust-store',
+          DEBIAN_BUNDLE,
+          ...Array.from({ length: 30 }, (_, i) => ['--endpoint', `host${i}.asr-ready-test.invalid`]).flat(),
+          '--log-analytics-endpoint',
+          'https://ingest.test',
+          '--dcr-id',
+          DCR,
+          '--stream',
+          STREAM,
+          '--tenant-id',
+          'contoso.onmicrosoft.com',
+          '--client-id',
+          '00000000-0000-0000-0000-000000000001',
+          '--client-secret-file',
+          files.path('/sp-secret'),
+          '--connect-to',
+          `ingest.test:443:127.0.0.1:${ingestion.port}`,
+          '--connect-to',
+          `login.microsoftonline.com:443:127.0.0.1:${tokenServer.port}`,
+          '--report-ca-file',
+          files.path('/ca.pem'),
+          '--spool-dir',
+          spool,
+          '--delivery-attempts',
+          '1',
+        ],
+        { timeoutMs: 60_000 },
+      );
     /** Rows stored per run id and finding: each must be there exactly once. */
-    const stored = (runId: string) => ingestion.rows.filter((r) => r.RunId === runId).map((r) => `${String(r.CheckId)}|${String(r.Subject)}`).sort();
+    const stored = (runId: string) =>
+      ingestion.rows
+        .filter((r) => r.RunId === runId)
+        .map((r) => `${String(r.CheckId)}|${String(r.Subject)}`)
+        .sort();
     const expected = (r: Report) => ['(run)|', ...r.findings.map((f) => `${f.checkId}|${f.subject ?? ''}`)].sort();
     try {
       const first = await run();
@@ -316,7 +477,13 @@ describe('Log Analytics (Logs Ingestion API)', () => {
       const accepted = stored(one.runId).length;
       expect(accepted).toBeGreaterThan(0);
       expect(accepted).toBeLessThan(rows / 2);
-      expect(one.delivery!.results).toEqual([expect.objectContaining({ status: 'spooled', httpStatus: 500, error: `${rows - accepted} of ${rows} row(s) not accepted: Logs Ingestion answered HTTP 500, InternalServerError` })]);
+      expect(one.delivery!.results).toEqual([
+        expect.objectContaining({
+          status: 'spooled',
+          httpStatus: 500,
+          error: `${rows - accepted} of ${rows} row(s) not accepted: Logs Ingestion answered HTTP 500, InternalServerError`,
+        }),
+      ]);
       expect(ingestion.calls.map((c) => c.status).slice(0, 2)).toEqual([413, 413]);
       expect(ingestion.calls.filter((c) => c.status === 204)).toHaveLength(1);
       expect(ingestion.calls.at(-1)!.status).toBe(500);
@@ -327,7 +494,10 @@ describe('Log Analytics (Logs Ingestion API)', () => {
       const second = await run();
       expect(second.code).toBe(1);
       const two = JSON.parse(second.stdout) as Report;
-      expect(two.delivery!.results.map((r) => [r.runId, r.fromSpool, r.status])).toEqual([[one.runId, true, 'delivered'], [two.runId, false, 'delivered']]);
+      expect(two.delivery!.results.map((r) => [r.runId, r.fromSpool, r.status])).toEqual([
+        [one.runId, true, 'delivered'],
+        [two.runId, false, 'delivered'],
+      ]);
       expect(stored(one.runId)).toEqual(expected(one));
       expect(stored(two.runId)).toEqual(expected(two));
       expect(ingestion.rows).toHaveLength(rows + two.findings.length + 1);
@@ -350,7 +520,9 @@ beforeAll(async () => {
     req.on('end', () => {
       tokenRequests.push(Object.fromEntries(new URLSearchParams(body)));
       if (req.url !== '/contoso.onmicrosoft.com/oauth2/v2.0/token') return res.writeHead(404).end();
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token_type: 'Bearer', expires_in: 3599, access_token: fakeJwt('https://monitor.azure.com') }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ token_type: 'Bearer', expires_in: 3599, access_token: fakeJwt('https://monitor.azure.com') }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

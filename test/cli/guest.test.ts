@@ -32,11 +32,15 @@ describe('guest checks on a fake guest (--root)', () => {
         ['boot.lvm-references', 'pass'],
         ['storage.filesystems', 'pass'],
       ]);
-      expect(finding(report, 'os.supported').summary).toBe('Ubuntu 25.04 is not a supported version of Ubuntu; the matrix lists 14.04, 16.04, 18.04, 20.04, 22.04, 24.04.');
+      expect(finding(report, 'os.supported').summary).toBe(
+        'Ubuntu 25.04 is not a supported version of Ubuntu; the matrix lists 14.04, 16.04, 18.04, 20.04, 22.04, 24.04.',
+      );
       const grub = finding(report, 'boot.grub-device-names');
       expect(grub.asrErrorCodes).toEqual([151126]);
       expect(grub.summary).toContain('/etc/default/grub:3: GRUB_CMDLINE_LINUX="root=/dev/sda1 console=ttyS0"');
-      expect(finding(report, 'storage.filesystems').summary).toBe('All 2 file system(s) on replicated disks are supported: / (ext4), /data (xfs) (from /etc/fstab).');
+      expect(finding(report, 'storage.filesystems').summary).toBe(
+        'All 2 file system(s) on replicated disks are supported: / (ext4), /data (xfs) (from /etc/fstab).',
+      );
       expect(finding(report, 'os.kernel').summary).toMatch(/^The kernel \(--root \/boot \(installed, newest\)\) 6\.14\.0-1008-azure is a stock Ubuntu kernel/);
       expect(report.host).toMatchObject({ distro: 'ubuntu', version: '25.04', fromRoot: true });
     } finally {
@@ -48,7 +52,10 @@ describe('guest checks on a fake guest (--root)', () => {
     const guest = new FakeGuest()
       .osRelease('rhel', '9.4', 'Red Hat Enterprise Linux 9.4 (Plow)', 'fedora')
       .write('/boot/vmlinuz-5.14.0-427.13.1.el9_4.x86_64', '')
-      .write('/boot/loader/entries/0f1e-5.14.0-427.13.1.el9_4.x86_64.conf', 'title Red Hat Enterprise Linux (5.14.0-427.13.1.el9_4.x86_64) 9.4 (Plow)\nlinux /vmlinuz-5.14.0-427.13.1.el9_4.x86_64\noptions root=UUID=0d9f ro console=ttyS0 fips=1 boot=UUID=77aa\n');
+      .write(
+        '/boot/loader/entries/0f1e-5.14.0-427.13.1.el9_4.x86_64.conf',
+        'title Red Hat Enterprise Linux (5.14.0-427.13.1.el9_4.x86_64) 9.4 (Plow)\nlinux /vmlinuz-5.14.0-427.13.1.el9_4.x86_64\noptions root=UUID=0d9f ro console=ttyS0 fips=1 boot=UUID=77aa\n',
+      );
     try {
       const result = await runCli(['--root', guest.root, '--checks', 'os.fips', '--json']);
       expect(result.code).toBe(1);
@@ -59,7 +66,10 @@ describe('guest checks on a fake guest (--root)', () => {
       expect(fips.summary).toContain('the boot configuration turns it on at boot: /boot/loader/entries/0f1e-5.14.0-427.13.1.el9_4.x86_64.conf:3 (fips=1)');
       expect(fips.summary).toContain('"Encryption at host and FIPS: not supported"');
       expect(fips.remediation).toContain('sudo fips-mode-setup --disable');
-      expect(fips.evidence).toMatchObject({ fromRoot: true, reference: { row: 'Compute, disks, encryption > Encryption: "Encryption at host and FIPS: not supported"' } });
+      expect(fips.evidence).toMatchObject({
+        fromRoot: true,
+        reference: { row: 'Compute, disks, encryption > Encryption: "Encryption at host and FIPS: not supported"' },
+      });
     } finally {
       guest.remove();
     }
@@ -69,7 +79,10 @@ describe('guest checks on a fake guest (--root)', () => {
     const guest = new FakeGuest().osRelease('debian', '12', 'Debian GNU/Linux 12 (bookworm)');
     try {
       const report = JSON.parse((await runCli(['--root', guest.root, '--checks', 'time.sync', '--json'])).stdout) as Report;
-      expect(finding(report, 'time.sync')).toMatchObject({ status: 'skip', summary: expect.stringContaining('clock synchronisation lives in the running system, not in the files under --root') });
+      expect(finding(report, 'time.sync')).toMatchObject({
+        status: 'skip',
+        summary: expect.stringContaining('clock synchronisation lives in the running system, not in the files under --root'),
+      });
     } finally {
       guest.remove();
     }
@@ -107,34 +120,54 @@ describe('guest architecture through the CLI (--root)', () => {
   };
 
   it('fails an aarch64 RHEL image (its /bin/sh links to an absolute path inside the image) on os.supported and os.kernel', async () => {
-    const report = await judge(new FakeGuest()
-      .write('/etc/os-release', readFileSync(fixture('linux', 'os-release', 'rhel-9.4')))
-      .write('/usr/bin/bash', elfHeader(0xb7))
-      .symlink('/bin/sh', '/usr/bin/bash')
-      .write('/boot/vmlinuz-5.14.0-427.13.1.el9_4.aarch64', ''));
+    const report = await judge(
+      new FakeGuest()
+        .write('/etc/os-release', readFileSync(fixture('linux', 'os-release', 'rhel-9.4')))
+        .write('/usr/bin/bash', elfHeader(0xb7))
+        .symlink('/bin/sh', '/usr/bin/bash')
+        .write('/boot/vmlinuz-5.14.0-427.13.1.el9_4.aarch64', ''),
+    );
     expect(report.host).toMatchObject({ distro: 'rhel', arch: 'aarch64', fromRoot: true });
-    expect(finding(report, 'os.supported')).toMatchObject({ status: 'fail', summary: expect.stringContaining('is built for aarch64 (/bin/sh -> /usr/bin/bash: ELF e_machine 0xb7 (aarch64)): Site Recovery does not support ARM64 VMs') });
-    expect(finding(report, 'os.kernel')).toMatchObject({ status: 'fail', summary: expect.stringContaining('5.14.0-427.13.1.el9_4.aarch64 is built for aarch64: it is not a stock x86-64 Red Hat Enterprise Linux kernel') });
+    expect(finding(report, 'os.supported')).toMatchObject({
+      status: 'fail',
+      summary: expect.stringContaining(
+        'is built for aarch64 (/bin/sh -> /usr/bin/bash: ELF e_machine 0xb7 (aarch64)): Site Recovery does not support ARM64 VMs',
+      ),
+    });
+    expect(finding(report, 'os.kernel')).toMatchObject({
+      status: 'fail',
+      summary: expect.stringContaining('5.14.0-427.13.1.el9_4.aarch64 is built for aarch64: it is not a stock x86-64 Red Hat Enterprise Linux kernel'),
+    });
   });
 
   it('passes the same RHEL image built for x86_64', async () => {
-    const report = await judge(new FakeGuest()
-      .write('/etc/os-release', readFileSync(fixture('linux', 'os-release', 'rhel-9.4')))
-      .write('/usr/bin/bash', elfHeader(0x3e))
-      .symlink('/bin/sh', '/usr/bin/bash')
-      .write('/boot/vmlinuz-5.14.0-427.13.1.el9_4.x86_64', ''));
+    const report = await judge(
+      new FakeGuest()
+        .write('/etc/os-release', readFileSync(fixture('linux', 'os-release', 'rhel-9.4')))
+        .write('/usr/bin/bash', elfHeader(0x3e))
+        .symlink('/bin/sh', '/usr/bin/bash')
+        .write('/boot/vmlinuz-5.14.0-427.13.1.el9_4.x86_64', ''),
+    );
     expect(report.host).toMatchObject({ arch: 'x86_64' });
-    expect(report.findings.map((f) => [f.checkId, f.status])).toEqual([['os.supported', 'pass'], ['os.kernel', 'pass']]);
+    expect(report.findings.map((f) => [f.checkId, f.status])).toEqual([
+      ['os.supported', 'pass'],
+      ['os.kernel', 'pass'],
+    ]);
     expect(finding(report, 'os.supported').evidence).toMatchObject({ arch: 'x86_64', archSource: '/bin/sh -> /usr/bin/bash: ELF e_machine 0x3e (x86_64)' });
   });
 
   it('with no shell at all, takes the architecture from the kernel names under /boot', async () => {
-    const report = await judge(new FakeGuest()
-      .osRelease('debian', '12', 'Debian GNU/Linux 12 (bookworm)')
-      .write('/etc/debian_version', '12.8\n')
-      .write('/boot/vmlinuz-6.1.0-28-cloud-arm64', ''));
+    const report = await judge(
+      new FakeGuest()
+        .osRelease('debian', '12', 'Debian GNU/Linux 12 (bookworm)')
+        .write('/etc/debian_version', '12.8\n')
+        .write('/boot/vmlinuz-6.1.0-28-cloud-arm64', ''),
+    );
     expect(report.host).toMatchObject({ arch: 'aarch64' });
-    expect(report.findings.map((f) => [f.checkId, f.status])).toEqual([['os.supported', 'fail'], ['os.kernel', 'fail']]);
+    expect(report.findings.map((f) => [f.checkId, f.status])).toEqual([
+      ['os.supported', 'fail'],
+      ['os.kernel', 'fail'],
+    ]);
     expect(finding(report, 'os.supported').evidence).toMatchObject({ archSource: 'kernel image name /boot/vmlinuz-6.1.0-28-cloud-arm64' });
   });
 
@@ -142,14 +175,25 @@ describe('guest architecture through the CLI (--root)', () => {
     const outside = mkdtempSync(path.join(os.tmpdir(), 'asr-ready-outside-'));
     try {
       writeFileSync(path.join(outside, 'sh'), elfHeader(0xb7));
-      const report = await judge(new FakeGuest()
-        .write('/etc/os-release', readFileSync(fixture('linux', 'os-release', 'ubuntu-24.04')))
-        .symlink('/bin/sh', path.join(outside, 'sh'))
-        .symlink('/usr/bin/env', `${'../'.repeat(16)}${path.join(outside, 'sh').slice(1)}`)
-        .write('/boot/vmlinuz-6.8.0-1021-azure', ''));
+      const report = await judge(
+        new FakeGuest()
+          .write('/etc/os-release', readFileSync(fixture('linux', 'os-release', 'ubuntu-24.04')))
+          .symlink('/bin/sh', path.join(outside, 'sh'))
+          .symlink('/usr/bin/env', `${'../'.repeat(16)}${path.join(outside, 'sh').slice(1)}`)
+          .write('/boot/vmlinuz-6.8.0-1021-azure', ''),
+      );
       expect(report.host).toMatchObject({ distro: 'ubuntu', arch: null });
-      expect(report.findings.map((f) => [f.checkId, f.status])).toEqual([['os.supported', 'pass'], ['os.kernel', 'pass']]);
-      expect(finding(report, 'os.supported').evidence).toMatchObject({ arch: null, archNotes: [`/bin/sh: is a dangling link: it leads to ${path.join(outside, 'sh')}, which does not exist inside --root`, `/usr/bin/env: is a dangling link: it leads to ${path.join(outside, 'sh')}, which does not exist inside --root`] });
+      expect(report.findings.map((f) => [f.checkId, f.status])).toEqual([
+        ['os.supported', 'pass'],
+        ['os.kernel', 'pass'],
+      ]);
+      expect(finding(report, 'os.supported').evidence).toMatchObject({
+        arch: null,
+        archNotes: [
+          `/bin/sh: is a dangling link: it leads to ${path.join(outside, 'sh')}, which does not exist inside --root`,
+          `/usr/bin/env: is a dangling link: it leads to ${path.join(outside, 'sh')}, which does not exist inside --root`,
+        ],
+      });
     } finally {
       rmSync(outside, { recursive: true, force: true });
     }
@@ -167,7 +211,10 @@ describe('guest checks on this machine', () => {
     expect(finding(report, 'os.kernel').evidence).toMatchObject({ release: execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim(), source: 'running' });
     // every whole disk lsblk reports (bar zram, loop and optical) appears with its size
     const lsblk = execFileSync('lsblk', ['-b', '-d', '-n', '-o', 'NAME,SIZE,TYPE'], { encoding: 'utf8' })
-      .trim().split('\n').map((l) => l.trim().split(/\s+/)).filter(([name, , type]) => type === 'disk' && !/^(zram|loop|sr)/.test(name!));
+      .trim()
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .filter(([name, , type]) => type === 'disk' && !/^(zram|loop|sr)/.test(name!));
     const disks = (finding(report, 'storage.disks').evidence.disks as Array<{ name: string; sizeBytes: number }>).map((d) => [d.name, d.sizeBytes]);
     expect(disks).toEqual(lsblk.map(([name, size]) => [name, Number(size)]));
   });

@@ -59,10 +59,11 @@ async function run(args: string[], timeoutMs?: number): Promise<{ code: number |
 }
 
 const endpoint = (r: Report, host: string) => r.endpoints.find((e) => e.host === host)!;
-const finding = (r: Report, checkId: string, subject?: string): Finding => r.findings.find((f) => f.checkId === checkId && (subject === undefined || f.subject === subject))!;
+const finding = (r: Report, checkId: string, subject?: string): Finding =>
+  r.findings.find((f) => f.checkId === checkId && (subject === undefined || f.subject === subject))!;
 
 describe('connectivity through --connect-to to loopback servers', () => {
-  it('passes a good chain for every endpoint, with each host\'s source, and warns that the chain is not Azure\'s', async () => {
+  it("passes a good chain for every endpoint, with each host's source, and warns that the chain is not Azure's", async () => {
     const { code, report } = await run(lab(good.port));
     expect(code).toBe(0);
     expect(report.verdict).toBe('ready-with-warnings');
@@ -82,7 +83,12 @@ describe('connectivity through --connect-to to loopback servers', () => {
     ]);
     const entra = endpoint(report, ENTRA);
     expect(entra).toMatchObject({ failedLayer: null, address: '127.0.0.1', addressScope: 'loopback', connectTo: `:443:127.0.0.1:${good.port}` });
-    expect(entra.tls).toMatchObject({ verified: true, version: 'TLSv1.3', trustSource: 'supplied', trustAnchor: { subject: expect.stringContaining('CN=Contoso Inspection Root CA') } });
+    expect(entra.tls).toMatchObject({
+      verified: true,
+      version: 'TLSv1.3',
+      trustSource: 'supplied',
+      trustAnchor: { subject: expect.stringContaining('CN=Contoso Inspection Root CA') },
+    });
     expect(entra.tls!.chain).toHaveLength(3);
     expect(entra.http).toMatchObject({ ok: true, status: 404 });
     expect(Object.values(entra.timings).every((t) => t === null || t >= 0)).toBe(true);
@@ -94,7 +100,7 @@ describe('connectivity through --connect-to to loopback servers', () => {
     expect(finding(report, 'network.proxy').summary).toBe('No proxy: the guest connects directly (no proxy is configured).');
   });
 
-  it('verifies with the guest\'s own store when no --trust-store is given (Node\'s bundle could not verify this chain)', async () => {
+  it("verifies with the guest's own store when no --trust-store is given (Node's bundle could not verify this chain)", async () => {
     const guest = new FakeGuest().osRelease('debian', '12', 'Debian GNU/Linux 12 (bookworm)').write('/etc/ssl/certs/ca-certificates.crt', pki.root.certPem);
     try {
       const args = lab(good.port, '--root', guest.root).filter((a, i, all) => a !== '--trust-store' && all[i - 1] !== '--trust-store');
@@ -109,7 +115,7 @@ describe('connectivity through --connect-to to loopback servers', () => {
     }
   });
 
-  it('fails TLS with 151066 when the store does not hold the chain\'s root, and sends no HTTP request', async () => {
+  it("fails TLS with 151066 when the store does not hold the chain's root, and sends no HTTP request", async () => {
     const before = good.hits();
     const { code, report } = await run(lab(good.port).map((a) => (a === files.path('/store.pem') ? files.path('/other-store.pem') : a)));
     expect(code).toBe(1);
@@ -118,13 +124,21 @@ describe('connectivity through --connect-to to loopback servers', () => {
     expect(entra.tls).toMatchObject({ verified: false, verifyError: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' });
     const f = finding(report, 'network.endpoints', `${ENTRA}:443`);
     expect(f).toMatchObject({ status: 'fail', asrErrorCodes: [151037, 151066, 151196] });
-    expect(f.summary).toContain('does not verify against the guest\'s trust store (UNABLE_TO_GET_ISSUER_CERT_LOCALLY)');
+    expect(f.summary).toContain("does not verify against the guest's trust store (UNABLE_TO_GET_ISSUER_CERT_LOCALLY)");
     expect(good.hits()).toBe(before);
   });
 
   it.each([
-    ['an expired leaf', () => startHttpsServer(pki.leafFor([ENTRA], { notBefore: new Date('2020-01-01'), notAfter: new Date('2021-01-01') }), [pki.intermediate]), 'has expired (2021-01-01)'],
-    ['a certificate for another name', () => startHttpsServer(pki.leafFor(['wrong.example.com']), [pki.intermediate]), 'does not match login.microsoftonline.com'],
+    [
+      'an expired leaf',
+      () => startHttpsServer(pki.leafFor([ENTRA], { notBefore: new Date('2020-01-01'), notAfter: new Date('2021-01-01') }), [pki.intermediate]),
+      'has expired (2021-01-01)',
+    ],
+    [
+      'a certificate for another name',
+      () => startHttpsServer(pki.leafFor(['wrong.example.com']), [pki.intermediate]),
+      'does not match login.microsoftonline.com',
+    ],
     ['a TLS 1.0/1.1-only server', () => startOldTlsServer(pki.leafFor([ENTRA])), 'does not offer TLS 1.2 or later'],
   ])('fails Entra ID at the TLS layer for %s', async (_name, start, message) => {
     const server = await start();
@@ -149,7 +163,18 @@ describe('connectivity through --connect-to to loopback servers', () => {
   });
 
   it('fails an unresolvable name at the DNS layer with 151195', async () => {
-    const { report } = await run(['--checks', 'network.endpoints', '--json', '--no-proxy', '--endpoint', 'asr-ready-test.invalid', '--connect-to', `${ENTRA}:443:127.0.0.1:${good.port}`, '--trust-store', files.path('/store.pem')]);
+    const { report } = await run([
+      '--checks',
+      'network.endpoints',
+      '--json',
+      '--no-proxy',
+      '--endpoint',
+      'asr-ready-test.invalid',
+      '--connect-to',
+      `${ENTRA}:443:127.0.0.1:${good.port}`,
+      '--trust-store',
+      files.path('/store.pem'),
+    ]);
     const e = endpoint(report, 'asr-ready-test.invalid');
     expect(e).toMatchObject({ status: 'failed', failedLayer: 'dns', source: 'endpoint-option' });
     expect(e.dns).toMatchObject({ ok: false });
@@ -204,7 +229,9 @@ describe.skipIf(!HAVE_TINYPROXY)('proxies (Debian tinyproxy on loopback)', () =>
   });
 
   it('reports an authenticating proxy (407) as unsupported by ASR, and never prints the password it was given', async () => {
-    const { code, report, stdout, stderr } = await run(lab(good.port, '--proxy', `http://asr:Pr0xy-S3cret@127.0.0.1:${authProxy.port}`, '--log-level', 'debug'));
+    const { code, report, stdout, stderr } = await run(
+      lab(good.port, '--proxy', `http://asr:Pr0xy-S3cret@127.0.0.1:${authProxy.port}`, '--log-level', 'debug'),
+    );
     expect(stderr).toContain('"proxy":"http://asr:***@127.0.0.1');
     expect(code).toBe(1);
     expect(endpoint(report, ENTRA)).toMatchObject({ failedLayer: 'proxy', proxy: { status: 407 } });
@@ -224,13 +251,18 @@ describe.skipIf(!HAVE_TINYPROXY)('proxies (Debian tinyproxy on loopback)', () =>
   });
 
   it('finds the proxy in ProxyInfo.conf of a guest, applies its BypassList, and names the file', async () => {
-    const guest = new FakeGuest().write('/usr/local/InMage/config/ProxyInfo.conf', `[proxy]\nAddress=http://127.0.0.1\nPort=${proxy.port}\nBypassList=digicert.com,microsoft.com\n`);
+    const guest = new FakeGuest().write(
+      '/usr/local/InMage/config/ProxyInfo.conf',
+      `[proxy]\nAddress=http://127.0.0.1\nPort=${proxy.port}\nBypassList=digicert.com,microsoft.com\n`,
+    );
     try {
       const { code, report } = await run(lab(good.port, '--root', guest.root));
       expect(code).toBe(0);
       expect(endpoint(report, ENTRA).viaProxy).toBe(`http://127.0.0.1:${proxy.port}`);
       expect(endpoint(report, 'ocsp.digicert.com').viaProxy).toBeNull();
-      expect(finding(report, 'network.proxy').summary).toBe(`Endpoints are reached through the proxy http://127.0.0.1:${proxy.port} (from /usr/local/InMage/config/ProxyInfo.conf), bypassing digicert.com, microsoft.com.`);
+      expect(finding(report, 'network.proxy').summary).toBe(
+        `Endpoints are reached through the proxy http://127.0.0.1:${proxy.port} (from /usr/local/InMage/config/ProxyInfo.conf), bypassing digicert.com, microsoft.com.`,
+      );
     } finally {
       guest.remove();
     }
@@ -248,7 +280,7 @@ describe.skipIf(!HAVE_TINYPROXY)('proxies (Debian tinyproxy on loopback)', () =>
     }
   });
 
-  it('warns when the proxy comes only from this shell\'s environment', async () => {
+  it("warns when the proxy comes only from this shell's environment", async () => {
     const result = await runCli(lab(good.port), { env: { PATH: process.env.PATH, ASR_READY_LOOPBACK_ONLY: '1', https_proxy: proxy.url } });
     const report = JSON.parse(result.stdout) as Report;
     const f = finding(report, 'network.proxy');
@@ -260,7 +292,7 @@ describe.skipIf(!HAVE_TINYPROXY)('proxies (Debian tinyproxy on loopback)', () =>
 describe('Azure metadata (strict fake IMDS on loopback)', () => {
   const AZURE_TAG = '7783-7084-3265-9085-8269-3286-77';
 
-  it('reads IMDS on a guest with Azure\'s asset tag, with the Metadata header, and takes region and cloud from it', async () => {
+  it("reads IMDS on a guest with Azure's asset tag, with the Metadata header, and takes region and cloud from it", async () => {
     const imds = await startFakeImds();
     const guest = new FakeGuest().write('/sys/class/dmi/id/chassis_asset_tag', `${AZURE_TAG}\n`);
     try {
@@ -269,7 +301,12 @@ describe('Azure metadata (strict fake IMDS on loopback)', () => {
       const f = finding(report, 'azure.metadata');
       expect(f.status).toBe('pass');
       expect(f.summary).toBe('Azure VM 02aab8a4-74ef-476e-8182-f6d2ba4166a6: Standard_A3, Linux, region westus, AzureCloud.');
-      expect(report.network).toMatchObject({ cloud: 'AzureCloud', cloudSource: 'IMDS compute.azEnvironment', region: 'westus', regionSource: 'IMDS compute.location' });
+      expect(report.network).toMatchObject({
+        cloud: 'AzureCloud',
+        cloudSource: 'IMDS compute.azEnvironment',
+        region: 'westus',
+        regionSource: 'IMDS compute.location',
+      });
       // The instance document is read once (the control-plane reader reuses it); the azure.* ARM
       // checks ask IMDS for nothing else but a managed-identity token for ARM.
       const instance = imds.requests.filter((r) => r.path.startsWith('/metadata/instance'));
@@ -287,7 +324,7 @@ describe('Azure metadata (strict fake IMDS on loopback)', () => {
     }
   });
 
-  it('skips IMDS on a guest whose asset tag is not Azure\'s, and sends it nothing', async () => {
+  it("skips IMDS on a guest whose asset tag is not Azure's, and sends it nothing", async () => {
     const guest = new FakeGuest().write('/sys/class/dmi/id/chassis_asset_tag', 'No Asset Tag\n');
     try {
       const { report } = await run(lab(good.port, '--root', guest.root));

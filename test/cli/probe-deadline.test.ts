@@ -27,8 +27,19 @@ afterAll(async () => {
 });
 
 const args = (deadline: number) => [
-  '--checks', 'network.', '--json', '--region', 'eastus', '--trust-store', files.path('/store.pem'), '--deadline', String(deadline),
-  '--connect-to', `:443:127.0.0.1:${silent.port}`, '--connect-to', `:80:127.0.0.1:${silent.port}`,
+  '--checks',
+  'network.',
+  '--json',
+  '--region',
+  'eastus',
+  '--trust-store',
+  files.path('/store.pem'),
+  '--deadline',
+  String(deadline),
+  '--connect-to',
+  `:443:127.0.0.1:${silent.port}`,
+  '--connect-to',
+  `:80:127.0.0.1:${silent.port}`,
   ...Array.from({ length: EXTRA }, (_, i) => ['--endpoint', `silent${i}.example.test`]).flat(),
 ];
 
@@ -46,15 +57,19 @@ function judge(stdout: string, elapsedMs: number, deadlineS: number): void {
 }
 
 describe('all endpoints silent at the run deadline', () => {
-  it('keeps every endpoint\'s partial evidence (Node 20)', async () => {
+  it("keeps every endpoint's partial evidence (Node 20)", async () => {
     const started = Date.now();
     const result = await runCli(args(6), { timeoutMs: 30_000 });
     judge(result.stdout, Date.now() - started, 6);
   }, 40_000);
 
-  it.skipIf(!existsSync(NODE22))('keeps every endpoint\'s partial evidence (the binaries\' Node 22)', async () => {
-    const started = Date.now();
-    const result = await runProgram(NODE22, [CLI_BUNDLE, ...args(6)], { env: cleanEnv(), timeoutMs: 30_000 });
-    judge(result.stdout, Date.now() - started, 6);
-  }, 40_000);
+  it.skipIf(!existsSync(NODE22))(
+    "keeps every endpoint's partial evidence (the binaries' Node 22)",
+    async () => {
+      const started = Date.now();
+      const result = await runProgram(NODE22, [CLI_BUNDLE, ...args(6)], { env: cleanEnv(), timeoutMs: 30_000 });
+      judge(result.stdout, Date.now() - started, 6);
+    },
+    40_000,
+  );
 });

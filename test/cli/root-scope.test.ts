@@ -16,7 +16,7 @@ const run = async (...args: string[]) => {
   return { code: result.code, report: JSON.parse(result.stdout) as Report };
 };
 
-describe('--root keeps checks of this machine out of the image\'s verdict', () => {
+describe("--root keeps checks of this machine out of the image's verdict", () => {
   it('by default each is a skip naming why and how to include it; no endpoint is probed', async () => {
     const { report } = await run();
     for (const id of THIS_MACHINE) {
@@ -24,7 +24,9 @@ describe('--root keeps checks of this machine out of the image\'s verdict', () =
       expect(f, id).toBeDefined();
       expect(f!.status).toBe('skip');
       expect(f!.summary).toContain(`Not run under --root: ${id} describes the machine asr-ready runs on`);
-      expect(f!.summary).toContain(`add --checks ${id} ${id.startsWith('network.') || id === 'time.skew' ? 'to include this machine\'s view' : 'to run it on what the image holds'}`);
+      expect(f!.summary).toContain(
+        `add --checks ${id} ${id.startsWith('network.') || id === 'time.skew' ? "to include this machine's view" : 'to run it on what the image holds'}`,
+      );
     }
     expect(report.endpoints).toEqual([]);
     // The image's own checks still ran and were judged.
@@ -52,10 +54,12 @@ describe('--root keeps checks of this machine out of the image\'s verdict', () =
 });
 
 describe('--root on Windows', () => {
-  it('is a usage error: every Windows fact is the running system\'s, so an image cannot be judged', async () => {
+  it("is a usage error: every Windows fact is the running system's, so an image cannot be judged", async () => {
     const { runCli: runInProcess } = await import('../../src/cli/run');
     const out: string[] = [];
-    await expect(runInProcess(['--root', guest.root], { env: {}, platform: 'windows', stdout: { write: (t: string) => out.push(t) } })).rejects.toThrow('--root applies to Linux guest images');
+    await expect(runInProcess(['--root', guest.root], { env: {}, platform: 'windows', stdout: { write: (t: string) => out.push(t) } })).rejects.toThrow(
+      '--root applies to Linux guest images',
+    );
     expect(out).toEqual([]);
   });
 });

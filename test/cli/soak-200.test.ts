@@ -63,14 +63,29 @@ describe('soak: 200 runs, a failing collector, SIGTERMs and overlapping runs', (
       ASR_READY_CLIENT_SECRET: PLANTED.clientSecret,
     });
     const args = [
-      '--checks', 'trust.', '--trust-store', DEBIAN_BUNDLE, '--json', '--log-level', 'debug',
-      '--report-url', `https://collector.test/reports?sv=2024-01-01&sig=${PLANTED.sas}`, '--report-token-file', files.path('/token'),
-      '--connect-to', `collector.test:443:127.0.0.1:${collector.port}`, '--report-ca-file', files.path('/ca.pem'),
-      '--spool-dir', spool, '--delivery-attempts', '1',
+      '--checks',
+      'trust.',
+      '--trust-store',
+      DEBIAN_BUNDLE,
+      '--json',
+      '--log-level',
+      'debug',
+      '--report-url',
+      `https://collector.test/reports?sv=2024-01-01&sig=${PLANTED.sas}`,
+      '--report-token-file',
+      files.path('/token'),
+      '--connect-to',
+      `collector.test:443:127.0.0.1:${collector.port}`,
+      '--report-ca-file',
+      files.path('/ca.pem'),
+      '--spool-dir',
+      spool,
+      '--delivery-attempts',
+      '1',
     ];
     const outcomes: Outcome[] = [];
     try {
-      for (let i = 0; i < RUNS; ) {
+      for (let i = 0; i < RUNS;) {
         // every fourth step starts two runs at once on the one spool
         const batch = i % 8 === 0 ? [i, i + 1] : [i];
         const results = await Promise.all(batch.map((n) => run(args, env, n % 5 === 4 ? 40 + Math.floor(random() * 420) : null)));

@@ -41,10 +41,13 @@ describe('runChecks', () => {
     expect(findings[1]!.asrErrorCodes).toEqual([151066]);
   });
 
-  it('builds each check\'s context from the check itself, with that check\'s own signal', async () => {
+  it("builds each check's context from the check itself, with that check's own signal", async () => {
     const built: string[] = [];
     const signals = new Set<AbortSignal>();
-    const checks = [check('a.one', async (ctx) => (signals.add(ctx.signal), [{ status: 'pass', summary: 'one' }])), check('b.two', async (ctx) => (signals.add(ctx.signal), [{ status: 'pass', summary: 'two' }]))];
+    const checks = [
+      check('a.one', async (ctx) => (signals.add(ctx.signal), [{ status: 'pass', summary: 'one' }])),
+      check('b.two', async (ctx) => (signals.add(ctx.signal), [{ status: 'pass', summary: 'two' }])),
+    ];
     await runChecks(checks, (c, signal) => (built.push(c.id), context(c, signal)), { deadline: deadline(5000), concurrency: 2 });
     expect(built).toEqual(['a.one', 'b.two']);
     expect(signals.size).toBe(2);
@@ -59,17 +62,23 @@ describe('runChecks', () => {
     ];
     const findings = await runChecks(checks, context, { deadline: deadline(5000), concurrency: 1 });
     expect(findings[0]).toMatchObject({ checkId: 'a.broken', status: 'error', evidence: { errorKind: 'exception' } });
-    expect(findings[0]!.summary).toBe('Check a.broken failed unexpectedly: cannot read x of undefined; its result is unknown, so readiness cannot be confirmed.');
+    expect(findings[0]!.summary).toBe(
+      'Check a.broken failed unexpectedly: cannot read x of undefined; its result is unknown, so readiness cannot be confirmed.',
+    );
     expect(findings[1]).toMatchObject({ checkId: 'b.fine', status: 'pass' });
   });
 
   it('ends a check at its own time bound and aborts its signal', async () => {
     let aborted = false;
-    const hang = check('a.hang', async (ctx) => {
-      ctx.signal.addEventListener('abort', () => (aborted = true));
-      await new Promise(() => {});
-      return [];
-    }, 50);
+    const hang = check(
+      'a.hang',
+      async (ctx) => {
+        ctx.signal.addEventListener('abort', () => (aborted = true));
+        await new Promise(() => {});
+        return [];
+      },
+      50,
+    );
     const findings = await runChecks([hang], context, { deadline: deadline(5000), concurrency: 1 });
     expect(findings[0]).toMatchObject({ status: 'error', evidence: { errorKind: 'timeout' } });
     expect(findings[0]!.summary).toContain('did not finish within its time bound of 50 ms');
@@ -92,7 +101,9 @@ describe('runChecks', () => {
       throw new TimeoutError('gathering the trust store facts', 30_000);
     });
     const findings = await runChecks([waits], context, { deadline: deadline(5000), concurrency: 1 });
-    expect(findings[0]!.summary).toBe('Check a.waits could not finish: gathering the trust store facts did not finish within 30 s; its result is unknown, so readiness cannot be confirmed.');
+    expect(findings[0]!.summary).toBe(
+      'Check a.waits could not finish: gathering the trust store facts did not finish within 30 s; its result is unknown, so readiness cannot be confirmed.',
+    );
   });
 
   it('treats a check that returns nothing as an error', async () => {
@@ -108,9 +119,16 @@ describe('interruption and progress', () => {
     const hang = (id: string) => check(id, async () => (await new Promise(() => {}), []), 60_000);
     setTimeout(() => stop.abort(new InterruptedError('SIGTERM')), 50);
     const findings = await runChecks([hang('a.one'), hang('b.two')], context, { deadline: deadline(5000), interrupt: stop.signal, concurrency: 1 });
-    expect(findings.map((f) => [f.checkId, f.status, f.evidence.errorKind])).toEqual([['a.one', 'error', 'interrupted'], ['b.two', 'error', 'interrupted']]);
-    expect(findings[0]!.summary).toBe('Check a.one was cut short: the run was interrupted by SIGTERM before it finished; its result is unknown, so readiness cannot be confirmed.');
-    expect(findings[1]!.summary).toBe('Check b.two was not started: the run was interrupted by SIGTERM; its result is unknown, so readiness cannot be confirmed.');
+    expect(findings.map((f) => [f.checkId, f.status, f.evidence.errorKind])).toEqual([
+      ['a.one', 'error', 'interrupted'],
+      ['b.two', 'error', 'interrupted'],
+    ]);
+    expect(findings[0]!.summary).toBe(
+      'Check a.one was cut short: the run was interrupted by SIGTERM before it finished; its result is unknown, so readiness cannot be confirmed.',
+    );
+    expect(findings[1]!.summary).toBe(
+      'Check b.two was not started: the run was interrupted by SIGTERM; its result is unknown, so readiness cannot be confirmed.',
+    );
   });
 
   it('knows which check is executing, even in its synchronous code after an await, and snapshots what is known', async () => {
@@ -128,7 +146,11 @@ describe('interruption and progress', () => {
     expect(seen).toEqual(['b.running']);
     expect(progress.current()).toBeNull();
     const snapshot = progress.snapshot((c, state) => [{ checkId: c.id, status: 'error', summary: state.state } as Finding]);
-    expect(snapshot.map((f) => [f.checkId, f.status, f.summary])).toEqual([['a.done', 'pass', 'ok'], ['b.running', 'error', 'running'], ['c.waiting', 'error', 'waiting']]);
+    expect(snapshot.map((f) => [f.checkId, f.status, f.summary])).toEqual([
+      ['a.done', 'pass', 'ok'],
+      ['b.running', 'error', 'running'],
+      ['c.waiting', 'error', 'waiting'],
+    ]);
   });
 });
 

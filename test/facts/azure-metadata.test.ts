@@ -14,10 +14,25 @@ describe('IMDS values', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const guest = new FakeGuest().write('/sys/class/dmi/id/chassis_asset_tag', '7783-7084-3265-9085-8269-3286-77\n');
     try {
-      const facts = await readAzureMetadata({ root: guest.root, platform: 'linux', imdsEndpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, loopbackOnly: true });
+      const facts = await readAzureMetadata({
+        root: guest.root,
+        platform: 'linux',
+        imdsEndpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        loopbackOnly: true,
+      });
       expect(facts).toMatchObject({ onAzure: true, contacted: true, ok: true, attempts: 1 });
-      expect(facts.compute).toMatchObject({ location: 'westus', vmSize: 'Standard_D2_V2', vmId: 'e7fdbfc4-2deb-4a4e-8615-ea6aaf50162e', osType: 'Linux', azEnvironment: '' });
-      expect(Object.values(facts.compute!).filter((v) => typeof v !== 'object').every((v) => typeof v === 'string')).toBe(true);
+      expect(facts.compute).toMatchObject({
+        location: 'westus',
+        vmSize: 'Standard_D2_V2',
+        vmId: 'e7fdbfc4-2deb-4a4e-8615-ea6aaf50162e',
+        osType: 'Linux',
+        azEnvironment: '',
+      });
+      expect(
+        Object.values(facts.compute!)
+          .filter((v) => typeof v !== 'object')
+          .every((v) => typeof v === 'string'),
+      ).toBe(true);
     } finally {
       guest.remove();
       server.close();
@@ -28,7 +43,11 @@ describe('IMDS values', () => {
     const guest = new FakeGuest().write('/sys/class/dmi/id/chassis_asset_tag', '7783-7084-3265-9085-8269-3286-77\n');
     try {
       const facts = await readAzureMetadata({ root: guest.root, platform: 'linux', imdsEndpoint: null, loopbackOnly: true });
-      expect(facts).toMatchObject({ contacted: false, endpoint: 'http://169.254.169.254', error: 'not contacting http://169.254.169.254: ASR_READY_LOOPBACK_ONLY is set' });
+      expect(facts).toMatchObject({
+        contacted: false,
+        endpoint: 'http://169.254.169.254',
+        error: 'not contacting http://169.254.169.254: ASR_READY_LOOPBACK_ONLY is set',
+      });
     } finally {
       guest.remove();
     }

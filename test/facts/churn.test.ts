@@ -23,7 +23,10 @@ describe('churn samples', () => {
       (g) => g.write('/proc/diskstats', '   8       0 sda 1 0 0 0 10 0 1000 0 0 0 0\n   8      16 sdb 1 0 0 0 10 0 0 0 0 0 0\n'),
       async (g) => {
         // sda writes 20,000,000 bytes (39,062.5 sectors → 39,063) during the second second
-        const writer = setTimeout(() => writeFileSync(g.path('/proc/diskstats'), '   8       0 sda 1 0 0 0 10 0 40063 0 0 0 0\n   8      16 sdb 1 0 0 0 10 0 0 0 0 0 0\n'), 1400);
+        const writer = setTimeout(
+          () => writeFileSync(g.path('/proc/diskstats'), '   8       0 sda 1 0 0 0 10 0 40063 0 0 0 0\n   8      16 sdb 1 0 0 0 10 0 0 0 0 0 0\n'),
+          1400,
+        );
         try {
           return await sampleChurn(g.root, 'linux', 2, ['sdb']);
         } finally {

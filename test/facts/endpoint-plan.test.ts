@@ -6,7 +6,11 @@ import { AZURE_ENDPOINTS, cloudFromImds } from '../../src/catalog/azure-endpoint
 describe('endpoint plan', () => {
   it('uses the US Government names, hosts from RCMInfo.conf, and reports wildcards it cannot pin down', () => {
     const plan = planEndpoints(AZURE_ENDPOINTS, {
-      cloud: 'AzureUSGovernment', region: 'usgovvirginia', platform: 'linux', cacheStorageAccounts: ['cache1'], extraEndpoints: [],
+      cloud: 'AzureUSGovernment',
+      region: 'usgovvirginia',
+      platform: 'linux',
+      cacheStorageAccounts: ['cache1'],
+      extraEndpoints: [],
       mobilityHosts: ['pod01-rcm1.usgv.hypervrecoverymanager.windowsazure.us', 'unrelated.example.com'],
     });
     expect(plan.targets.filter((t) => t.required).map((t) => [t.host, t.source])).toEqual([
@@ -19,9 +23,19 @@ describe('endpoint plan', () => {
   });
 
   it('adds the Windows root-list host on Windows, and a region-aware Site Recovery name where one is known', () => {
-    const plan = planEndpoints(AZURE_ENDPOINTS, { cloud: 'AzureCloud', region: 'japaneast', platform: 'windows', cacheStorageAccounts: [], extraEndpoints: [{ host: 'other.example', port: 8443 }], mobilityHosts: [] });
+    const plan = planEndpoints(AZURE_ENDPOINTS, {
+      cloud: 'AzureCloud',
+      region: 'japaneast',
+      platform: 'windows',
+      cacheStorageAccounts: [],
+      extraEndpoints: [{ host: 'other.example', port: 8443 }],
+      mobilityHosts: [],
+    });
     expect(plan.targets.map((t) => t.host)).toContain('ctldl.windowsupdate.com');
-    expect(plan.targets.find((t) => t.catalogId === 'site-recovery')).toMatchObject({ host: 'pod01-rcm1.jpe.hypervrecoverymanager.windowsazure.com', source: 'representative' });
+    expect(plan.targets.find((t) => t.catalogId === 'site-recovery')).toMatchObject({
+      host: 'pod01-rcm1.jpe.hypervrecoverymanager.windowsazure.com',
+      source: 'representative',
+    });
     expect(plan.targets.at(-1)).toMatchObject({ id: 'custom:other.example', host: 'other.example', port: 8443, required: true, group: 'Custom' });
   });
 

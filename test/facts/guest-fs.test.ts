@@ -20,7 +20,9 @@ const fsOf = (g: FakeGuest) => new GuestFs(g.root);
 
 describe('GuestFs.resolve under --root', () => {
   it('takes an absolute link target relative to the root (SUSE ca-bundle.pem -> /var/lib/ca-certificates/...)', async () => {
-    guest = new FakeGuest().write('/var/lib/ca-certificates/ca-bundle.pem', 'guest bundle\n').symlink('/etc/ssl/ca-bundle.pem', '/var/lib/ca-certificates/ca-bundle.pem');
+    guest = new FakeGuest()
+      .write('/var/lib/ca-certificates/ca-bundle.pem', 'guest bundle\n')
+      .symlink('/etc/ssl/ca-bundle.pem', '/var/lib/ca-certificates/ca-bundle.pem');
     const resolved = await fsOf(guest).resolve('/etc/ssl/ca-bundle.pem');
     expect(resolved).toEqual({ ok: true, host: guest.path('/var/lib/ca-certificates/ca-bundle.pem'), guest: '/var/lib/ca-certificates/ca-bundle.pem' });
     expect((await fsOf(guest).readText('/etc/ssl/ca-bundle.pem')).text).toBe('guest bundle\n');
@@ -49,12 +51,17 @@ describe('GuestFs.resolve under --root', () => {
     // `..` above the root is the root, as at a real "/": /../../tmp/x is the guest's /tmp/x.
     expect(await fs.resolve(`/../../..${HOST_ONLY}`)).toEqual({ ok: false, reason: 'missing', problem: 'does not exist' });
     // A link to /etc/shadow reads the guest's /etc/shadow (absent here), never this machine's.
-    expect(await fs.readText('/etc/shadow-link')).toEqual({ text: null, exists: true, truncated: false, note: '/etc/shadow-link: is a dangling link: it leads to /etc/shadow, which does not exist inside --root' });
+    expect(await fs.readText('/etc/shadow-link')).toEqual({
+      text: null,
+      exists: true,
+      truncated: false,
+      note: '/etc/shadow-link: is a dangling link: it leads to /etc/shadow, which does not exist inside --root',
+    });
   });
 
   it('reads the planted file only when the guest really has it at that path (inside the root)', async () => {
-    guest = new FakeGuest().write(HOST_ONLY, 'the guest\'s own file\n').symlink('/etc/absolute', HOST_ONLY);
-    expect((await fsOf(guest).readText('/etc/absolute')).text).toBe('the guest\'s own file\n');
+    guest = new FakeGuest().write(HOST_ONLY, "the guest's own file\n").symlink('/etc/absolute', HOST_ONLY);
+    expect((await fsOf(guest).readText('/etc/absolute')).text).toBe("the guest's own file\n");
   });
 
   it('names a loop (self, pair, and a chain longer than the kernel allows) and a dangling link', async () => {
@@ -62,10 +69,16 @@ describe('GuestFs.resolve under --root', () => {
     for (let i = 0; i <= MAX_LINKS; i++) guest.symlink(`/chain/${i}`, `/chain/${i + 1}`);
     guest.write(`/chain/${MAX_LINKS + 1}`, 'end');
     const fs = fsOf(guest);
-    for (const p of ['/a', '/b', '/chain/0']) expect(await fs.resolve(p)).toEqual({ ok: false, reason: 'loop', problem: `is a symbolic link loop (more than ${MAX_LINKS} links followed)` });
+    for (const p of ['/a', '/b', '/chain/0'])
+      expect(await fs.resolve(p)).toEqual({ ok: false, reason: 'loop', problem: `is a symbolic link loop (more than ${MAX_LINKS} links followed)` });
     // One link fewer than the limit still resolves.
     expect(await fs.resolve('/chain/1')).toMatchObject({ ok: true, guest: `/chain/${MAX_LINKS + 1}` });
-    expect(await fs.resolve('/dead')).toEqual({ ok: false, reason: 'missing', dangling: true, problem: 'is a dangling link: it leads to /usr/share/nothing, which does not exist inside --root' });
+    expect(await fs.resolve('/dead')).toEqual({
+      ok: false,
+      reason: 'missing',
+      dangling: true,
+      problem: 'is a dangling link: it leads to /usr/share/nothing, which does not exist inside --root',
+    });
     expect((await fs.readText('/a')).note).toBe(`/a: is a symbolic link loop (more than ${MAX_LINKS} links followed)`);
   });
 
@@ -78,7 +91,7 @@ describe('GuestFs.resolve under --root', () => {
     expect(await fs.listOrEmpty('/etc/nothing')).toEqual([]);
   });
 
-  it('readLink gives a link\'s own text (for /dev/disk/by-uuid) with its directory resolved inside the root', async () => {
+  it("readLink gives a link's own text (for /dev/disk/by-uuid) with its directory resolved inside the root", async () => {
     guest = new FakeGuest().symlink('/dev/disk/by-uuid/0a1b', '../../sda1').symlink('/run/disks', '/dev/disk');
     const fs = fsOf(guest);
     expect(await fs.readLink('/dev/disk/by-uuid/0a1b')).toBe('../../sda1');
@@ -135,7 +148,12 @@ describe('GuestFs: review cases', () => {
     const link = path.join(outside, 'dangling');
     rmSync(link, { force: true });
     symlinkSync(path.join(outside, 'nothing-here'), link);
-    expect(await GuestFs.live().resolve(link)).toEqual({ ok: false, reason: 'missing', dangling: true, problem: `is a dangling link: it leads to ${path.join(outside, 'nothing-here')}, which does not exist` });
+    expect(await GuestFs.live().resolve(link)).toEqual({
+      ok: false,
+      reason: 'missing',
+      dangling: true,
+      problem: `is a dangling link: it leads to ${path.join(outside, 'nothing-here')}, which does not exist`,
+    });
     expect(await GuestFs.live().resolve(path.join(outside, 'absent'))).toEqual({ ok: false, reason: 'missing', problem: 'does not exist' });
   });
 });

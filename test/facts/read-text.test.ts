@@ -129,14 +129,24 @@ describe('GuestFs.readText: what a fact sees (paths named as the guest knows the
   it('a cut file: the first maxBytes, truncated, and a note naming the guest path and the cap', async () => {
     file('g2.txt', 'a'.repeat(3000));
     const got = await guest.readText('/g2.txt', 2048);
-    expect(got).toEqual({ text: 'a'.repeat(2048), exists: true, truncated: true, note: '/g2.txt: truncated at 2,048 bytes (2 KiB); what follows was not read or judged' });
+    expect(got).toEqual({
+      text: 'a'.repeat(2048),
+      exists: true,
+      truncated: true,
+      note: '/g2.txt: truncated at 2,048 bytes (2 KiB); what follows was not read or judged',
+    });
     expect(got.note).toBe(truncationNote('/g2.txt', 2048));
   });
 
   it('missing: no text and no note; a FIFO, directory or device: no text, exists, and a note naming the path', async () => {
     expect(await guest.readText('/g-absent')).toEqual({ text: null, exists: false, truncated: false, note: null });
     execFileSync('mkfifo', [file('g-pipe')]);
-    expect(await guest.readText('/g-pipe')).toEqual({ text: null, exists: true, truncated: false, note: '/g-pipe: is a FIFO (named pipe), not a regular file; not read' });
+    expect(await guest.readText('/g-pipe')).toEqual({
+      text: null,
+      exists: true,
+      truncated: false,
+      note: '/g-pipe: is a FIFO (named pipe), not a regular file; not read',
+    });
     expect((await guest.readText('/')).note).toBe('/: is a directory, not a regular file; not read');
     expect((await GuestFs.live().readText('/dev/zero')).note).toBe('/dev/zero: is a character device, not a regular file; not read');
   });

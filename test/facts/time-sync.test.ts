@@ -15,7 +15,10 @@ describe('time sync parsers (recorded outputs)', () => {
     expect(parseChronyTracking('Leap status     : Not synchronised\n')).toBe(false);
     expect(parseNtpqPeers(text('linux', 'time', 'ntpq-p-ubuntu-18.04-synced.jc.txt'))).toBe(true);
     expect(parseNtpqPeers(text('linux', 'time', 'ntpq-p-centos-7.7-no-sync.jc.txt'))).toBe(false);
-    expect(parseW32tmStatus(text('windows', 'w32tm-query-status-verbose.vmic-provider.txt'))).toEqual({ synchronized: true, source: 'VM IC Time Synchronization Provider' });
+    expect(parseW32tmStatus(text('windows', 'w32tm-query-status-verbose.vmic-provider.txt'))).toEqual({
+      synchronized: true,
+      source: 'VM IC Time Synchronization Provider',
+    });
     expect(parseW32tmStatus('Leap Indicator: 3(not synchronized)\nSource: Local CMOS Clock\n')).toEqual({ synchronized: false, source: 'Local CMOS Clock' });
   });
 });

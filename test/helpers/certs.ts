@@ -33,7 +33,10 @@ export function makeCertificate(options: CertOptions): TestCa {
   cert.serialNumber = (0x1000 + serial++).toString(16);
   cert.validity.notBefore = options.notBefore ?? new Date(Date.now() - 86_400_000);
   cert.validity.notAfter = options.notAfter ?? new Date(Date.now() + 365 * 86_400_000);
-  const subject = [{ name: 'commonName', value: options.commonName }, { name: 'organizationName', value: 'asr-ready tests' }];
+  const subject = [
+    { name: 'commonName', value: options.commonName },
+    { name: 'organizationName', value: 'asr-ready tests' },
+  ];
   cert.setSubject(subject);
   cert.setIssuer(options.issuer ? options.issuer.cert.subject.attributes : subject);
   const isCa = options.isCa ?? !options.issuer;

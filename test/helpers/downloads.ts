@@ -24,7 +24,11 @@ export function launcherHeader(file: string): { key: string; loader: string } {
  * nothing of the payload.
  */
 export function unpack(file: string, base: string): string {
-  const result = spawnSync(file, [], { env: { PATH: process.env.PATH, ASR_READY_RUNTIME_DIR: base, ASR_READY_UNPACK_ONLY: '1' }, encoding: 'utf8', timeout: 120_000 });
+  const result = spawnSync(file, [], {
+    env: { PATH: process.env.PATH, ASR_READY_RUNTIME_DIR: base, ASR_READY_UNPACK_ONLY: '1' },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   if (result.status !== 0) throw new Error(`unpacking ${file} failed (${result.status}): ${result.stderr}`);
   return result.stdout.trim();
 }

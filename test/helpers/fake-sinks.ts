@@ -115,7 +115,25 @@ export function fakeJwt(aud: string, expiresInSeconds = 3600): string {
   return `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ aud, exp: Math.floor(Date.now() / 1000) + expiresInSeconds })}.sig`;
 }
 
-export const ROW_COLUMNS = ['TimeGenerated', 'RunId', 'RowType', 'Computer', 'VmId', 'VmResourceId', 'Region', 'CheckId', 'Subject', 'Status', 'Summary', 'Remediation', 'AsrErrorCodes', 'AgentVersion', 'AgentRuntime', 'Verdict', 'Counts'];
+export const ROW_COLUMNS = [
+  'TimeGenerated',
+  'RunId',
+  'RowType',
+  'Computer',
+  'VmId',
+  'VmResourceId',
+  'Region',
+  'CheckId',
+  'Subject',
+  'Status',
+  'Summary',
+  'Remediation',
+  'AsrErrorCodes',
+  'AgentVersion',
+  'AgentRuntime',
+  'Verdict',
+  'Counts',
+];
 
 export interface IngestionOptions {
   dcrId: string;
@@ -157,7 +175,12 @@ export async function startFakeIngestion(cert: TestCa, chain: TestCa[], options:
       res.writeHead(status, status === 429 ? { 'retry-after': '1' } : { 'content-type': 'application/json' }).end(body);
     };
     const url = new URL(req.url ?? '/', 'https://ingest');
-    if (req.method !== 'POST' || url.pathname !== `/dataCollectionRules/${options.dcrId}/streams/${options.stream}` || url.searchParams.get('api-version') !== '2023-01-01') return send(404, '{"error":{"code":"NotFound"}}');
+    if (
+      req.method !== 'POST' ||
+      url.pathname !== `/dataCollectionRules/${options.dcrId}/streams/${options.stream}` ||
+      url.searchParams.get('api-version') !== '2023-01-01'
+    )
+      return send(404, '{"error":{"code":"NotFound"}}');
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     let aud: unknown;
     try {
@@ -189,7 +212,10 @@ export async function startFakeIngestion(cert: TestCa, chain: TestCa[], options:
     } catch {
       return send(400, '{"error":{"code":"InvalidPayload"}}');
     }
-    if (!Array.isArray(body) || body.some((r) => typeof r !== 'object' || ROW_COLUMNS.some((c) => !(c in r)) || Object.keys(r).some((k) => !ROW_COLUMNS.includes(k)))) {
+    if (
+      !Array.isArray(body) ||
+      body.some((r) => typeof r !== 'object' || ROW_COLUMNS.some((c) => !(c in r)) || Object.keys(r).some((k) => !ROW_COLUMNS.includes(k)))
+    ) {
       return send(400, '{"error":{"code":"InvalidStreamData"}}');
     }
     const after = options.errorAfterAccepted;

@@ -14,10 +14,21 @@ export interface LabOptions {
 
 export function labArgs(lab: LabOptions, port443: number, extra: readonly string[]): string[] {
   return [
-    '--checks', lab.checks, '--json', '--trust-store', lab.trustStore,
-    '--region', 'eastus', '--cache-storage-account', 'asrcache01', '--endpoint', LAB_SERVICE_BUS,
+    '--checks',
+    lab.checks,
+    '--json',
+    '--trust-store',
+    lab.trustStore,
+    '--region',
+    'eastus',
+    '--cache-storage-account',
+    'asrcache01',
+    '--endpoint',
+    LAB_SERVICE_BUS,
     ...extra,
-    '--connect-to', `:443:127.0.0.1:${port443}`, '--connect-to', `:80:127.0.0.1:${lab.http80Port}`,
+    '--connect-to',
+    `:443:127.0.0.1:${port443}`,
+    '--connect-to',
+    `:80:127.0.0.1:${lab.http80Port}`,
   ];
 }
-

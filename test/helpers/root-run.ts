@@ -14,7 +14,10 @@ export async function runOnRoot(g: FakeGuest, checks: string, asNobody = false):
   let nobody = {};
   if (asNobody && process.getuid?.() === 0) {
     // "nobody" may not reach the repository's dist/: run world-readable copies from the guest's directory.
-    for (const [from, to] of [[CLI_BUNDLE, g.path('/asr-ready.cjs')], [CLI_APP_BUNDLE, g.path('/asr-ready-app.cjs')]] as const) {
+    for (const [from, to] of [
+      [CLI_BUNDLE, g.path('/asr-ready.cjs')],
+      [CLI_APP_BUNDLE, g.path('/asr-ready-app.cjs')],
+    ] as const) {
       copyFileSync(from, to);
       chmodSync(to, 0o644);
     }

@@ -23,7 +23,10 @@ export function sha256Of(id: string): string {
 /** The whole Debian bundle minus the given catalog roots. */
 export function debianBundleWithout(...ids: string[]): string {
   const drop = new Set(ids.map(sha256Of));
-  return [...bySha256.entries()].filter(([sha]) => !drop.has(sha)).map(([, pem]) => pem).join('');
+  return [...bySha256.entries()]
+    .filter(([sha]) => !drop.has(sha))
+    .map(([, pem]) => pem)
+    .join('');
 }
 
 export function debianBundleText(): string {
@@ -44,7 +47,10 @@ export function asTrustedCertificate(pem: string, trust: string[], reject: strin
   if (trust.length) parts.push(tlv(0x30, Buffer.concat(trust.map(oid))));
   if (reject.length) parts.push(tlv(0xa0, Buffer.concat(reject.map(oid))));
   const aux = tlv(0x30, Buffer.concat(parts));
-  const body = Buffer.concat([der, aux]).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const body = Buffer.concat([der, aux])
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return `-----BEGIN TRUSTED CERTIFICATE-----\n${body}\n-----END TRUSTED CERTIFICATE-----\n`;
 }
 

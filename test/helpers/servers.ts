@@ -22,7 +22,11 @@ export interface Pki {
 export function makePki(rootName = 'asr-ready Test Root CA', rootOptions: { notAfter?: Date } = {}): Pki {
   const root = makeCertificate({ commonName: rootName, ...rootOptions });
   const intermediate = makeCertificate({ commonName: `${rootName} Issuing CA`, issuer: root, isCa: true });
-  return { root, intermediate, leafFor: (names, options = {}) => makeCertificate({ commonName: names[0]!, dnsNames: names, issuer: intermediate, ...options }) };
+  return {
+    root,
+    intermediate,
+    leafFor: (names, options = {}) => makeCertificate({ commonName: names[0]!, dnsNames: names, issuer: intermediate, ...options }),
+  };
 }
 
 function listen(server: net.Server): Promise<number> {

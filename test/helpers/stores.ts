@@ -38,8 +38,24 @@ export function linuxStore(spec: LinuxStoreSpec): LinuxTrustStore {
     family,
     origin: 'detected',
     sources: [
-      { path: bundlePath, kind: 'bundle', origin: 'distro', exists: spec.bundle !== undefined, certificates: bundleCount, modifiedAt: '2026-01-01T00:00:00.000Z', problems: [] },
-      { path: dirPath, kind: 'directory', origin: 'distro', exists: Boolean(spec.directory), certificates: spec.directory?.length ?? 0, modifiedAt: null, problems: [] },
+      {
+        path: bundlePath,
+        kind: 'bundle',
+        origin: 'distro',
+        exists: spec.bundle !== undefined,
+        certificates: bundleCount,
+        modifiedAt: '2026-01-01T00:00:00.000Z',
+        problems: [],
+      },
+      {
+        path: dirPath,
+        kind: 'directory',
+        origin: 'distro',
+        exists: Boolean(spec.directory),
+        certificates: spec.directory?.length ?? 0,
+        modifiedAt: null,
+        problems: [],
+      },
     ],
     certificates,
     distrusted: spec.distrusted ?? [],
@@ -53,7 +69,13 @@ export function linuxStore(spec: LinuxStoreSpec): LinuxTrustStore {
 const sha1Of = (id: string) => AZURE_ROOTS.roots.find((r) => r.id === id)!.sha1;
 const entry = (id: string): WindowsStoreEntry => ({ sha1: sha1Of(id), subject: null, notAfter: null });
 
-export function windowsStore(spec: { root?: string[]; authRoot?: string[]; disallowed?: string[]; disableRootAutoUpdate?: boolean | null; rootUnreadable?: boolean }): WindowsTrustStore {
+export function windowsStore(spec: {
+  root?: string[];
+  authRoot?: string[];
+  disallowed?: string[];
+  disableRootAutoUpdate?: boolean | null;
+  rootUnreadable?: boolean;
+}): WindowsTrustStore {
   const read = (ids: string[] = []) => ({ read: true, entries: ids.map(entry), problem: null });
   return {
     platform: 'windows',

@@ -18,5 +18,7 @@ export function formatTableObjects(text: string): Array<Record<string, string>> 
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   const header = lines[0]!;
   const spans = [...lines[1]!.matchAll(/-+/g)].map((m) => ({ start: m.index, name: header.slice(m.index, m.index + m[0].length).trim() }));
-  return lines.slice(2).map((line) => Object.fromEntries(spans.map((s, i) => [s.name, line.slice(s.start, i + 1 < spans.length ? spans[i + 1]!.start : undefined).trim()])));
+  return lines
+    .slice(2)
+    .map((line) => Object.fromEntries(spans.map((s, i) => [s.name, line.slice(s.start, i + 1 < spans.length ? spans[i + 1]!.start : undefined).trim()])));
 }

@@ -108,7 +108,11 @@ export function makeWinePrefix(options: { standins?: boolean } = {}): WinePrefix
     const [out, err] = [path.join(work, 'out.txt'), path.join(work, 'err.txt')];
     // stdout and stderr go to files: wine hands pipes to the exe as EBADF.
     const status = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn('sh', ['-c', '"$0" "$@" > "$OUT" 2> "$ERR"', WINE, ...program], { env: { ...env, ...extraEnv, OUT: out, ERR: err }, cwd: work, stdio: 'ignore' });
+      const child = spawn('sh', ['-c', '"$0" "$@" > "$OUT" 2> "$ERR"', WINE, ...program], {
+        env: { ...env, ...extraEnv, OUT: out, ERR: err },
+        cwd: work,
+        stdio: 'ignore',
+      });
       const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
       child.on('error', reject);
       child.on('close', (code) => {

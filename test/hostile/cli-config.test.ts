@@ -30,7 +30,10 @@ beforeAll(() => {
   execFileSync('mkfifo', [files.path('/token-fifo')]);
   execFileSync('truncate', ['-s', String(2 * 1024 * 1024), files.path('/huge.json')]);
   // Running as "nobody" needs bundles nobody can read (the repository may sit under a root-only directory).
-  for (const [from, to] of [[CLI_BUNDLE, files.path('/asr-ready.cjs')], [CLI_APP_BUNDLE, files.path('/asr-ready-app.cjs')]] as const) {
+  for (const [from, to] of [
+    [CLI_BUNDLE, files.path('/asr-ready.cjs')],
+    [CLI_APP_BUNDLE, files.path('/asr-ready-app.cjs')],
+  ] as const) {
     copyFileSync(from, to);
     chmodSync(to, 0o644);
   }
@@ -64,7 +67,10 @@ describe('hostile: empty values, from flag, environment and file alike', () => {
   });
 
   it('config "root": "" → exit 2: --root is empty (config FILE, key "root")', async () => {
-    expectUsageError(await timed(['--config', files.path('/empty-root.json'), ...TRUST]), `--root is empty (config ${files.path('/empty-root.json')}, key "root");`);
+    expectUsageError(
+      await timed(['--config', files.path('/empty-root.json'), ...TRUST]),
+      `--root is empty (config ${files.path('/empty-root.json')}, key "root");`,
+    );
   });
 
   it("--spool-dir '' → exit 2: --spool-dir is empty", async () => {
@@ -99,7 +105,10 @@ describe('hostile: an empty check list is one and the same error everywhere', ()
   });
 
   it('config "checks": [] → exit 2: --checks has an empty check ID (config FILE, key "checks")', async () => {
-    expectUsageError(await timed(['--config', files.path('/empty-checks.json'), '--json']), `${same} (config ${files.path('/empty-checks.json')}, key "checks");`);
+    expectUsageError(
+      await timed(['--config', files.path('/empty-checks.json'), '--json']),
+      `${same} (config ${files.path('/empty-checks.json')}, key "checks");`,
+    );
   });
 });
 
@@ -125,7 +134,10 @@ describe('hostile: the configuration file', () => {
   });
 
   it('--config FIFO with no writer → exit 2 at once: "is a FIFO (named pipe)", never a hang', async () => {
-    expectUsageError(await timed(['--config', files.path('/fifo.json'), ...TRUST]), `config ${files.path('/fifo.json')}: is a FIFO (named pipe), not a regular file; not read`);
+    expectUsageError(
+      await timed(['--config', files.path('/fifo.json'), ...TRUST]),
+      `config ${files.path('/fifo.json')}: is a FIFO (named pipe), not a regular file; not read`,
+    );
   });
 
   it('--config /dev/zero → exit 2 at once: "is a character device", never an endless read', async () => {
@@ -133,7 +145,10 @@ describe('hostile: the configuration file', () => {
   });
 
   it('--config of 2 MiB → exit 2: over the 1 MiB limit, not read', async () => {
-    expectUsageError(await timed(['--config', files.path('/huge.json'), ...TRUST]), `config ${files.path('/huge.json')}: is 2,097,152 bytes, over the 1 MiB limit for a configuration file; not read`);
+    expectUsageError(
+      await timed(['--config', files.path('/huge.json'), ...TRUST]),
+      `config ${files.path('/huge.json')}: is 2,097,152 bytes, over the 1 MiB limit for a configuration file; not read`,
+    );
   });
 });
 
@@ -185,37 +200,79 @@ describe('hostile: token and client-secret files', () => {
 
   it('--report-token-file with a newline in the middle → exit 2 naming the file, never the token', async () => {
     const result = await timed(['--report-token-file', files.path('/token-two-lines'), ...report]);
-    expectUsageError(result, `--report-token-file ${files.path('/token-two-lines')} holds a line break at byte ${TOKEN.length + 1}, which cannot be sent in an HTTP header`);
+    expectUsageError(
+      result,
+      `--report-token-file ${files.path('/token-two-lines')} holds a line break at byte ${TOKEN.length + 1}, which cannot be sent in an HTTP header`,
+    );
     expect(result.stderr).not.toContain(TOKEN);
   });
 
   it('--report-token-file that is a FIFO → exit 2 at once naming the file, never a hang', async () => {
-    expectUsageError(await timed(['--report-token-file', files.path('/token-fifo'), ...report]), `--report-token-file ${files.path('/token-fifo')} is a FIFO (named pipe), not a regular file; not read`);
+    expectUsageError(
+      await timed(['--report-token-file', files.path('/token-fifo'), ...report]),
+      `--report-token-file ${files.path('/token-fifo')} is a FIFO (named pipe), not a regular file; not read`,
+    );
   });
 
   it('--report-token-file that is a directory → exit 2 naming the file', async () => {
-    expectUsageError(await timed(['--report-token-file', files.path('/a-directory'), ...report]), `--report-token-file ${files.path('/a-directory')} is a directory, not a regular file; not read`);
+    expectUsageError(
+      await timed(['--report-token-file', files.path('/a-directory'), ...report]),
+      `--report-token-file ${files.path('/a-directory')} is a directory, not a regular file; not read`,
+    );
   });
 
   it('--report-token-file /dev/zero → exit 2 at once naming the device', async () => {
-    expectUsageError(await timed(['--report-token-file', '/dev/zero', ...report]), '--report-token-file /dev/zero is a character device, not a regular file; not read');
+    expectUsageError(
+      await timed(['--report-token-file', '/dev/zero', ...report]),
+      '--report-token-file /dev/zero is a character device, not a regular file; not read',
+    );
   });
 
   it('--client-secret-file holding a NUL byte → exit 2 naming the file, never the secret', async () => {
-    const result = await timed(['--tenant-id', 'contoso.onmicrosoft.com', '--client-id', '00000000-0000-0000-0000-000000000001', '--client-secret-file', files.path('/secret-nul'),
-      '--log-analytics-endpoint', 'https://127.0.0.1:9', '--dcr-id', `dcr-${'0'.repeat(32)}`, '--stream', 'Custom-AsrReadinessRaw', ...TRUST]);
+    const result = await timed([
+      '--tenant-id',
+      'contoso.onmicrosoft.com',
+      '--client-id',
+      '00000000-0000-0000-0000-000000000001',
+      '--client-secret-file',
+      files.path('/secret-nul'),
+      '--log-analytics-endpoint',
+      'https://127.0.0.1:9',
+      '--dcr-id',
+      `dcr-${'0'.repeat(32)}`,
+      '--stream',
+      'Custom-AsrReadinessRaw',
+      ...TRUST,
+    ]);
     expectUsageError(result, `--client-secret-file ${files.path('/secret-nul')} holds a control character at byte 4`);
     expect(result.stderr).not.toContain(TOKEN);
   });
 
   it('ASR_READY_CLIENT_SECRET with a line break → exit 2 naming the variable, never the secret', async () => {
-    const result = await timed(['--tenant-id', 'contoso.onmicrosoft.com', '--client-id', '00000000-0000-0000-0000-000000000001',
-      '--log-analytics-endpoint', 'https://127.0.0.1:9', '--dcr-id', `dcr-${'0'.repeat(32)}`, '--stream', 'Custom-AsrReadinessRaw', ...TRUST], { ASR_READY_CLIENT_SECRET: `${TOKEN}\r\nX-Injected: 1` });
+    const result = await timed(
+      [
+        '--tenant-id',
+        'contoso.onmicrosoft.com',
+        '--client-id',
+        '00000000-0000-0000-0000-000000000001',
+        '--log-analytics-endpoint',
+        'https://127.0.0.1:9',
+        '--dcr-id',
+        `dcr-${'0'.repeat(32)}`,
+        '--stream',
+        'Custom-AsrReadinessRaw',
+        ...TRUST,
+      ],
+      { ASR_READY_CLIENT_SECRET: `${TOKEN}\r\nX-Injected: 1` },
+    );
     expectUsageError(result, 'environment variable ASR_READY_CLIENT_SECRET holds a line break at byte');
     expect(result.stderr).not.toContain(TOKEN);
   });
 
   it('--report-ca-file /dev/zero → exit 2 at once naming the device', async () => {
-    expectUsageError(await timed(['--report-ca-file', '/dev/zero', ...report]), '--report-ca-file /dev/zero is a character device, not a regular file; not read');
+    expectUsageError(
+      await timed(['--report-ca-file', '/dev/zero', ...report]),
+      '--report-ca-file /dev/zero is a character device, not a regular file; not read',
+    );
   });
 });

@@ -4,7 +4,20 @@ import { randomUUID } from 'node:crypto';
 import { execFileSync, spawn } from 'node:child_process';
 import https from 'node:https';
 import { Readable } from 'node:stream';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,14 +33,20 @@ import type { ReportJson as Report } from '../helpers/report-json';
 const TOKEN = 'hostile-token-5e2b';
 const DCR = 'dcr-0123456789abcdef0123456789abcdef';
 const STREAM = 'Custom-AsrReadinessRaw';
-const HOST = os.hostname().replace(/[^A-Za-z0-9-]/g, '_').slice(0, 63);
+const HOST = os
+  .hostname()
+  .replace(/[^A-Za-z0-9-]/g, '_')
+  .slice(0, 63);
 let pki: Pki;
 let files: FakeGuest;
 let template: Report; // a real report, to plant entries from
 
 beforeAll(async () => {
   pki = makePki('Hostile Delivery Root');
-  files = new FakeGuest('asr-ready-hostile-delivery-').write('/ca.pem', pki.root.certPem).write('/token', `${TOKEN}\n`).write('/sp-secret', 'Sp-Hostile-Secret-91\n');
+  files = new FakeGuest('asr-ready-hostile-delivery-')
+    .write('/ca.pem', pki.root.certPem)
+    .write('/token', `${TOKEN}\n`)
+    .write('/sp-secret', 'Sp-Hostile-Secret-91\n');
   const spool = tmp();
   const first = await runCli(args(await freePort(), spool));
   template = JSON.parse(first.stdout) as Report;
@@ -41,10 +60,23 @@ function tmp(): string {
 
 function args(collectorPort: number, spool: string, ...extra: string[]): string[] {
   return [
-    '--checks', 'trust.', '--trust-store', DEBIAN_BUNDLE, '--json',
-    '--report-url', 'https://collector.test/api/reports', '--report-token-file', files.path('/token'),
-    '--connect-to', `collector.test:443:127.0.0.1:${collectorPort}`, '--report-ca-file', files.path('/ca.pem'),
-    '--spool-dir', spool, ...(extra.includes('--delivery-attempts') ? [] : ['--delivery-attempts', '1']), ...extra,
+    '--checks',
+    'trust.',
+    '--trust-store',
+    DEBIAN_BUNDLE,
+    '--json',
+    '--report-url',
+    'https://collector.test/api/reports',
+    '--report-token-file',
+    files.path('/token'),
+    '--connect-to',
+    `collector.test:443:127.0.0.1:${collectorPort}`,
+    '--report-ca-file',
+    files.path('/ca.pem'),
+    '--spool-dir',
+    spool,
+    ...(extra.includes('--delivery-attempts') ? [] : ['--delivery-attempts', '1']),
+    ...extra,
   ];
 }
 
@@ -55,7 +87,11 @@ const collectorFor = (options: Partial<Parameters<typeof startFakeCollector>[2]>
 function plant(spool: string, createdAt = new Date(Date.now() - 60_000).toISOString()): { runId: string; name: string } {
   const runId = randomUUID();
   const name = `${createdAt.replace(/[-:.]/g, '')}-${runId}.json`;
-  writeFileSync(path.join(spool, name), JSON.stringify({ version: 1, createdAt, runId, pending: [{ name: 'collector' }], report: { ...template, runId, delivery: null } }), { mode: 0o600 });
+  writeFileSync(
+    path.join(spool, name),
+    JSON.stringify({ version: 1, createdAt, runId, pending: [{ name: 'collector' }], report: { ...template, runId, delivery: null } }),
+    { mode: 0o600 },
+  );
   return { runId, name };
 }
 
@@ -69,7 +105,10 @@ async function deadPid(): Promise<number> {
 /** Runs the CLI in a mount namespace of its own, after `setup` (sh) prepared $SPOOL there; prints `ls -a $SPOOL` to stderr at the end. */
 function inNamespace(setup: string, spool: string, cliArgs: string[]): Promise<CliResult> {
   const script = `${setup}\n"$@"; rc=$?; echo "LISTING: $(ls -a "$SPOOL" | tr '\\n' ' ')" >&2; exit $rc`;
-  return runProgram('unshare', ['-m', 'sh', '-c', script, 'sh', process.execPath, CLI_BUNDLE, ...cliArgs], { env: cleanEnv({ SPOOL: spool }), timeoutMs: 30_000 });
+  return runProgram('unshare', ['-m', 'sh', '-c', script, 'sh', process.execPath, CLI_BUNDLE, ...cliArgs], {
+    env: cleanEnv({ SPOOL: spool }),
+    timeoutMs: 30_000,
+  });
 }
 
 const report = (r: CliResult) => JSON.parse(r.stdout) as Report;
@@ -91,7 +130,9 @@ describe('the spool as the host presents it', () => {
       const r = report(result);
       expect(reportSchemaErrors(r)).toEqual([]);
       expect(r.delivery!.spool.condition).toMatchObject({ code: 'read-only', errno: 'EROFS' });
-      expect(r.delivery!.results).toEqual([{ destination: 'collector', runId: r.runId, fromSpool: false, status: 'delivered', attempts: 1, httpStatus: 201, error: null }]);
+      expect(r.delivery!.results).toEqual([
+        { destination: 'collector', runId: r.runId, fromSpool: false, status: 'delivered', attempts: 1, httpStatus: 201, error: null },
+      ]);
       expect(result.stderr).toContain(`asr-ready: the spool directory ${spool} is on a read-only file system (EROFS, while writing this run's report)`);
       expect(result.stderr).toContain('give --spool-dir on a writable disk');
       expect([...collector.stored.keys()]).toEqual([r.runId]); // the backlog could not be claimed, so it was not sent
@@ -123,37 +164,50 @@ describe('the spool as the host presents it', () => {
     }
   });
 
-  it.skipIf(process.getuid?.() !== 0)('spool directory not writable by the user running the agent (EACCES) → exit 0, report printed and delivered, "forbidden (EACCES)" named, nothing written there', async () => {
-    // Tests run as root, which may write anywhere: run the agent as "nobody" (65534), from
-    // world-readable copies of the bundles and inputs, against a spool owned by root, mode 0700.
-    for (const [from, to] of [[CLI_BUNDLE, '/asr-ready.cjs'], [CLI_APP_BUNDLE, '/asr-ready-app.cjs'], [DEBIAN_BUNDLE, '/debian.crt']] as const) {
-      copyFileSync(from, files.path(to));
-      chmodSync(files.path(to), 0o644);
-    }
-    const collector = await collectorFor();
-    const spool = tmp();
-    chmodSync(spool, 0o700);
-    expect(statSync(spool).uid).toBe(0);
-    expect(statSync(spool).mode & 0o777).toBe(0o700);
-    try {
-      const cliArgs = args(collector.port, spool).map((a) => (a === DEBIAN_BUNDLE ? files.path('/debian.crt') : a));
-      const result = await runCli(cliArgs, { uid: 65534, gid: 65534, bundle: files.path('/asr-ready.cjs'), cwd: files.root });
-      expect(result.code).toBe(0); // ready, as without a spool: the spool never changes the exit code
-      const r = report(result);
-      expect(reportSchemaErrors(r)).toEqual([]);
-      expect(r.verdict).toBe('ready');
-      expect(r.delivery!.spool.condition).toEqual({ code: 'forbidden', errno: 'EACCES', message: expect.stringContaining(`the spool directory ${spool} may not be written by this user (EACCES, while writing this run's report)`) });
-      expect(r.delivery!.results).toEqual([{ destination: 'collector', runId: r.runId, fromSpool: false, status: 'delivered', attempts: 1, httpStatus: 201, error: null }]);
-      expect(result.stderr).toContain(`asr-ready: the spool directory ${spool} may not be written by this user (EACCES, while writing this run's report)`);
-      expect(result.stderr).toContain('run as the user that owns it (root for the installed timer) or give --spool-dir that this user owns');
-      expect([...collector.stored.keys()]).toEqual([r.runId]);
-      expect(readdirSync(spool)).toEqual([]);
-      expect(statSync(spool).mode & 0o777).toBe(0o700); // left as it was
-    } finally {
-      await collector.close();
-      rmSync(spool, { recursive: true, force: true });
-    }
-  });
+  it.skipIf(process.getuid?.() !== 0)(
+    'spool directory not writable by the user running the agent (EACCES) → exit 0, report printed and delivered, "forbidden (EACCES)" named, nothing written there',
+    async () => {
+      // Tests run as root, which may write anywhere: run the agent as "nobody" (65534), from
+      // world-readable copies of the bundles and inputs, against a spool owned by root, mode 0700.
+      for (const [from, to] of [
+        [CLI_BUNDLE, '/asr-ready.cjs'],
+        [CLI_APP_BUNDLE, '/asr-ready-app.cjs'],
+        [DEBIAN_BUNDLE, '/debian.crt'],
+      ] as const) {
+        copyFileSync(from, files.path(to));
+        chmodSync(files.path(to), 0o644);
+      }
+      const collector = await collectorFor();
+      const spool = tmp();
+      chmodSync(spool, 0o700);
+      expect(statSync(spool).uid).toBe(0);
+      expect(statSync(spool).mode & 0o777).toBe(0o700);
+      try {
+        const cliArgs = args(collector.port, spool).map((a) => (a === DEBIAN_BUNDLE ? files.path('/debian.crt') : a));
+        const result = await runCli(cliArgs, { uid: 65534, gid: 65534, bundle: files.path('/asr-ready.cjs'), cwd: files.root });
+        expect(result.code).toBe(0); // ready, as without a spool: the spool never changes the exit code
+        const r = report(result);
+        expect(reportSchemaErrors(r)).toEqual([]);
+        expect(r.verdict).toBe('ready');
+        expect(r.delivery!.spool.condition).toEqual({
+          code: 'forbidden',
+          errno: 'EACCES',
+          message: expect.stringContaining(`the spool directory ${spool} may not be written by this user (EACCES, while writing this run's report)`),
+        });
+        expect(r.delivery!.results).toEqual([
+          { destination: 'collector', runId: r.runId, fromSpool: false, status: 'delivered', attempts: 1, httpStatus: 201, error: null },
+        ]);
+        expect(result.stderr).toContain(`asr-ready: the spool directory ${spool} may not be written by this user (EACCES, while writing this run's report)`);
+        expect(result.stderr).toContain('run as the user that owns it (root for the installed timer) or give --spool-dir that this user owns');
+        expect([...collector.stored.keys()]).toEqual([r.runId]);
+        expect(readdirSync(spool)).toEqual([]);
+        expect(statSync(spool).mode & 0o777).toBe(0o700); // left as it was
+      } finally {
+        await collector.close();
+        rmSync(spool, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('--spool-dir naming a regular file → exit 0, "not a directory" named, report printed', async () => {
     const dir = tmp();
@@ -199,7 +253,9 @@ describe('the spool as the host presents it', () => {
     try {
       const result = await runCli(args(collector.port, spool));
       expect(result.code).toBe(0);
-      expect(result.stderr).toContain(`asr-ready: spool entry ${name} cannot be sent: it is 52428800 bytes, more than the 33554432 a spooled report may have; moved aside as ${name}.corrupt`);
+      expect(result.stderr).toContain(
+        `asr-ready: spool entry ${name} cannot be sent: it is 52428800 bytes, more than the 33554432 a spooled report may have; moved aside as ${name}.corrupt`,
+      );
       expect(existsSync(path.join(spool, `${name}.corrupt`))).toBe(true);
       expect(report(result).delivery!.results).toHaveLength(1);
     } finally {
@@ -253,7 +309,10 @@ describe('claims and overlapping runs', () => {
     renameSync(path.join(spool, planted.name), path.join(spool, `${planted.name}.claim-${Date.now()}-${pid}-${HOST}.0a1b2c`));
     try {
       const result = await runCli(args(collector.port, spool));
-      expect(report(result).delivery!.results.map((r) => [r.runId, r.fromSpool, r.status])).toEqual([[planted.runId, true, 'delivered'], [report(result).runId, false, 'delivered']]);
+      expect(report(result).delivery!.results.map((r) => [r.runId, r.fromSpool, r.status])).toEqual([
+        [planted.runId, true, 'delivered'],
+        [report(result).runId, false, 'delivered'],
+      ]);
       expect(result.stderr).toContain(`took back the spooled report ${planted.name} from a run that did not finish sending it (pid ${pid} on ${HOST})`);
       expect(requestsFor(collector, planted.runId)).toBe(1);
       expect(readdirSync(spool)).toEqual([]);
@@ -300,7 +359,10 @@ describe('claims and overlapping runs', () => {
     const silent = await startSilentServer();
     const spool = tmp();
     try {
-      const child = spawn(process.execPath, [CLI_BUNDLE, ...args(silent.port, spool, '--delivery-timeout', '60')], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [CLI_BUNDLE, ...args(silent.port, spool, '--delivery-timeout', '60')], {
+        env: cleanEnv(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
       child.stderr.resume();
@@ -326,7 +388,10 @@ describe('claims and overlapping runs', () => {
     const spool = tmp();
     const backlog = Array.from({ length: 12 }, (_, i) => plant(spool, new Date(Date.now() - 600_000 + i * 1000).toISOString()).runId);
     try {
-      const [a, b] = await Promise.all([runCli(args(collector.port, spool), { timeoutMs: 60_000 }), runCli(args(collector.port, spool), { timeoutMs: 60_000 })]);
+      const [a, b] = await Promise.all([
+        runCli(args(collector.port, spool), { timeoutMs: 60_000 }),
+        runCli(args(collector.port, spool), { timeoutMs: 60_000 }),
+      ]);
       const all = [...backlog, report(a).runId, report(b).runId];
       expect(all.map((id) => requestsFor(collector, id))).toEqual(all.map(() => 1));
       expect(collector.requests).toHaveLength(14);
@@ -350,12 +415,16 @@ describe('what destinations answer', () => {
       req.on('end', () => {
         res.writeHead(201, { 'content-type': 'application/octet-stream' });
         const chunk = Buffer.alloc(64 * 1024, 0x41);
-        Readable.from((function* () {
-          for (let i = 0; i < 1600; i++) {
-            written += chunk.length;
-            yield chunk;
-          }
-        })()).pipe(res).on('error', () => {});
+        Readable.from(
+          (function* () {
+            for (let i = 0; i < 1600; i++) {
+              written += chunk.length;
+              yield chunk;
+            }
+          })(),
+        )
+          .pipe(res)
+          .on('error', () => {});
       });
     });
     const running = await serveOnLoopback(server);
@@ -379,7 +448,17 @@ describe('what destinations answer', () => {
     try {
       const first = await runCli(args(collector.port, spool, '--delivery-attempts', '4'));
       const r = report(first);
-      expect(r.delivery!.results).toEqual([{ destination: 'collector', runId: r.runId, fromSpool: false, status: 'rejected', attempts: 1, httpStatus: 400, error: 'the collector refused this report for good (HTTP 400); it is not sent again' }]);
+      expect(r.delivery!.results).toEqual([
+        {
+          destination: 'collector',
+          runId: r.runId,
+          fromSpool: false,
+          status: 'rejected',
+          attempts: 1,
+          httpStatus: 400,
+          error: 'the collector refused this report for good (HTTP 400); it is not sent again',
+        },
+      ]);
       expect(first.stderr).toContain('it was refused for good and is not kept.');
       expect(readdirSync(spool)).toEqual([]);
       await runCli(args(collector.port, spool));
@@ -401,18 +480,41 @@ describe('Logs Ingestion and its tokens', () => {
       req.on('end', () => {
         requests.push(req.url ?? '');
         if (options.hang) return;
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token_type: 'Bearer', expires_in: 3599, access_token: fakeJwt(options.audience ?? 'https://monitor.azure.com') }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ token_type: 'Bearer', expires_in: 3599, access_token: fakeJwt(options.audience ?? 'https://monitor.azure.com') }));
       });
     });
     return { ...(await serveOnLoopback(server)), requests };
   }
 
   const laArgs = (ingestPort: number, tokenPort: number, spool: string, ...extra: string[]) => [
-    '--checks', 'trust.', '--trust-store', DEBIAN_BUNDLE, '--json',
-    '--log-analytics-endpoint', 'https://ingest.test', '--dcr-id', DCR, '--stream', STREAM,
-    '--tenant-id', 'contoso.onmicrosoft.com', '--client-id', '00000000-0000-0000-0000-000000000001', '--client-secret-file', files.path('/sp-secret'),
-    '--connect-to', `ingest.test:443:127.0.0.1:${ingestPort}`, '--connect-to', `login.microsoftonline.com:443:127.0.0.1:${tokenPort}`,
-    '--report-ca-file', files.path('/ca.pem'), '--spool-dir', spool, ...extra,
+    '--checks',
+    'trust.',
+    '--trust-store',
+    DEBIAN_BUNDLE,
+    '--json',
+    '--log-analytics-endpoint',
+    'https://ingest.test',
+    '--dcr-id',
+    DCR,
+    '--stream',
+    STREAM,
+    '--tenant-id',
+    'contoso.onmicrosoft.com',
+    '--client-id',
+    '00000000-0000-0000-0000-000000000001',
+    '--client-secret-file',
+    files.path('/sp-secret'),
+    '--connect-to',
+    `ingest.test:443:127.0.0.1:${ingestPort}`,
+    '--connect-to',
+    `login.microsoftonline.com:443:127.0.0.1:${tokenPort}`,
+    '--report-ca-file',
+    files.path('/ca.pem'),
+    '--spool-dir',
+    spool,
+    ...extra,
   ];
 
   it('Logs Ingestion answering 401 to a freshly issued token → two attempts (one refresh), then not tried again in this run, kept', async () => {
@@ -464,7 +566,9 @@ describe('Logs Ingestion and its tokens', () => {
       expect(result.code).toBe(1); // the check that could not finish counts as failed
       const r = report(result);
       expect(r.findings.map((f) => f.status)).toEqual(['error']);
-      expect(r.delivery!.results).toEqual([{ destination: 'collector', runId: r.runId, fromSpool: false, status: 'delivered', attempts: 1, httpStatus: 201, error: null }]);
+      expect(r.delivery!.results).toEqual([
+        { destination: 'collector', runId: r.runId, fromSpool: false, status: 'delivered', attempts: 1, httpStatus: 201, error: null },
+      ]);
       expect([...collector.stored.keys()]).toEqual([r.runId]);
     } finally {
       await Promise.all([imds.close(), collector.close()]);

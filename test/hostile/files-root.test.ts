@@ -49,7 +49,7 @@ describe('hostile: guest files under --root', () => {
     expect(result.ms).toBeLessThan(BOUND_MS);
   });
 
-  it('/boot/grub2/grub.cfg -> /dev/zero, with no /dev/zero in the image → a dangling link named; this machine\'s /dev/zero is never read; exit 0', async () => {
+  it("/boot/grub2/grub.cfg -> /dev/zero, with no /dev/zero in the image → a dangling link named; this machine's /dev/zero is never read; exit 0", async () => {
     const g = rhelGuest().symlink('/boot/grub2/grub.cfg', '/dev/zero').write('/etc/default/grub', 'GRUB_CMDLINE_LINUX="crashkernel=auto"\n');
     const result = await run(g, 'boot.grub-device-names');
     expect(result.code).toBe(0);
@@ -59,16 +59,19 @@ describe('hostile: guest files under --root', () => {
     expect(result.ms).toBeLessThan(BOUND_MS);
   });
 
-  it.skipIf(process.getuid?.() !== 0)('/boot/grub2/grub.cfg -> the image\'s own /dev/zero (a character device) → "is a character device", never an endless read; exit 0', async () => {
-    const g = rhelGuest().symlink('/boot/grub2/grub.cfg', '/dev/zero').write('/etc/default/grub', 'GRUB_CMDLINE_LINUX="crashkernel=auto"\n').mkdir('/dev');
-    execFileSync('mknod', ['-m', '666', g.path('/dev/zero'), 'c', '1', '5']);
-    const result = await run(g, 'boot.grub-device-names');
-    expect(result.code).toBe(0);
-    const f = finding(result.report, 'boot.grub-device-names');
-    expect(f.status).toBe('warn');
-    expect(f.summary).toContain('but not judged: /boot/grub2/grub.cfg: is a character device, not a regular file; not read');
-    expect(result.ms).toBeLessThan(BOUND_MS);
-  });
+  it.skipIf(process.getuid?.() !== 0)(
+    '/boot/grub2/grub.cfg -> the image\'s own /dev/zero (a character device) → "is a character device", never an endless read; exit 0',
+    async () => {
+      const g = rhelGuest().symlink('/boot/grub2/grub.cfg', '/dev/zero').write('/etc/default/grub', 'GRUB_CMDLINE_LINUX="crashkernel=auto"\n').mkdir('/dev');
+      execFileSync('mknod', ['-m', '666', g.path('/dev/zero'), 'c', '1', '5']);
+      const result = await run(g, 'boot.grub-device-names');
+      expect(result.code).toBe(0);
+      const f = finding(result.report, 'boot.grub-device-names');
+      expect(f.status).toBe('warn');
+      expect(f.summary).toContain('but not judged: /boot/grub2/grub.cfg: is a character device, not a regular file; not read');
+      expect(result.ms).toBeLessThan(BOUND_MS);
+    },
+  );
 
   it('a 200 MB sparse /boot/grub2/grub.cfg → read only to the 4 MiB cap, the finding says "truncated at 4,194,304 bytes"; exit 0', async () => {
     const g = rhelGuest().write('/boot/grub2/grub.cfg', GRUB_CFG);

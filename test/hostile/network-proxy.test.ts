@@ -85,7 +85,8 @@ function expectUsageError(result: Timed, message: string): void {
 }
 
 const endpoint = (r: Report, host: string) => r.endpoints.find((e) => e.host === host)!;
-const finding = (r: Report, checkId: string, subject?: string): Finding => r.findings.find((f) => f.checkId === checkId && (subject === undefined || f.subject === subject))!;
+const finding = (r: Report, checkId: string, subject?: string): Finding =>
+  r.findings.find((f) => f.checkId === checkId && (subject === undefined || f.subject === subject))!;
 
 /** A "proxy" on loopback: a plain TCP server that answers the first bytes of each connection with `answer`. */
 async function fakeProxy(answer: (socket: net.Socket) => void): Promise<RunningServer> {
@@ -158,7 +159,9 @@ describe('hostile: proxies that do not speak HTTP CONNECT properly', () => {
       const proxied = report.endpoints.filter((e) => e.viaProxy !== null);
       expect(proxied.length).toBe(9); // four on 443, five on 80
       for (const e of proxied) expect(e).toMatchObject({ status: 'failed', failedLayer: 'proxy', proxy: { ok: false, status: null } });
-      expect(endpoint(report, ENTRA).error).toBe(`the proxy closed or failed the CONNECT to 127.0.0.1:${good.port}: Response does not match the HTTP/1.1 protocol (Expected HTTP/, RTSP/ or ICE/)`);
+      expect(endpoint(report, ENTRA).error).toBe(
+        `the proxy closed or failed the CONNECT to 127.0.0.1:${good.port}: Response does not match the HTTP/1.1 protocol (Expected HTTP/, RTSP/ or ICE/)`,
+      );
       const f = finding(report, 'network.proxy');
       expect(f).toMatchObject({ status: 'fail', asrErrorCodes: [151072] });
       expect(f.summary).toContain(`The proxy http://127.0.0.1:${proxy.port} (from --proxy) cannot be reached: the proxy closed or failed the CONNECT`);
@@ -210,8 +213,11 @@ describe('hostile: proxies that do not speak HTTP CONNECT properly', () => {
       const result = await timed(proxyArgs(proxy.port));
       const report = reportOf(result);
       expect(result.code).toBe(1);
-      for (const e of report.endpoints.filter((x) => x.viaProxy !== null)) expect(e).toMatchObject({ status: 'failed', failedLayer: 'proxy', proxy: { status: null } });
-      expect(endpoint(report, ENTRA).error).toBe(`the proxy closed or failed the CONNECT to 127.0.0.1:${good.port}: UND_ERR_HEADERS_OVERFLOW: Headers Overflow Error`);
+      for (const e of report.endpoints.filter((x) => x.viaProxy !== null))
+        expect(e).toMatchObject({ status: 'failed', failedLayer: 'proxy', proxy: { status: null } });
+      expect(endpoint(report, ENTRA).error).toBe(
+        `the proxy closed or failed the CONNECT to 127.0.0.1:${good.port}: UND_ERR_HEADERS_OVERFLOW: Headers Overflow Error`,
+      );
       expect(finding(report, 'network.proxy')).toMatchObject({ status: 'fail', asrErrorCodes: [151072] });
       expect(result.stdout.length).toBeLessThan(200_000);
       expect(result.ms).toBeLessThan(8_000);
@@ -247,7 +253,8 @@ describe('hostile: proxies that do not speak HTTP CONNECT properly', () => {
     expect(endpoint(report, ENTRA)).toMatchObject({ status: 'ok', viaProxy: null });
     expect(finding(report, 'network.proxy')).toMatchObject({
       status: 'pass',
-      summary: 'No proxy: the guest connects directly (no usable proxy: environment of this process (HTTPS_PROXY): HTTPS_PROXY "socks5://127.0.0.1:1080" uses socks5; only http:// proxies are supported).',
+      summary:
+        'No proxy: the guest connects directly (no usable proxy: environment of this process (HTTPS_PROXY): HTTPS_PROXY "socks5://127.0.0.1:1080" uses socks5; only http:// proxies are supported).',
     });
     expect(result.ms).toBeLessThan(8_000);
   });
@@ -279,7 +286,9 @@ describe('hostile: long bypass lists through a working proxy', () => {
       const result = await timed(args, { NO_PROXY: noProxy });
       expect(result.code, result.stderr).toBe(0);
       expect(proxy.hits()).toBe(9);
-      const line = result.stdout.split('\n').find((l) => l.includes(`Endpoints are reached through the proxy http://127.0.0.1:${proxy.port} (from --proxy), bypassing *a*a*a*0, *a*a*a*1,`));
+      const line = result.stdout
+        .split('\n')
+        .find((l) => l.includes(`Endpoints are reached through the proxy http://127.0.0.1:${proxy.port} (from --proxy), bypassing *a*a*a*0, *a*a*a*1,`));
       expect(line).toBeDefined();
       expect(line!).toMatch(/…\[truncated, [\d,]+ more bytes\]$/);
       expect(line!.length).toBeLessThan(16 * 1024 + 100);
@@ -341,7 +350,11 @@ describe('hostile: endpoints that trickle, flood or present absurd chains', () =
   });
 
   it('a server presenting a 300-certificate chain → exit 1, Entra ID failed at the TLS layer naming the cause, within 8 s', async () => {
-    const huge = await tlsServer(pki.leafFor(NAMES), Array.from({ length: 299 }, () => pki.intermediate.certPem), (_req, res) => res.writeHead(404).end());
+    const huge = await tlsServer(
+      pki.leafFor(NAMES),
+      Array.from({ length: 299 }, () => pki.intermediate.certPem),
+      (_req, res) => res.writeHead(404).end(),
+    );
     try {
       const result = await timed(lab(good.port, '--connect-to', `${ENTRA}:443:127.0.0.1:${huge.port}`));
       const report = reportOf(result);
@@ -392,8 +405,21 @@ describe('hostile: malformed --endpoint and --connect-to', () => {
 
 describe('hostile: IMDS answers that are not instance documents', () => {
   async function imdsRun(imds: { url: string }) {
-    const result = await timed(['--checks', 'azure.,network.', '--json', '--root', azureGuest.root, '--imds-endpoint', imds.url, '--trust-store', files.path('/store.pem'),
-      '--connect-to', `:443:127.0.0.1:${good.port}`, '--connect-to', `:80:127.0.0.1:${http80.port}`]);
+    const result = await timed([
+      '--checks',
+      'azure.,network.',
+      '--json',
+      '--root',
+      azureGuest.root,
+      '--imds-endpoint',
+      imds.url,
+      '--trust-store',
+      files.path('/store.pem'),
+      '--connect-to',
+      `:443:127.0.0.1:${good.port}`,
+      '--connect-to',
+      `:80:127.0.0.1:${http80.port}`,
+    ]);
     return { result, report: reportOf(result) };
   }
 
@@ -402,20 +428,25 @@ describe('hostile: IMDS answers that are not instance documents', () => {
     ['a JSON array', '[{"compute": {"location": "westus"}}]', 'a JSON array'],
     ['{"compute": null}', '{"compute": null}', 'no "compute" object'],
     ['a JSON string', '"westus"', 'a JSON string'],
-  ])('IMDS answering 200 with %s → the run completes (no exit 3), azure.metadata warn saying what was wrong, region unknown, one attempt', async (_name, document, what) => {
-    const imds = await startFakeImds({ document });
-    try {
-      const { result, report } = await imdsRun(imds);
-      expect([0, 1]).toContain(result.code);
-      const f = finding(report, 'azure.metadata');
-      expect(f).toMatchObject({ status: 'warn', evidence: { contacted: true, status: 200, attempts: 1, compute: null } });
-      expect(f.summary).toBe(`The Instance Metadata Service at ${imds.url} did not answer after 1 attempt(s): IMDS answered HTTP 200 with ${what}, not an instance document. Region and cloud are unknown, so region-specific endpoints cannot be chosen.`);
-      expect(report.network).toMatchObject({ cloud: 'AzureCloud', region: null, regionSource: 'unknown' });
-      expect(result.ms).toBeLessThan(8_000);
-    } finally {
-      await imds.close();
-    }
-  });
+  ])(
+    'IMDS answering 200 with %s → the run completes (no exit 3), azure.metadata warn saying what was wrong, region unknown, one attempt',
+    async (_name, document, what) => {
+      const imds = await startFakeImds({ document });
+      try {
+        const { result, report } = await imdsRun(imds);
+        expect([0, 1]).toContain(result.code);
+        const f = finding(report, 'azure.metadata');
+        expect(f).toMatchObject({ status: 'warn', evidence: { contacted: true, status: 200, attempts: 1, compute: null } });
+        expect(f.summary).toBe(
+          `The Instance Metadata Service at ${imds.url} did not answer after 1 attempt(s): IMDS answered HTTP 200 with ${what}, not an instance document. Region and cloud are unknown, so region-specific endpoints cannot be chosen.`,
+        );
+        expect(report.network).toMatchObject({ cloud: 'AzureCloud', region: null, regionSource: 'unknown' });
+        expect(result.ms).toBeLessThan(8_000);
+      } finally {
+        await imds.close();
+      }
+    },
+  );
 
   it('IMDS answering 10 MB of JSON → azure.metadata warn "more than 1 MiB", the run completes, within 8 s', async () => {
     const imds = await startFakeImds({ document: JSON.stringify({ compute: { location: 'westus', pad: 'x'.repeat(10 * 1024 * 1024) } }) });
@@ -424,7 +455,9 @@ describe('hostile: IMDS answers that are not instance documents', () => {
       expect([0, 1]).toContain(result.code);
       const f = finding(report, 'azure.metadata');
       expect(f).toMatchObject({ status: 'warn', evidence: { contacted: true, compute: null } });
-      expect(f.summary).toContain(`The Instance Metadata Service at ${imds.url} did not answer after 3 attempt(s): EMSGSIZE: IMDS answered more than 1 MiB; not an IMDS answer.`);
+      expect(f.summary).toContain(
+        `The Instance Metadata Service at ${imds.url} did not answer after 3 attempt(s): EMSGSIZE: IMDS answered more than 1 MiB; not an IMDS answer.`,
+      );
       expect(result.stdout.length).toBeLessThan(200_000);
       expect(result.ms).toBeLessThan(8_000);
     } finally {

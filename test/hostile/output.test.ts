@@ -66,7 +66,9 @@ describe('hostile output: guest data that tries to forge lines', () => {
       async (g) => {
         const r = await run(g);
         expect(r.code).toBe(0);
-        expect(r.lines[0]).toBe('asr-ready 0.1.0: Azure Site Recovery readiness of evil\\x1b[2J\\x1b[H\\nVERDICT: READY\\x1b[32m (Ubuntu 22.04.4 LTS, kernel 6.5.0-1025-azure)');
+        expect(r.lines[0]).toBe(
+          'asr-ready 0.1.0: Azure Site Recovery readiness of evil\\x1b[2J\\x1b[H\\nVERDICT: READY\\x1b[32m (Ubuntu 22.04.4 LTS, kernel 6.5.0-1025-azure)',
+        );
         expectOneRealVerdict(r, /^VERDICT: READY: /);
       },
     );
@@ -81,7 +83,9 @@ describe('hostile output: guest data that tries to forge lines', () => {
       async (g) => {
         const r = await run(g);
         expect(r.code).toBe(0);
-        expect(r.lines).toContain('         /data\\nVERDICT: READY is vfat: the matrix lists ext3, ext4, xfs, btrfs only, so these may not replicate consistently.');
+        expect(r.lines).toContain(
+          '         /data\\nVERDICT: READY is vfat: the matrix lists ext3, ext4, xfs, btrfs only, so these may not replicate consistently.',
+        );
         expectOneRealVerdict(r, WARN_FS);
       },
     );
@@ -110,7 +114,9 @@ describe('hostile output: guest data that tries to forge lines', () => {
       async (g) => {
         const r = await run(g);
         expect(r.code).toBe(1);
-        expect(r.lines).toContain('         root=/dev/sda1 by device name in /etc/default/grub; Site Recovery fails with 151126. Line(s): /etc/default/grub:1: GRUB_CMDLINE_LINUX="root=/dev/sda1 \\x1b]0;pwned\\x07\\x1b[1A\\x1b[2K"');
+        expect(r.lines).toContain(
+          '         root=/dev/sda1 by device name in /etc/default/grub; Site Recovery fails with 151126. Line(s): /etc/default/grub:1: GRUB_CMDLINE_LINUX="root=/dev/sda1 \\x1b]0;pwned\\x07\\x1b[1A\\x1b[2K"',
+        );
         expectOneRealVerdict(r, NOT_READY_GRUB);
       },
     );
@@ -124,7 +130,9 @@ describe('hostile output: guest data that tries to forge lines', () => {
       },
       async (g) => {
         const r = await run(g);
-        expect(r.lines).toContain('           1. In /boot/efi/EFI/x\\nVERDICT: READY/grub.cfg line 1, replace root=/dev/sda2 with root=UUID=<the UUID that "blkid /dev/sda2" prints>.');
+        expect(r.lines).toContain(
+          '           1. In /boot/efi/EFI/x\\nVERDICT: READY/grub.cfg line 1, replace root=/dev/sda2 with root=UUID=<the UUID that "blkid /dev/sda2" prints>.',
+        );
         expectOneRealVerdict(r, NOT_READY_GRUB);
       },
     );
@@ -140,11 +148,17 @@ describe('hostile output: guest data that tries to forge lines', () => {
         const text = await run(g);
         const line = text.lines.find((l) => l.includes('Line(s): /etc/default/grub:1: '))!;
         const quoted = line.slice(line.indexOf('Line(s): /etc/default/grub:1: ') + 'Line(s): /etc/default/grub:1: '.length);
-        expect(quoted).toMatch(new RegExp(`^GRUB_CMDLINE_LINUX="root=/dev/sda1 (quiet ){${Math.floor((EVIDENCE_MAX_CHARS - 35) / 6)}}[a-z ]*…\\[truncated, \\d{1,3}(,\\d{3})+ more bytes\\]$`));
+        expect(quoted).toMatch(
+          new RegExp(
+            `^GRUB_CMDLINE_LINUX="root=/dev/sda1 (quiet ){${Math.floor((EVIDENCE_MAX_CHARS - 35) / 6)}}[a-z ]*…\\[truncated, \\d{1,3}(,\\d{3})+ more bytes\\]$`,
+          ),
+        );
         expect(quoted.indexOf('…')).toBe(EVIDENCE_MAX_CHARS);
         expectOneRealVerdict(text, NOT_READY_GRUB);
         expect(text.ms).toBeLessThan(10_000);
-        const json = JSON.parse((await run(g, ['--checks', 'boot.grub-device-names', '--json'])).stdout) as { findings: Array<{ evidence: { offending: Array<{ line: string }> } }> };
+        const json = JSON.parse((await run(g, ['--checks', 'boot.grub-device-names', '--json'])).stdout) as {
+          findings: Array<{ evidence: { offending: Array<{ line: string }> } }>;
+        };
         expect(json.findings[0]!.evidence.offending[0]!.line).toBe(`${quoted}`);
       },
     );
@@ -160,7 +174,9 @@ describe('hostile output: guest data that tries to forge lines', () => {
       async (g) => {
         const r = await run(g, ['--checks', OFFLINE, '--output', 'compact']);
         expect(r.lines[0]).toMatch(/^asr-ready 0\.1\.0 on vm\\nVERDICT: READY \(Ubuntu 22\.04\.4 LTS, 6\.5\.0-1025-azure\), run [0-9a-f-]{36}$/);
-        expect(r.lines[1]).toBe('WARN storage.filesystems: /x\\nFAIL fake is vfat: the matrix lists ext3, ext4, xfs, btrfs only, so these may not replicate consistently.');
+        expect(r.lines[1]).toBe(
+          'WARN storage.filesystems: /x\\nFAIL fake is vfat: the matrix lists ext3, ext4, xfs, btrfs only, so these may not replicate consistently.',
+        );
         expectOneRealVerdict(r, WARN_FS);
       },
     );

@@ -23,11 +23,26 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 async function everythingWritten(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; text: string; stderr: string }> {
   const spool = mkdtempSync(path.join(scratch, 'spool-'));
   writeFileSync(path.join(scratch, 'token'), 'collector-token-value\n');
-  const result = await runCli([
-    ...args, '--log-level', 'trace', '--json',
-    '--report-url', `https://127.0.0.1:${deadPort}/r`, '--report-token-file', path.join(scratch, 'token'), '--spool-dir', spool, '--delivery-attempts', '1',
-  ], { env: cleanEnv(env), timeoutMs: 60_000 });
-  const spooled = readdirSync(spool).map((n) => readFileSync(path.join(spool, n), 'utf8')).join('\n');
+  const result = await runCli(
+    [
+      ...args,
+      '--log-level',
+      'trace',
+      '--json',
+      '--report-url',
+      `https://127.0.0.1:${deadPort}/r`,
+      '--report-token-file',
+      path.join(scratch, 'token'),
+      '--spool-dir',
+      spool,
+      '--delivery-attempts',
+      '1',
+    ],
+    { env: cleanEnv(env), timeoutMs: 60_000 },
+  );
+  const spooled = readdirSync(spool)
+    .map((n) => readFileSync(path.join(spool, n), 'utf8'))
+    .join('\n');
   return { code: result.code, text: [result.stdout, result.stderr, spooled].join('\n'), stderr: result.stderr };
 }
 
@@ -62,8 +77,10 @@ describe('hostile: secrets', () => {
     expect(text).toContain('svc:***@127.0.0.1');
   });
 
-  it('https_proxy with a password in the guest\'s /etc/environment (--root) → nowhere, and reported redacted', async () => {
-    const guest = new FakeGuest().osRelease('ubuntu', '22.04', 'Ubuntu 22.04.4 LTS').write('/etc/environment', `https_proxy="http://svc:GuestF1lePassword@127.0.0.1:${deadPort}"\n`);
+  it("https_proxy with a password in the guest's /etc/environment (--root) → nowhere, and reported redacted", async () => {
+    const guest = new FakeGuest()
+      .osRelease('ubuntu', '22.04', 'Ubuntu 22.04.4 LTS')
+      .write('/etc/environment', `https_proxy="http://svc:GuestF1lePassword@127.0.0.1:${deadPort}"\n`);
     try {
       const { text } = await everythingWritten([...NETWORK, '--root', guest.root]);
       expect(text).not.toContain('GuestF1lePassword');
@@ -93,7 +110,9 @@ describe('hostile: secrets', () => {
     await fc.assert(
       fc.asyncProperty(password, async (pw) => {
         const encoded = encodeURIComponent(pw);
-        const { text } = await everythingWritten([...NETWORK, '--proxy', `http://svc:${encoded}@127.0.0.1:${deadPort}`], { HTTPS_PROXY: `http://svc:${pw}@127.0.0.1:${deadPort}` });
+        const { text } = await everythingWritten([...NETWORK, '--proxy', `http://svc:${encoded}@127.0.0.1:${deadPort}`], {
+          HTTPS_PROXY: `http://svc:${pw}@127.0.0.1:${deadPort}`,
+        });
         return !text.includes(pw) && !text.includes(encoded);
       }),
       { numRuns: 12 },

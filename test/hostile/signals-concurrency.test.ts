@@ -59,14 +59,26 @@ async function signalAndWait(run: Spawned, signal: NodeJS.Signals) {
 }
 
 const spoolDir = () => mkdtempSync(path.join(os.tmpdir(), 'asr-ready-sig-spool-'));
-const entries = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.json')).sort();
+const entries = (dir: string) =>
+  readdirSync(dir)
+    .filter((n) => n.endsWith('.json'))
+    .sort();
 const spooledRunIds = (dir: string) => entries(dir).map((n) => (JSON.parse(readFileSync(path.join(dir, n), 'utf8')) as { runId: string }).runId);
 
 function deliveryArgs(collectorPort: number, spool: string): string[] {
   return [
-    '--report-url', 'https://collector.test/api/reports', '--report-token-file', files.path('/token'),
-    '--connect-to', `collector.test:443:127.0.0.1:${collectorPort}`, '--report-ca-file', files.path('/ca.pem'),
-    '--spool-dir', spool, '--delivery-attempts', '1',
+    '--report-url',
+    'https://collector.test/api/reports',
+    '--report-token-file',
+    files.path('/token'),
+    '--connect-to',
+    `collector.test:443:127.0.0.1:${collectorPort}`,
+    '--report-ca-file',
+    files.path('/ca.pem'),
+    '--spool-dir',
+    spool,
+    '--delivery-attempts',
+    '1',
   ];
 }
 
@@ -108,7 +120,18 @@ afterAll(async () => {
 
 describe('signals', () => {
   it('SIGTERM as the run starts (its first log line) → exit 143, one schema-valid JSON report with every check interrupted, within 3 s', async () => {
-    const run = start(process.execPath, [CLI_BUNDLE, '--checks', 'trust.,network.', '--trust-store', DEBIAN_BUNDLE, '--endpoint', `127.0.0.1:${silent.port}`, '--json', '--log-level', 'debug']);
+    const run = start(process.execPath, [
+      CLI_BUNDLE,
+      '--checks',
+      'trust.,network.',
+      '--trust-store',
+      DEBIAN_BUNDLE,
+      '--endpoint',
+      `127.0.0.1:${silent.port}`,
+      '--json',
+      '--log-level',
+      'debug',
+    ]);
     await run.stderrShows('"msg":"run started"');
     const result = await signalAndWait(run, 'SIGTERM');
     expect(result.code).toBe(143);
@@ -125,7 +148,9 @@ describe('signals', () => {
     const report = JSON.parse(result.stdout) as Report;
     expectInterrupted(report, 'SIGTERM');
     expect(report.findings.map((f) => f.checkId)).toEqual(['network.endpoints']);
-    expect(report.findings[0]!.summary).toBe('Check network.endpoints was cut short: the run was interrupted by SIGTERM before it finished; its result is unknown, so readiness cannot be confirmed.');
+    expect(report.findings[0]!.summary).toBe(
+      'Check network.endpoints was cut short: the run was interrupted by SIGTERM before it finished; its result is unknown, so readiness cannot be confirmed.',
+    );
     expect(result.afterSignalMs).toBeLessThan(3000);
   });
 
@@ -174,7 +199,17 @@ describe('signals', () => {
     const collector = await startHangingCollector();
     const spool = spoolDir();
     try {
-      const run = start(process.execPath, [CLI_BUNDLE, '--checks', 'trust.', '--trust-store', DEBIAN_BUNDLE, '--json', ...deliveryArgs(collector.port, spool), '--delivery-timeout', '60']);
+      const run = start(process.execPath, [
+        CLI_BUNDLE,
+        '--checks',
+        'trust.',
+        '--trust-store',
+        DEBIAN_BUNDLE,
+        '--json',
+        ...deliveryArgs(collector.port, spool),
+        '--delivery-timeout',
+        '60',
+      ]);
       while (collector.requests() === 0) await new Promise((r) => setTimeout(r, 20));
       const result = await signalAndWait(run, 'SIGTERM');
       expect(result.code).toBe(143);
@@ -194,7 +229,17 @@ describe('signals', () => {
     const collector = await startHangingCollector();
     const spool = spoolDir();
     try {
-      const run = start(process.execPath, [CLI_BUNDLE, '--checks', 'trust.', '--trust-store', DEBIAN_BUNDLE, '--json', ...deliveryArgs(collector.port, spool), '--delivery-timeout', '60']);
+      const run = start(process.execPath, [
+        CLI_BUNDLE,
+        '--checks',
+        'trust.',
+        '--trust-store',
+        DEBIAN_BUNDLE,
+        '--json',
+        ...deliveryArgs(collector.port, spool),
+        '--delivery-timeout',
+        '60',
+      ]);
       while (collector.requests() === 0) await new Promise((r) => setTimeout(r, 20));
       run.child.kill('SIGTERM');
       // Signals do not queue: the second is sent once the first is being handled, which takes
@@ -213,11 +258,23 @@ describe('signals', () => {
     }
   });
 
-  it('SIGKILL while the collector hangs on the upload → the run\'s report is already whole in the spool (written before the first attempt), no half-written entry', async () => {
+  it("SIGKILL while the collector hangs on the upload → the run's report is already whole in the spool (written before the first attempt), no half-written entry", async () => {
     const collector = await startHangingCollector();
     const spool = spoolDir();
     try {
-      const run = start(process.execPath, [CLI_BUNDLE, '--checks', 'trust.', '--trust-store', DEBIAN_BUNDLE, '--json', ...deliveryArgs(collector.port, spool), '--delivery-timeout', '60', '--log-level', 'debug']);
+      const run = start(process.execPath, [
+        CLI_BUNDLE,
+        '--checks',
+        'trust.',
+        '--trust-store',
+        DEBIAN_BUNDLE,
+        '--json',
+        ...deliveryArgs(collector.port, spool),
+        '--delivery-timeout',
+        '60',
+        '--log-level',
+        'debug',
+      ]);
       while (collector.requests() === 0) await new Promise((r) => setTimeout(r, 20));
       const result = await signalAndWait(run, 'SIGKILL');
       expect(result.signal).toBe('SIGKILL');
@@ -261,30 +318,53 @@ describe('watchdog', () => {
       void runSelectedChecks(options, [quick, stuck], { env: process.env, platform: 'linux', stdout: process.stdout, stderr: process.stderr })
         .then((code) => process.stdout.write('', () => process.exit(code)));
     `;
-    await build({ stdin: { contents, resolveDir: REPO, loader: 'ts', sourcefile: 'watchdog-harness.ts' }, bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: harness, logLevel: 'warning' });
+    await build({
+      stdin: { contents, resolveDir: REPO, loader: 'ts', sourcefile: 'watchdog-harness.ts' },
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      outfile: harness,
+      logLevel: 'warning',
+    });
   });
 
-  const runtimes: Array<[string, string]> = [['Node 20', process.execPath], ...(existsSync(NODE22) ? [['Node 22 (the embedded runtime)', NODE22] as [string, string]] : [])];
+  const runtimes: Array<[string, string]> = [
+    ['Node 20', process.execPath],
+    ...(existsSync(NODE22) ? [['Node 22 (the embedded runtime)', NODE22] as [string, string]] : []),
+  ];
 
-  it.each(runtimes)('a check spinning forever past --deadline 3 on %s → exit 1 by 3.3 s of run time, a JSON report naming test.stuck as blocked, the report spooled', async (_name, node) => {
-    const spool = spoolDir();
-    try {
-      const run = start(node, [harness, '--deadline', '3', '--json', '--report-url', 'https://collector.test/r', '--report-token-file', files.path('/token'), '--spool-dir', spool], cleanEnv({ BLOCK: 'loop' }));
-      const result = await run.done;
-      expect(result.code).toBe(1);
-      const report = JSON.parse(result.stdout) as Report;
-      expect(reportSchemaErrors(report)).toEqual([]);
-      expect(report.durationMs).toBeLessThanOrEqual(3300);
-      expect(report.findings.map((f) => [f.checkId, f.status, f.evidence.errorKind])).toEqual([['test.quick', 'pass', undefined], ['test.stuck', 'error', 'blocked']]);
-      expect(report.findings[1]!.summary).toContain('Check test.stuck kept the agent busy past the run deadline of 3 s without yielding');
-      expect(report.delivery!.results).toMatchObject([{ destination: 'collector', status: 'spooled', attempts: 0 }]);
-      expect(spooledRunIds(spool)).toEqual([report.runId]);
-      expect(result.stderr).toContain('asr-ready: check test.stuck kept the agent busy past the run deadline of 3 s without yielding, so the watchdog ended the run');
-      expect(result.stderr).not.toContain('Waiting for the debugger');
-    } finally {
-      rmSync(spool, { recursive: true, force: true });
-    }
-  });
+  it.each(runtimes)(
+    'a check spinning forever past --deadline 3 on %s → exit 1 by 3.3 s of run time, a JSON report naming test.stuck as blocked, the report spooled',
+    async (_name, node) => {
+      const spool = spoolDir();
+      try {
+        const run = start(
+          node,
+          [harness, '--deadline', '3', '--json', '--report-url', 'https://collector.test/r', '--report-token-file', files.path('/token'), '--spool-dir', spool],
+          cleanEnv({ BLOCK: 'loop' }),
+        );
+        const result = await run.done;
+        expect(result.code).toBe(1);
+        const report = JSON.parse(result.stdout) as Report;
+        expect(reportSchemaErrors(report)).toEqual([]);
+        expect(report.durationMs).toBeLessThanOrEqual(3300);
+        expect(report.findings.map((f) => [f.checkId, f.status, f.evidence.errorKind])).toEqual([
+          ['test.quick', 'pass', undefined],
+          ['test.stuck', 'error', 'blocked'],
+        ]);
+        expect(report.findings[1]!.summary).toContain('Check test.stuck kept the agent busy past the run deadline of 3 s without yielding');
+        expect(report.delivery!.results).toMatchObject([{ destination: 'collector', status: 'spooled', attempts: 0 }]);
+        expect(spooledRunIds(spool)).toEqual([report.runId]);
+        expect(result.stderr).toContain(
+          'asr-ready: check test.stuck kept the agent busy past the run deadline of 3 s without yielding, so the watchdog ended the run',
+        );
+        expect(result.stderr).not.toContain('Waiting for the debugger');
+      } finally {
+        rmSync(spool, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('a catastrophically backtracking regex past --deadline 3, --output compact → exit 1 by 3.3 s of run time, the compact report ending in its VERDICT line', async () => {
     const run = start(process.execPath, [harness, '--deadline', '3', '--output', 'compact'], cleanEnv({ BLOCK: 'regex' }));

@@ -8,7 +8,8 @@ import { findingOf as finding, runOnRoot as run, ROOT_RUN_BOUND_MS as BOUND_MS }
 import { FakeGuest } from '../helpers/fake-guest';
 
 const BLS_PATH = '/boot/loader/entries/0f1e-4.18.0-305.el8.x86_64.conf';
-const BLS = 'title Red Hat Enterprise Linux (4.18.0-305.el8.x86_64) 8.4 (Ootpa)\nversion 4.18.0-305.el8.x86_64\nlinux /vmlinuz-4.18.0-305.el8.x86_64\noptions $kernelopts $tuned_params\n';
+const BLS =
+  'title Red Hat Enterprise Linux (4.18.0-305.el8.x86_64) 8.4 (Ootpa)\nversion 4.18.0-305.el8.x86_64\nlinux /vmlinuz-4.18.0-305.el8.x86_64\noptions $kernelopts $tuned_params\n';
 
 let guest: FakeGuest | null = null;
 afterEach(() => {
@@ -33,7 +34,7 @@ describe('hostile: storage and boot files under --root', () => {
     expect(result.ms).toBeLessThan(BOUND_MS);
   });
 
-  it('/boot/grub2/grubenv -> /etc/shadow of this machine (absolute link) → resolved inside the image (absent there), never this machine\'s file; exit 0', async () => {
+  it("/boot/grub2/grubenv -> /etc/shadow of this machine (absolute link) → resolved inside the image (absent there), never this machine's file; exit 0", async () => {
     const g = rhelGuest().write(BLS_PATH, BLS).symlink('/boot/grub2/grubenv', '/etc/shadow');
     const result = await run(g, 'boot.grub-device-names');
     expect(result.code).toBe(0);
@@ -44,7 +45,9 @@ describe('hostile: storage and boot files under --root', () => {
   });
 
   it('a 10 MB grubenv of kernelopts=root=/dev/sda1 … on one line → cut at 4 MiB, still fails 151126, the cut named; exit 1', async () => {
-    const g = rhelGuest().write(BLS_PATH, BLS).write('/boot/grub2/grubenv', `# GRUB Environment Block\nkernelopts=${'root=/dev/sda1 '.repeat((10 * 1024 * 1024) / 15)}`);
+    const g = rhelGuest()
+      .write(BLS_PATH, BLS)
+      .write('/boot/grub2/grubenv', `# GRUB Environment Block\nkernelopts=${'root=/dev/sda1 '.repeat((10 * 1024 * 1024) / 15)}`);
     const result = await run(g, 'boot.grub-device-names');
     expect(result.code).toBe(1);
     const f = finding(result.report, 'boot.grub-device-names');
@@ -56,7 +59,9 @@ describe('hostile: storage and boot files under --root', () => {
   });
 
   it('a BLS options line of 2 MB of "${" (a brace never closed) → bounded, nothing invented; exit 0', async () => {
-    const g = rhelGuest().write(BLS_PATH, `options ${'${'.repeat(1024 * 1024)}\n`).write('/boot/grub2/grubenv', '# GRUB Environment Block\nkernelopts=root=UUID=0d9f ro\n');
+    const g = rhelGuest()
+      .write(BLS_PATH, `options ${'${'.repeat(1024 * 1024)}\n`)
+      .write('/boot/grub2/grubenv', '# GRUB Environment Block\nkernelopts=root=UUID=0d9f ro\n');
     const result = await run(g, 'boot.grub-device-names');
     expect(result.code).toBe(0);
     expect(finding(result.report, 'boot.grub-device-names').status).toBe('pass');
@@ -75,7 +80,7 @@ describe('hostile: storage and boot files under --root', () => {
   });
 
   it('a grub.cfg whose first quote never closes, hiding root=/dev/sda1 below it → still fails 151126, the broken quote named; exit 1', async () => {
-    const g = rhelGuest().write('/boot/grub2/grub.cfg', 'set timeout="5\nmenuentry \'RHEL\' {\n  linux /vmlinuz root=/dev/sda1 ro\n}\n');
+    const g = rhelGuest().write('/boot/grub2/grub.cfg', "set timeout=\"5\nmenuentry 'RHEL' {\n  linux /vmlinuz root=/dev/sda1 ro\n}\n");
     const result = await run(g, 'boot.grub-device-names');
     expect(result.code).toBe(1);
     const f = finding(result.report, 'boot.grub-device-names');
@@ -111,12 +116,18 @@ describe('hostile: storage and boot files under --root', () => {
     expect(result.code).toBe(0);
     const f = finding(result.report, 'storage.filesystems');
     expect(f.status).toBe('warn');
-    expect(f.summary).toContain('Multipath files could not be read, so they were not judged: /etc/multipath/wwids: is a FIFO (named pipe), not a regular file; not read');
+    expect(f.summary).toContain(
+      'Multipath files could not be read, so they were not judged: /etc/multipath/wwids: is a FIFO (named pipe), not a regular file; not read',
+    );
     expect(result.ms).toBeLessThan(BOUND_MS);
   });
 
   it('/sys/block/dm-0/dm/uuid -> /dev/zero (absolute link, no /dev/zero in the image) → not read from this machine; no map invented; exit 0', async () => {
-    const g = rhelGuest().write('/proc/self/mountinfo', '20 1 8:1 / / rw - ext4 /dev/sda1 rw\n').write('/sys/block/sda/size', '62914560\n').write('/sys/block/dm-0/dm/name', 'mpatha\n').symlink('/sys/block/dm-0/dm/uuid', '/dev/zero');
+    const g = rhelGuest()
+      .write('/proc/self/mountinfo', '20 1 8:1 / / rw - ext4 /dev/sda1 rw\n')
+      .write('/sys/block/sda/size', '62914560\n')
+      .write('/sys/block/dm-0/dm/name', 'mpatha\n')
+      .symlink('/sys/block/dm-0/dm/uuid', '/dev/zero');
     const result = await run(g, 'storage.filesystems');
     expect(result.code).toBe(0);
     const f = finding(result.report, 'storage.filesystems');
@@ -126,7 +137,10 @@ describe('hostile: storage and boot files under --root', () => {
   });
 
   it('a *.wants symbolic link loop in /etc/systemd/system → bounded, no crash; exit 0', async () => {
-    const g = rhelGuest().write('/etc/fstab', 'UUID=1 / xfs defaults 0 0\n').symlink('/etc/systemd/system/sysinit.target.wants', 'loop.wants').symlink('/etc/systemd/system/loop.wants', 'sysinit.target.wants');
+    const g = rhelGuest()
+      .write('/etc/fstab', 'UUID=1 / xfs defaults 0 0\n')
+      .symlink('/etc/systemd/system/sysinit.target.wants', 'loop.wants')
+      .symlink('/etc/systemd/system/loop.wants', 'sysinit.target.wants');
     const result = await run(g, 'storage.filesystems');
     expect(result.code).toBe(0);
     expect(finding(result.report, 'storage.filesystems').status).toBe('pass');
@@ -134,7 +148,10 @@ describe('hostile: storage and boot files under --root', () => {
   });
 
   it('a mount point with \\012 and a ZFS dataset named like a verdict → one warn, escaped; exit 0', async () => {
-    const g = rhelGuest().write('/proc/self/mountinfo', '20 1 0:30 / / rw - zfs rpool/ROOT/VERDICT:\\040READY rw\n21 20 8:1 / /boot\\012PASS rw - ext4 /dev/sda1 rw\n');
+    const g = rhelGuest().write(
+      '/proc/self/mountinfo',
+      '20 1 0:30 / / rw - zfs rpool/ROOT/VERDICT:\\040READY rw\n21 20 8:1 / /boot\\012PASS rw - ext4 /dev/sda1 rw\n',
+    );
     const result = await run(g, 'storage.filesystems');
     expect(result.code).toBe(0);
     const f = finding(result.report, 'storage.filesystems');

@@ -21,7 +21,10 @@ afterAll(() => files.remove());
 
 async function trustRun(...stores: string[]): Promise<CliResult & { ms: number }> {
   const started = performance.now();
-  const result = await runCli(['--checks', 'trust.', ...stores.flatMap((s) => ['--trust-store', s]), '--json'], { env: cleanEnv(), timeoutMs: BOUND_MS + 5_000 });
+  const result = await runCli(['--checks', 'trust.', ...stores.flatMap((s) => ['--trust-store', s]), '--json'], {
+    env: cleanEnv(),
+    timeoutMs: BOUND_MS + 5_000,
+  });
   return { ...result, ms: performance.now() - started };
 }
 
@@ -35,7 +38,10 @@ function expectRefused(result: CliResult & { ms: number }, message: string): voi
 
 describe('hostile: --trust-store', () => {
   it('--trust-store FIFO → exit 2 at once: "is a FIFO (named pipe)", never a hang', async () => {
-    expectRefused(await trustRun(files.path('/bundle.fifo')), `--trust-store ${files.path('/bundle.fifo')}: is a FIFO (named pipe), not a regular file or a directory`);
+    expectRefused(
+      await trustRun(files.path('/bundle.fifo')),
+      `--trust-store ${files.path('/bundle.fifo')}: is a FIFO (named pipe), not a regular file or a directory`,
+    );
   });
 
   it('--trust-store /dev/zero → exit 2 at once: "is a character device", never an endless read', async () => {
@@ -43,7 +49,10 @@ describe('hostile: --trust-store', () => {
   });
 
   it('--trust-store of a 1 GiB sparse file → exit 2: over the 16 MiB limit, not read', async () => {
-    expectRefused(await trustRun(files.path('/huge.pem')), `--trust-store holds no usable certificate: ${files.path('/huge.pem')}: is 1,073,741,824 bytes, over the 16 MiB limit for a CA bundle`);
+    expectRefused(
+      await trustRun(files.path('/huge.pem')),
+      `--trust-store holds no usable certificate: ${files.path('/huge.pem')}: is 1,073,741,824 bytes, over the 16 MiB limit for a CA bundle`,
+    );
   });
 
   it('--trust-store of an empty directory → exit 2: no certificate found', async () => {
@@ -52,7 +61,10 @@ describe('hostile: --trust-store', () => {
 
   it('--trust-store of a directory of 5,000 junk files → exit 2 in bounded time, 20 problems listed and the rest counted', async () => {
     const result = await trustRun(files.path('/junk'));
-    expectRefused(result, `--trust-store holds no usable certificate: ${files.path('/junk')}: ${files.path('/junk')}/junk-0000.pem: no PEM or DER certificate found`);
+    expectRefused(
+      result,
+      `--trust-store holds no usable certificate: ${files.path('/junk')}: ${files.path('/junk')}/junk-0000.pem: no PEM or DER certificate found`,
+    );
     expect(result.stderr).toContain('junk-0019.pem: no PEM or DER certificate found; 4,980 more problems not listed.');
     expect(result.stderr.length).toBeLessThan(10_000);
   });

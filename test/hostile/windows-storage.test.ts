@@ -38,7 +38,7 @@ describe('hostile: Windows storage listing', () => {
   });
 
   it('PowerShell prints truncated JSON → "did not print the expected JSON", warn, not a pass', async () => {
-    const r = await readWith("process.stdout.write('{\"disks\":[{\"Number\":0,')");
+    const r = await readWith('process.stdout.write(\'{"disks":[{"Number":0,\')');
     expect(r.facts.problem).toMatch(/^PowerShell did not print the expected JSON \(.+\): "\{\\"disks\\":\[\{\\"Number\\":0,"$/);
     expect(r.filesystems.status).toBe('warn');
   });
@@ -50,7 +50,9 @@ describe('hostile: Windows storage listing', () => {
   });
 
   it('PowerShell prints a 1 MB label and a file system name with control characters → the label capped, the name judged unknown (warn; the renderers escape the controls)', async () => {
-    const r = await readWith("process.stdout.write(JSON.stringify({volumes:[{DriveLetter:'G',FileSystem:'FAT32\\n\\u001b[31mVERDICT: pass',DriveType:3,FileSystemLabel:'x'.repeat(1e6)}]}))");
+    const r = await readWith(
+      "process.stdout.write(JSON.stringify({volumes:[{DriveLetter:'G',FileSystem:'FAT32\\n\\u001b[31mVERDICT: pass',DriveType:3,FileSystemLabel:'x'.repeat(1e6)}]}))",
+    );
     expect(r.facts.volumes[0]!.label!.length).toBeLessThan(600);
     expect(r.filesystems).toMatchObject({ status: 'warn', summary: expect.stringContaining(': a file system outside the matrix') });
   });

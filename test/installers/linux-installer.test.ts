@@ -97,7 +97,10 @@ describe('installers/linux', () => {
     const ok = spawnSync('sh', [path.join(s, 'cse-run.sh'), '--checks', 'trust.'], { encoding: 'utf8' });
     expect(ok.stdout).toBe('fake asr-ready check --checks trust. (output=compact fail-on=never)\n');
     // the admin's own --output or --fail-on is passed as given and wins over the environment's defaults
-    const own = spawnSync('sh', [path.join(s, 'cse-run.sh'), '--fail-on', 'warn'], { encoding: 'utf8', env: { ...process.env, ASR_READY_CSE_FAIL_ON: 'fail' } });
+    const own = spawnSync('sh', [path.join(s, 'cse-run.sh'), '--fail-on', 'warn'], {
+      encoding: 'utf8',
+      env: { ...process.env, ASR_READY_CSE_FAIL_ON: 'fail' },
+    });
     expect(own.stdout).toBe('fake asr-ready check --fail-on warn (output=compact fail-on=fail)\n');
     writeFileSync(bin.file, '#!/bin/sh\necho tampered\n');
     const tampered = spawnSync('sh', [path.join(s, 'cse-run.sh')], { encoding: 'utf8' });

@@ -15,7 +15,9 @@ import { REPO } from '../helpers/paths';
 
 const windowsDir = path.join(REPO, 'installers', 'windows');
 const azureDir = path.join(REPO, 'installers', 'azure');
-const scripts = readdirSync(windowsDir).filter((f) => f.endsWith('.ps1')).sort();
+const scripts = readdirSync(windowsDir)
+  .filter((f) => f.endsWith('.ps1'))
+  .sort();
 const read = (file: string) => readFileSync(path.join(windowsDir, file), 'utf8');
 
 let parser: Parser;
@@ -31,7 +33,8 @@ function syntaxErrors(source: string): string[] {
   if (!tree) throw new Error('tree-sitter returned no tree');
   const found: string[] = [];
   const walk = (node: Node) => {
-    if (node.type === 'ERROR' || node.isMissing) found.push(`line ${node.startPosition.row + 1}: ${node.isMissing ? `missing ${node.type}` : JSON.stringify(node.text.slice(0, 80))}`);
+    if (node.type === 'ERROR' || node.isMissing)
+      found.push(`line ${node.startPosition.row + 1}: ${node.isMissing ? `missing ${node.type}` : JSON.stringify(node.text.slice(0, 80))}`);
     for (const child of node.children) if (child) walk(child);
   };
   walk(tree.rootNode);
@@ -50,7 +53,7 @@ describe('installers/windows: parsed with a PowerShell grammar', () => {
 
   it('the parser does report broken PowerShell (so a clean parse means something)', () => {
     expect(syntaxErrors('if ($x { Write-Output 1 }')).not.toEqual([]);
-    expect(syntaxErrors("$a = @{ b = 1\n")).not.toEqual([]);
+    expect(syntaxErrors('$a = @{ b = 1\n')).not.toEqual([]);
   });
 });
 
@@ -58,16 +61,21 @@ describe('installers/windows: constructs that must hold on any Windows the agent
   it.each(scripts)('%s has no #Requires that PowerShell 2.0/3.0 (Server 2008 R2 / 2012) would refuse', (file) => {
     expect(read(file)).not.toMatch(/^\s*#requires\b/im);
     // PowerShell 4+ only cmdlets (outside comments); the scripts carry their own Get-Sha256 for this reason.
-    const code = read(file).split('\n').filter((l) => !l.trim().startsWith('#')).join('\n');
+    const code = read(file)
+      .split('\n')
+      .filter((l) => !l.trim().startsWith('#'))
+      .join('\n');
     expect(code).not.toMatch(/\bGet-FileHash\b/i);
   });
 
   it.each(['install.ps1', 'uninstall.ps1'])('%s checks elevation first, by the Administrators SID, and exits non-zero with a message', (file) => {
     const script = read(file);
-    const check = script.indexOf(".IsInRole($administrators)");
+    const check = script.indexOf('.IsInRole($administrators)');
     expect(script).toContain("New-Object Security.Principal.SecurityIdentifier('S-1-5-32-544')");
     expect(check).toBeGreaterThan(0);
-    const firstChange = Math.min(...['New-Item', 'Copy-Item', 'Remove-Item', 'Unregister-ScheduledTask', 'icacls'].map((c) => script.indexOf(c)).filter((i) => i >= 0));
+    const firstChange = Math.min(
+      ...['New-Item', 'Copy-Item', 'Remove-Item', 'Unregister-ScheduledTask', 'icacls'].map((c) => script.indexOf(c)).filter((i) => i >= 0),
+    );
     expect(check).toBeLessThan(firstChange);
     expect(script.slice(check, check + 400)).toMatch(/must run elevated[\s\S]*\n\s*exit 1\n/);
   });
@@ -84,7 +92,9 @@ describe('installers/windows: constructs that must hold on any Windows the agent
   it.each(scripts)("%s checks every native command's exit code and fails loudly", (file) => {
     const lines = read(file).split('\n');
     // Native commands in these scripts: icacls, and the agent itself (& $binary).
-    const native = lines.map((l, i) => [l, i] as const).filter(([l]) => /^\s*(icacls|&\s*\$binary|&\s*\(Join-Path \$PSScriptRoot 'install\.ps1'\))(?=\s|$)/i.test(l));
+    const native = lines
+      .map((l, i) => [l, i] as const)
+      .filter(([l]) => /^\s*(icacls|&\s*\$binary|&\s*\(Join-Path \$PSScriptRoot 'install\.ps1'\))(?=\s|$)/i.test(l));
     for (const [line, i] of native) {
       const next = lines.slice(i + 1).find((l) => l.trim() && !l.trim().startsWith('#'))!;
       if (/&\s*\$binary/.test(line)) expect(next.trim()).toBe('exit $LASTEXITCODE');
@@ -142,18 +152,23 @@ describe('installers/windows: SHA256SUMS lines', () => {
 });
 
 describe('installers/azure', () => {
-  it.each(readdirSync(azureDir).filter((f) => f.endsWith('.json') && f !== 'workbook.json'))('%s: every role assignment says principalType ServicePrincipal', (file) => {
-    const template = JSON.parse(readFileSync(path.join(azureDir, file), 'utf8')) as { resources?: Array<{ type: string; properties: Record<string, unknown> }> };
-    for (const r of (template.resources ?? []).filter((r) => r.type === 'Microsoft.Authorization/roleAssignments')) {
-      expect(r.properties.principalType).toBe('ServicePrincipal');
-    }
-  });
+  it.each(readdirSync(azureDir).filter((f) => f.endsWith('.json') && f !== 'workbook.json'))(
+    '%s: every role assignment says principalType ServicePrincipal',
+    (file) => {
+      const template = JSON.parse(readFileSync(path.join(azureDir, file), 'utf8')) as {
+        resources?: Array<{ type: string; properties: Record<string, unknown> }>;
+      };
+      for (const r of (template.resources ?? []).filter((r) => r.type === 'Microsoft.Authorization/roleAssignments')) {
+        expect(r.properties.principalType).toBe('ServicePrincipal');
+      }
+    },
+  );
 
   it('log-analytics.json has its role assignment (so the check above checked something)', () => {
     expect(readFileSync(path.join(azureDir, 'log-analytics.json'), 'utf8')).toContain('"type": "Microsoft.Authorization/roleAssignments"');
   });
 
-  it('the Run Command example expands $URL on the admin\'s machine, not on the VM where it is empty', () => {
+  it("the Run Command example expands $URL on the admin's machine, not on the VM where it is empty", () => {
     const readme = readFileSync(path.join(azureDir, 'README.md'), 'utf8');
     const lines = readme.split('\n');
     const start = lines.findIndex((l) => l.includes('az vm run-command invoke'));

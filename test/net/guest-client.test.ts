@@ -72,7 +72,10 @@ function inputs(extra: Partial<GuestClientInputs> = {}): GuestClientInputs {
 }
 
 /** GET https://host/ through a new dispatcher of the client: the status (or the error) and the connection's trace. */
-async function get(client: ReturnType<typeof createGuestClient>, host = HOST): Promise<{ status: number | null; error: string | null; trace: ConnectionTrace | null }> {
+async function get(
+  client: ReturnType<typeof createGuestClient>,
+  host = HOST,
+): Promise<{ status: number | null; error: string | null; trace: ConnectionTrace | null }> {
   let trace: ConnectionTrace | null = null;
   const dispatcher = client.dispatcher((t) => (trace = t));
   try {
@@ -90,7 +93,11 @@ describe('createGuestClient: HTTPS', () => {
   it('verifies with the guest roots it is given, through --connect-to, and hands each connection trace out', async () => {
     const result = await get(createGuestClient(inputs()));
     expect(result.status).toBe(404);
-    expect(result.trace).toMatchObject({ failedLayer: null, tcp: { address: '127.0.0.1', port: server.port }, tls: { verified: true, servername: HOST, trustSource: 'supplied' } });
+    expect(result.trace).toMatchObject({
+      failedLayer: null,
+      tcp: { address: '127.0.0.1', port: server.port },
+      tls: { verified: true, servername: HOST, trustSource: 'supplied' },
+    });
   });
 
   it('fails TLS when the guest roots lack the CA, and passes once the extra CA (--report-ca-file) adds it', async () => {
@@ -173,7 +180,10 @@ describe('createGuestClient: IMDS', () => {
     const client = createGuestClient(inputs());
     expect(client.imds.refusal('http://169.254.169.254')).toBe('not contacting http://169.254.169.254: ASR_READY_LOOPBACK_ONLY is set');
     expect(client.imds.refusal('http://[::1]:8080/metadata')).toBeNull();
-    await expect(client.imds.get('http://169.254.169.254/metadata/instance', 2_000)).rejects.toMatchObject({ code: 'ELOOPBACKONLY', message: 'not contacting http://169.254.169.254: ASR_READY_LOOPBACK_ONLY is set' });
+    await expect(client.imds.get('http://169.254.169.254/metadata/instance', 2_000)).rejects.toMatchObject({
+      code: 'ELOOPBACKONLY',
+      message: 'not contacting http://169.254.169.254: ASR_READY_LOOPBACK_ONLY is set',
+    });
     expect(createGuestClient(inputs({ loopbackOnly: false })).imds.refusal('http://169.254.169.254')).toBeNull();
   });
 });

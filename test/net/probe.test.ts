@@ -27,27 +27,58 @@ afterAll(async () => {
 });
 
 const target: ProbeTarget = {
-  id: 'entra-id', catalogId: 'entra-id', group: 'Entra ID', purpose: 'test', host: HOST, port: 443, scheme: 'https', required: true,
-  source: 'catalog', pattern: null, serviceTag: null, asrErrorCodes: [151196],
+  id: 'entra-id',
+  catalogId: 'entra-id',
+  group: 'Entra ID',
+  purpose: 'test',
+  host: HOST,
+  port: 443,
+  scheme: 'https',
+  required: true,
+  source: 'catalog',
+  pattern: null,
+  serviceTag: null,
+  asrErrorCodes: [151196],
 };
 
 function options(port: number, extra: Partial<ConnectorOptions> = {}): ConnectorOptions {
   return {
-    ca: [pki.root.certPem], trustSource: 'supplied', proxyFor: () => null,
+    ca: [pki.root.certPem],
+    trustSource: 'supplied',
+    proxyFor: () => null,
     connectTo: [parseConnectTo(`${HOST}:443:127.0.0.1:${port}`)],
-    timeouts: { ...DEFAULT_LAYER_TIMEOUTS, tlsMs: 800, tcpMs: 800, httpMs: 2000 }, loopbackOnly: true, ...extra,
+    timeouts: { ...DEFAULT_LAYER_TIMEOUTS, tlsMs: 800, tcpMs: 800, httpMs: 2000 },
+    loopbackOnly: true,
+    ...extra,
   };
 }
 
-const via = (p: RunningProxy): (() => ProxyRoute) => () => ({ origin: p.url, hostname: '127.0.0.1', port: p.port });
+const via =
+  (p: RunningProxy): (() => ProxyRoute) =>
+  () => ({ origin: p.url, hostname: '127.0.0.1', port: p.port });
 
 describe('probeEndpoint', () => {
   it('records every layer of a good direct connection', async () => {
     const result = await probeEndpoint(target, options(good.port), 'asr-ready/test');
     expect(result.error).toBeNull();
-    expect(result).toMatchObject({ status: 'ok', failedLayer: null, address: '127.0.0.1', addressScope: 'loopback', connectTo: `${HOST}:443:127.0.0.1:${good.port}` });
-    expect(result.tls).toMatchObject({ verified: true, version: 'TLSv1.3', servername: HOST, trustAnchor: { subject: expect.stringContaining('CN=asr-ready Test Root CA') } });
-    expect(result.tls!.chain.map((c) => c.subject)).toEqual([expect.stringContaining(`CN=${HOST}`), expect.stringContaining('Issuing CA'), expect.stringContaining('CN=asr-ready Test Root CA,')]);
+    expect(result).toMatchObject({
+      status: 'ok',
+      failedLayer: null,
+      address: '127.0.0.1',
+      addressScope: 'loopback',
+      connectTo: `${HOST}:443:127.0.0.1:${good.port}`,
+    });
+    expect(result.tls).toMatchObject({
+      verified: true,
+      version: 'TLSv1.3',
+      servername: HOST,
+      trustAnchor: { subject: expect.stringContaining('CN=asr-ready Test Root CA') },
+    });
+    expect(result.tls!.chain.map((c) => c.subject)).toEqual([
+      expect.stringContaining(`CN=${HOST}`),
+      expect.stringContaining('Issuing CA'),
+      expect.stringContaining('CN=asr-ready Test Root CA,'),
+    ]);
     expect(result.http).toMatchObject({ ok: true, status: 404 });
     expect(Date.parse(result.http!.date!)).toBeGreaterThan(Date.now() - 60_000);
   });
@@ -69,7 +100,11 @@ describe('probeEndpoint', () => {
 
   it('reports a dead proxy as the proxy layer', async () => {
     const dead = await freePort();
-    const result = await probeEndpoint(target, options(good.port, { proxyFor: () => ({ origin: `http://127.0.0.1:${dead}`, hostname: '127.0.0.1', port: dead }) }), 'asr-ready/test');
+    const result = await probeEndpoint(
+      target,
+      options(good.port, { proxyFor: () => ({ origin: `http://127.0.0.1:${dead}`, hostname: '127.0.0.1', port: dead }) }),
+      'asr-ready/test',
+    );
     expect(result).toMatchObject({ status: 'failed', failedLayer: 'proxy' });
     expect(result.error).toMatch(/cannot reach the proxy at 127\.0\.0\.1:\d+: .*refused the connection/);
   });
@@ -105,7 +140,11 @@ describe('probeEndpoint', () => {
     expect(refused).toMatchObject({ failedLayer: 'tcp', tcp: { outcome: 'refused' } });
     const unresolvable = await probeEndpoint({ ...target, host: 'nothing-here.invalid' }, options(good.port, { connectTo: [] }), 'asr-ready/test');
     expect(unresolvable).toMatchObject({ status: 'failed', failedLayer: 'dns', dns: { code: 'ENOTFOUND' } });
-    const representative = await probeEndpoint({ ...target, host: 'nothing-here.invalid', source: 'representative' }, options(good.port, { connectTo: [] }), 'asr-ready/test');
+    const representative = await probeEndpoint(
+      { ...target, host: 'nothing-here.invalid', source: 'representative' },
+      options(good.port, { connectTo: [] }),
+      'asr-ready/test',
+    );
     expect(representative.status).toBe('unconfirmed');
   });
 });

@@ -8,19 +8,40 @@ import { unbracketIpv6 } from '../../src/net/address-scope';
 describe('retryLoop', () => {
   it('stops at the first result the caller does not want retried, and never goes past maxAttempts', async () => {
     const seen: number[] = [];
-    const ok = await retryLoop(async (n) => (seen.push(n), n === 2 ? 'ok' : 'busy'), 5, (r) => (r === 'ok' ? null : 1));
+    const ok = await retryLoop(
+      async (n) => (seen.push(n), n === 2 ? 'ok' : 'busy'),
+      5,
+      (r) => (r === 'ok' ? null : 1),
+    );
     expect(ok).toEqual({ last: 'ok', attempts: 2 });
     const waits: Array<[string, number]> = [];
-    const spent = await retryLoop(async (n) => `fail ${n}`, 3, (r, n) => (waits.push([r, n]), 1));
+    const spent = await retryLoop(
+      async (n) => `fail ${n}`,
+      3,
+      (r, n) => (waits.push([r, n]), 1),
+    );
     expect(spent).toEqual({ last: 'fail 3', attempts: 3 });
-    expect(waits).toEqual([['fail 1', 1], ['fail 2', 2]]); // no wait is asked for after the last attempt
-    expect(await retryLoop(async () => 'x', 1, () => 1)).toEqual({ last: 'x', attempts: 1 });
+    expect(waits).toEqual([
+      ['fail 1', 1],
+      ['fail 2', 2],
+    ]); // no wait is asked for after the last attempt
+    expect(
+      await retryLoop(
+        async () => 'x',
+        1,
+        () => 1,
+      ),
+    ).toEqual({ last: 'x', attempts: 1 });
   });
 
   it('waits as told between attempts (the IMDS schedule: 500 ms, then 1500 ms)', async () => {
     const at: number[] = [];
     const started = performance.now();
-    await retryLoop(async () => at.push(performance.now() - started), 3, (_r, n) => [50, 150][n - 1] ?? null);
+    await retryLoop(
+      async () => at.push(performance.now() - started),
+      3,
+      (_r, n) => [50, 150][n - 1] ?? null,
+    );
     expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(45);
     expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(145);
   });
@@ -29,7 +50,12 @@ describe('retryLoop', () => {
     const stop = new AbortController();
     setTimeout(() => stop.abort(), 50);
     const started = performance.now();
-    const end = await retryLoop(async (n) => n, 4, () => 10_000, stop.signal);
+    const end = await retryLoop(
+      async (n) => n,
+      4,
+      () => 10_000,
+      stop.signal,
+    );
     expect(end).toEqual({ last: 1, attempts: 1 });
     expect(performance.now() - started).toBeLessThan(2_000);
   });

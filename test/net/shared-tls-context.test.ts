@@ -43,7 +43,18 @@ describe('secureContextFor', () => {
     const probes = connectorOptionsFor(anchors, proxy, network);
     const uploads = connectorOptionsFor(anchors, proxy, network); // deliver-report.ts builds its own options from the same anchors
     const target = (host: string): ProbeTarget => ({
-      id: host, catalogId: null, group: 'test', purpose: 'test', host, port: 443, scheme: 'https', required: true, source: 'catalog', pattern: null, serviceTag: null, asrErrorCodes: [],
+      id: host,
+      catalogId: null,
+      group: 'test',
+      purpose: 'test',
+      host,
+      port: 443,
+      scheme: 'https',
+      required: true,
+      source: 'catalog',
+      pattern: null,
+      serviceTag: null,
+      asrErrorCodes: [],
     });
     const results = await Promise.all([...HOSTS, ...HOSTS].map((h, i) => probeEndpoint(target(h), i % 2 ? uploads : probes, 'asr-ready/test')));
     expect(results.map((r) => [r.status, r.tls?.verified])).toEqual(Array(6).fill(['ok', true]));

@@ -17,7 +17,26 @@ const SPECS: Record<string, OptionSpec> = {
   'no-proxy': { type: 'boolean' },
   config: { type: 'string' },
 };
-const FRAGMENTS = ['{', '}', '[', ']', '"output"', '"checks"', '"failOn"', '"noProxy"', '"clientSecret"', ':', ',', '"x"', 'true', '1', 'null', '\uFEFF', ' ', '\n'];
+const FRAGMENTS = [
+  '{',
+  '}',
+  '[',
+  ']',
+  '"output"',
+  '"checks"',
+  '"failOn"',
+  '"noProxy"',
+  '"clientSecret"',
+  ':',
+  ',',
+  '"x"',
+  'true',
+  '1',
+  'null',
+  '\uFEFF',
+  ' ',
+  '\n',
+];
 const dir = mkdtempSync(path.join(os.tmpdir(), 'asr-ready-config-prop-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let counter = 0;
@@ -51,7 +70,9 @@ describe('configuration file and environment', () => {
 
   it('any ASR_READY_* value is options or a UsageError', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.constantFrom('ASR_READY_OUTPUT', 'ASR_READY_CHECKS', 'ASR_READY_NO_PROXY', 'ASR_READY_FAIL_ON'), anyText), (env) => onlyUsageErrors(() => readEnvironment(env, SPECS))),
+      fc.property(fc.dictionary(fc.constantFrom('ASR_READY_OUTPUT', 'ASR_READY_CHECKS', 'ASR_READY_NO_PROXY', 'ASR_READY_FAIL_ON'), anyText), (env) =>
+        onlyUsageErrors(() => readEnvironment(env, SPECS)),
+      ),
       { numRuns: 400 },
     );
   });

@@ -7,7 +7,30 @@ import { isDeviceName } from '../../src/checks/helpers/device-name';
 import { EVIDENCE_MAX_CHARS } from '../../src/core/text-bounds';
 import { anyText, expectLinear, repeatTo, textOf } from './linear';
 
-const FRAGMENTS = ['linux ', 'linuxefi ', 'kernel ', 'options ', 'GRUB_CMDLINE_LINUX="', 'GRUB_CMDLINE_LINUX_DEFAULT=', 'kernelopts=', 'set kernelopts=', 'root=', 'resume=', 'rd.lvm.lv=', 'rd_LVM_LV=', '/dev/sda1', 'UUID=1234', '"', "'", ' ', '\t', '\n', '\r\n', '#', '\u001b[31m'];
+const FRAGMENTS = [
+  'linux ',
+  'linuxefi ',
+  'kernel ',
+  'options ',
+  'GRUB_CMDLINE_LINUX="',
+  'GRUB_CMDLINE_LINUX_DEFAULT=',
+  'kernelopts=',
+  'set kernelopts=',
+  'root=',
+  'resume=',
+  'rd.lvm.lv=',
+  'rd_LVM_LV=',
+  '/dev/sda1',
+  'UUID=1234',
+  '"',
+  "'",
+  ' ',
+  '\t',
+  '\n',
+  '\r\n',
+  '#',
+  '\u001b[31m',
+];
 const MAX_QUOTED = EVIDENCE_MAX_CHARS + 40;
 // Matching control characters is the point: values reach summaries and remediation steps.
 // eslint-disable-next-line no-control-regex
@@ -33,9 +56,34 @@ describe('GRUB kernel parameter parser', () => {
     );
   });
 
-  const DIALECT_PATHS = ['/boot/grub2/grub.cfg', '/etc/default/grub', '/etc/default/grub.d/40.cfg', '/boot/grub/menu.lst', '/boot/grub2/grubenv', '/boot/loader/entries/a.conf'];
-  const MORE = [...FRAGMENTS, '\\\n', '\\', '$kernelopts', '${kernelopts}', '${', '$', ';', '{', '}', 'module2 ', 'export ', 'GRUB_CMDLINE_LINUX=', 'kernelopts=root=/dev/sda2 ', "'"];
-  const VARIABLES = new Map<string, GrubVariable>([['kernelopts', { value: 'root=/dev/sda2 ro "resume=/dev/sdb1"', path: '/boot/grub2/grubenv', lineNumber: 2 }]]);
+  const DIALECT_PATHS = [
+    '/boot/grub2/grub.cfg',
+    '/etc/default/grub',
+    '/etc/default/grub.d/40.cfg',
+    '/boot/grub/menu.lst',
+    '/boot/grub2/grubenv',
+    '/boot/loader/entries/a.conf',
+  ];
+  const MORE = [
+    ...FRAGMENTS,
+    '\\\n',
+    '\\',
+    '$kernelopts',
+    '${kernelopts}',
+    '${',
+    '$',
+    ';',
+    '{',
+    '}',
+    'module2 ',
+    'export ',
+    'GRUB_CMDLINE_LINUX=',
+    'kernelopts=root=/dev/sda2 ',
+    "'",
+  ];
+  const VARIABLES = new Map<string, GrubVariable>([
+    ['kernelopts', { value: 'root=/dev/sda2 ro "resume=/dev/sdb1"', path: '/boot/grub2/grubenv', lineNumber: 2 }],
+  ]);
 
   it('every dialect: never throws; parameters on real lines, values without control characters; grubenv and BLS readers too', () => {
     fc.assert(
@@ -102,7 +150,7 @@ describe('GRUB kernel parameter parser', () => {
 
   it.each([
     ['a quote never closed, then many lines', '/boot/grub2/grub.cfg', (n: number) => repeatTo('linux /v root=/dev/sda1\n', n, 'set a="')],
-    ["single quotes on one huge line", '/boot/grub2/grub.cfg', (n: number) => repeatTo("'a' ", n, 'linux ')],
+    ['single quotes on one huge line', '/boot/grub2/grub.cfg', (n: number) => repeatTo("'a' ", n, 'linux ')],
     ['a single quote per line', '/boot/grub2/grub.cfg', (n: number) => repeatTo("linux 'x\n", n)],
     ['backslash-newline continuations', '/etc/default/grub', (n: number) => repeatTo('\\\n', n, 'GRUB_CMDLINE_LINUX="', '"')],
     ['quoted newlines in one word', '/etc/default/grub', (n: number) => repeatTo('root=/dev/sda1\n', n, 'GRUB_CMDLINE_LINUX="', '"')],

@@ -19,7 +19,11 @@ const target = fc.oneof(
   escaping,
   fc.tuple(fc.boolean(), fc.array(segment, { minLength: 1, maxLength: 6 })).map(([absolute, parts]) => `${absolute ? '/' : ''}${parts.join('/')}` || '.'), // symlink(2) refuses an empty target
 );
-const node = fc.oneof(fc.constant<{ kind: 'file' }>({ kind: 'file' }), fc.constant<{ kind: 'dir' }>({ kind: 'dir' }), target.map((t) => ({ kind: 'link' as const, target: t })));
+const node = fc.oneof(
+  fc.constant<{ kind: 'file' }>({ kind: 'file' }),
+  fc.constant<{ kind: 'dir' }>({ kind: 'dir' }),
+  target.map((t) => ({ kind: 'link' as const, target: t })),
+);
 
 describe('GuestFs.resolve on random link graphs', () => {
   it('stays inside the root, never throws, never reads the planted outside file', async () => {

@@ -6,7 +6,23 @@ import { computeFrom } from '../../src/facts/azure-metadata';
 import { EVIDENCE_MAX_CHARS } from '../../src/core/text-bounds';
 import { expectLinear, repeatTo } from './linear';
 
-const KEYS = ['compute', 'storageProfile', 'osDisk', 'dataDisks', 'managedDisk', 'securityProfile', 'diffDiskSettings', 'vhd', 'location', 'vmSize', 'lun', 'toString', 'valueOf', '__proto__', 'constructor'];
+const KEYS = [
+  'compute',
+  'storageProfile',
+  'osDisk',
+  'dataDisks',
+  'managedDisk',
+  'securityProfile',
+  'diffDiskSettings',
+  'vhd',
+  'location',
+  'vmSize',
+  'lun',
+  'toString',
+  'valueOf',
+  '__proto__',
+  'constructor',
+];
 const hostileJson = fc.letrec((tie) => ({
   value: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 2 }), tie('object'), fc.array(tie('value'), { maxLength: 3 })),
   object: fc.dictionary(fc.constantFrom(...KEYS), tie('value'), { maxKeys: 5 }),
@@ -30,13 +46,19 @@ describe('IMDS document', () => {
   });
 
   it('takes "toString" and "valueOf" keys as data, not as methods', () => {
-    const c = computeFrom(JSON.parse('{"compute":{"location":{"toString":1},"vmSize":{"valueOf":2},"storageProfile":{"dataDisks":[null,{"lun":{"toString":"x"}}]}}}'));
+    const c = computeFrom(
+      JSON.parse('{"compute":{"location":{"toString":1},"vmSize":{"valueOf":2},"storageProfile":{"dataDisks":[null,{"lun":{"toString":"x"}}]}}}'),
+    );
     expect(c.location).toBe('');
     expect(c.dataDisks.map((d) => d.lun)).toEqual(['', '']);
   });
 
   it.each([
-    ['many data disks', (n: number) => repeatTo('{"lun":"0","name":"d","managedDisk":{"storageAccountType":"Premium_LRS"}},', n, '{"compute":{"storageProfile":{"dataDisks":[', '{}]}}}')],
+    [
+      'many data disks',
+      (n: number) =>
+        repeatTo('{"lun":"0","name":"d","managedDisk":{"storageAccountType":"Premium_LRS"}},', n, '{"compute":{"storageProfile":{"dataDisks":[', '{}]}}}'),
+    ],
     ['one huge string', (n: number) => repeatTo('x', n, '{"compute":{"location":"', '"}}')],
     // Not here: nested arrays. They are V8's JSON.parse alone (this code reads none of them), whose
     // garbage collection makes a million tiny arrays superlinear (measured: 1 M "[]" in 23 ms, 2 M in

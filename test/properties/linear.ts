@@ -65,6 +65,9 @@ export function expectLinear(name: string, parse: (text: string) => unknown, bui
     const b = best(() => parse(bigText), reps);
     if (b / s < ratio) [small, big, ratio] = [s, b, b / s];
   }
-  expect(ratio, `${name}: ${GROWTH}x the input took ${ratio.toFixed(1)}x the time (${small.toFixed(1)} ms → ${big.toFixed(1)} ms for ${reps} run(s))`).toBeLessThan(MAX_RATIO);
+  expect(
+    ratio,
+    `${name}: ${GROWTH}x the input took ${ratio.toFixed(1)}x the time (${small.toFixed(1)} ms → ${big.toFixed(1)} ms for ${reps} run(s))`,
+  ).toBeLessThan(MAX_RATIO);
   return { small, big, ratio };
 }

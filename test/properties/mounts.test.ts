@@ -27,20 +27,40 @@ describe('mount table parsers', () => {
 
   it('every entry, whatever its source form, is put in exactly one class; a disk file system is never dropped', () => {
     const FS = ['ext4', 'xfs', 'btrfs', 'zfs', 'nfs4', 'fuse.sshfs', 'fuse', 'fuseblk', 'tmpfs', 'overlay', 'vfat', 'reiserfs', 'f2fs', ''];
-    const SOURCES = ['/dev/sda1', 'UUID=1', 'LABEL=x', 'PARTUUID=1', 'PARTLABEL=x', 'ID=x', 'rpool/ROOT/ubuntu', '/dev/mapper/vg-lv', 'server:/export', '/dev/loop0', 'none'];
+    const SOURCES = [
+      '/dev/sda1',
+      'UUID=1',
+      'LABEL=x',
+      'PARTUUID=1',
+      'PARTLABEL=x',
+      'ID=x',
+      'rpool/ROOT/ubuntu',
+      '/dev/mapper/vg-lv',
+      'server:/export',
+      '/dev/loop0',
+      'none',
+    ];
     fc.assert(
-      fc.property(fc.constantFrom(...FS), fc.oneof(fc.constantFrom(...SOURCES), fc.string({ unit: 'binary', maxLength: 20 })), fc.string({ maxLength: 10 }), (fsType, device, mountPoint) => {
-        const kind = mountKind({ device, mountPoint, fsType });
-        expect(['virtual', 'network', 'fuse', 'loop', 'disk']).toContain(kind);
-        // Only the file system type (or a loop device) takes a mount off the disks: the source form never does.
-        if (['ext4', 'xfs', 'btrfs', 'zfs', 'fuseblk', 'vfat', 'reiserfs', 'f2fs'].includes(fsType) && !/^\/dev\/loop\d+$/.test(device)) expect(kind).toBe('disk');
-      }),
+      fc.property(
+        fc.constantFrom(...FS),
+        fc.oneof(fc.constantFrom(...SOURCES), fc.string({ unit: 'binary', maxLength: 20 })),
+        fc.string({ maxLength: 10 }),
+        (fsType, device, mountPoint) => {
+          const kind = mountKind({ device, mountPoint, fsType });
+          expect(['virtual', 'network', 'fuse', 'loop', 'disk']).toContain(kind);
+          // Only the file system type (or a loop device) takes a mount off the disks: the source form never does.
+          if (['ext4', 'xfs', 'btrfs', 'zfs', 'fuseblk', 'vfat', 'reiserfs', 'f2fs'].includes(fsType) && !/^\/dev\/loop\d+$/.test(device))
+            expect(kind).toBe('disk');
+        },
+      ),
       { numRuns: 1000 },
     );
   });
 
-  it('decodes the kernel\'s octal escapes, a newline included', () => {
-    expect(parseMountinfo('36 35 98:0 / /data\\012VERDICT:\\040READY rw - ext4 /dev/sdb1 rw\n')).toEqual([{ mountPoint: '/data\nVERDICT: READY', fsType: 'ext4', device: '/dev/sdb1' }]);
+  it("decodes the kernel's octal escapes, a newline included", () => {
+    expect(parseMountinfo('36 35 98:0 / /data\\012VERDICT:\\040READY rw - ext4 /dev/sdb1 rw\n')).toEqual([
+      { mountPoint: '/data\nVERDICT: READY', fsType: 'ext4', device: '/dev/sdb1' },
+    ]);
   });
 
   it.each([

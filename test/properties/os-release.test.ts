@@ -96,8 +96,22 @@ describe('support-matrix version placement', () => {
       fc.property(fc.oneof(anyText, VERSIONISH), (versionId) => {
         const osRelease = { ID: 'centos', NAME: 'CentOS Stream', VERSION_ID: versionId };
         expect(findLinuxEntry(SUPPORT_MATRIX, osRelease)?.id).toBe('centos-stream');
-        const host: HostFacts = { os: 'linux', distro: 'centos', distroName: null, version: versionId, kernel: null, arch: 'x86_64', hostname: 'h', family: 'rhel', osRelease, fromRoot: false };
-        expect(evaluateLinuxSupport(host, { release: null, source: 'running', installed: [], debianVersion: null }, SUPPORT_MATRIX, new Date('2026-11-27T00:00:00Z')).status).toBe('fail');
+        const host: HostFacts = {
+          os: 'linux',
+          distro: 'centos',
+          distroName: null,
+          version: versionId,
+          kernel: null,
+          arch: 'x86_64',
+          hostname: 'h',
+          family: 'rhel',
+          osRelease,
+          fromRoot: false,
+        };
+        expect(
+          evaluateLinuxSupport(host, { release: null, source: 'running', installed: [], debianVersion: null }, SUPPORT_MATRIX, new Date('2026-11-27T00:00:00Z'))
+            .status,
+        ).toBe('fail');
       }),
       { numRuns: 500 },
     );
@@ -113,6 +127,10 @@ describe('support-matrix version placement', () => {
   });
 
   it('is linear on a hostile /etc/debian_version', () => {
-    expectLinear('debian_version "9.1.1…"', (text) => placeLinuxVersion(entry('debian'), entry('debian').versions, '9', text), (n) => repeatTo('.1', n, '9'));
+    expectLinear(
+      'debian_version "9.1.1…"',
+      (text) => placeLinuxVersion(entry('debian'), entry('debian').versions, '9', text),
+      (n) => repeatTo('.1', n, '9'),
+    );
   });
 });

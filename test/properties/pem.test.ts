@@ -19,12 +19,18 @@ const parse = (text: string) => parseCertificateFile(Buffer.from(text, 'latin1')
 describe('PEM bundle parser', () => {
   it('never throws on arbitrary bytes; every problem is a non-empty line of text', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 600 }).map((b) => Buffer.from(b)), textOf(FRAGMENTS).map((t) => Buffer.from(t, 'latin1'))), (content) => {
-        const result = parseCertificateFile(content);
-        expect(Array.isArray(result.certificates)).toBe(true);
-        for (const p of result.problems) expect(p).toMatch(/^[^\n]+$/);
-        expect(result.certificates.length + result.problems.length).toBeGreaterThan(0);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 600 }).map((b) => Buffer.from(b)),
+          textOf(FRAGMENTS).map((t) => Buffer.from(t, 'latin1')),
+        ),
+        (content) => {
+          const result = parseCertificateFile(content);
+          expect(Array.isArray(result.certificates)).toBe(true);
+          for (const p of result.problems) expect(p).toMatch(/^[^\n]+$/);
+          expect(result.certificates.length + result.problems.length).toBeGreaterThan(0);
+        },
+      ),
       { numRuns: 400 },
     );
   });

@@ -5,7 +5,33 @@ import { describe, expect, it } from 'vitest';
 import { parseProxyInfoConf } from '../../src/facts/proxy/proxy-info-conf';
 import { anyText, expectLinear, repeatTo, textOf } from './linear';
 
-const FRAGMENTS = ['[proxy]', '[Proxy]\n', '[other]\n', 'Address=', 'Port=', 'BypassList=', 'http://', 'https://', 'user:pw@', 'proxy.contoso.com', ':3128', '3128', '/', '*.', '.', ',', ';', '=', '[', ']', '\n', '\r\n', '\uFEFF', '#', ' '];
+const FRAGMENTS = [
+  '[proxy]',
+  '[Proxy]\n',
+  '[other]\n',
+  'Address=',
+  'Port=',
+  'BypassList=',
+  'http://',
+  'https://',
+  'user:pw@',
+  'proxy.contoso.com',
+  ':3128',
+  '3128',
+  '/',
+  '*.',
+  '.',
+  ',',
+  ';',
+  '=',
+  '[',
+  ']',
+  '\n',
+  '\r\n',
+  '\uFEFF',
+  '#',
+  ' ',
+];
 const BASE = '[proxy]\nAddress=';
 
 describe('ProxyInfo.conf parser', () => {

@@ -11,7 +11,13 @@ const URL_FRAGMENTS = ['http://', 'https://', 'socks5://', 'user', ':', '@', 'pr
 const RULE_FRAGMENTS = ['*', '.', 'windows.net', '<local>', '10.0.0.0/8', '::1/128', ':443', ',', ';', ' ', 'a'];
 const HOSTS = ['login.microsoftonline.com', 'x.blob.core.windows.net', '10.1.2.3', '::1', 'localhost'];
 /** The regex the glob matcher replaced, on inputs small enough for its backtracking. */
-const oldGlob = (pattern: string, host: string) => new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(host);
+const oldGlob = (pattern: string, host: string) =>
+  new RegExp(
+    `^${pattern
+      .split('*')
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  ).test(host);
 
 describe('proxy URL parser', () => {
   it('never throws; a parsed proxy has a host, a port, and shows no password', () => {

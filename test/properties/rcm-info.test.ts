@@ -6,8 +6,28 @@ import { parseMobilityHosts } from '../../src/facts/mobility-config';
 import { anyText, expectLinear, repeatTo } from './linear';
 
 /** The regex the label scan replaced: the reference on small, ordinary inputs. */
-const OLD_HOST = /\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:windowsazure\.(?:com|us|cn)|windows\.net|usgovcloudapi\.net|chinacloudapi\.cn|azure\.net|azure-automation\.us|azure\.com)\b/gi;
-const LABELS = ['pod01-rcm1', 'eus', 'hypervrecoverymanager', 'windowsazure', 'servicebus', 'windows', 'net', 'com', 'us', 'cn', 'azure', 'blob', 'core', 'usgovcloudapi', 'chinacloudapi', 'azure-automation', 'x', 'A1'];
+const OLD_HOST =
+  /\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:windowsazure\.(?:com|us|cn)|windows\.net|usgovcloudapi\.net|chinacloudapi\.cn|azure\.net|azure-automation\.us|azure\.com)\b/gi;
+const LABELS = [
+  'pod01-rcm1',
+  'eus',
+  'hypervrecoverymanager',
+  'windowsazure',
+  'servicebus',
+  'windows',
+  'net',
+  'com',
+  'us',
+  'cn',
+  'azure',
+  'blob',
+  'core',
+  'usgovcloudapi',
+  'chinacloudapi',
+  'azure-automation',
+  'x',
+  'A1',
+];
 const SEPARATORS = ['=', ' ', '\n', '://', ':443/', '"', ',', ';', '/'];
 /** key=value text of host-like names: dot-joined labels between separators that end a word. */
 const ordinaryText = fc

@@ -22,7 +22,10 @@ afterEach(() => forgetSecrets());
 
 describe('redactUrl', () => {
   it('never returns the password, whatever it holds and however the setting is written', () => {
-    fc.assert(fc.property(user, password, host, settingForm, (u, p, h, form) => neverShown(redactUrl(form(u, p, h)), p)), { numRuns: 3000 });
+    fc.assert(
+      fc.property(user, password, host, settingForm, (u, p, h, form) => neverShown(redactUrl(form(u, p, h)), p)),
+      { numRuns: 3000 },
+    );
   });
 
   it('keeps the user and the host of a well-formed URL, and leaves URLs without credentials alone', () => {
@@ -35,10 +38,17 @@ describe('redactUrl', () => {
 describe('scrubSecrets', () => {
   it('removes a URL password from free text, whatever surrounds it', () => {
     fc.assert(
-      fc.property(user, password.filter((p) => !/\s/.test(p)), host, fc.string(), fc.string(), (u, p, h, before, after) => {
-        const out = scrubSecrets(`${before} connect to http://${u}:${p}@${h} failed ${after}`);
-        return !out.includes(`:${p}@`);
-      }),
+      fc.property(
+        user,
+        password.filter((p) => !/\s/.test(p)),
+        host,
+        fc.string(),
+        fc.string(),
+        (u, p, h, before, after) => {
+          const out = scrubSecrets(`${before} connect to http://${u}:${p}@${h} failed ${after}`);
+          return !out.includes(`:${p}@`);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -55,6 +65,7 @@ describe('scrubSecrets', () => {
   });
 
   it('takes linear time on hostile text (no backtracking on "scheme://user:" runs or "@" runs)', () => {
-    for (const unit of ['http://a:', '@', 'a://b:c@', 'Bearer ', 'sig=']) expectLinear(`scrubSecrets on ${unit} runs`, scrubSecrets, (bytes) => repeatTo(unit, bytes));
+    for (const unit of ['http://a:', '@', 'a://b:c@', 'Bearer ', 'sig='])
+      expectLinear(`scrubSecrets on ${unit} runs`, scrubSecrets, (bytes) => repeatTo(unit, bytes));
   });
 });

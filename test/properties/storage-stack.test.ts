@@ -16,7 +16,10 @@ describe('multipath readers', () => {
           expect(Number.isInteger(n)).toBe(true);
           expect(n).toBeLessThanOrEqual(lines);
         }
-        const commented = text.split('\n').map((l) => `# ${l}`).join('\n');
+        const commented = text
+          .split('\n')
+          .map((l) => `# ${l}`)
+          .join('\n');
         expect(countWwids(commented) + countBindings(commented)).toBe(0);
         expect(typeof isMultipathUuid(text)).toBe('boolean');
       }),

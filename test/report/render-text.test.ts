@@ -4,13 +4,29 @@ import { buildReport } from '../../src/report/report';
 import { renderText, shouldUseColor } from '../../src/report/render-text';
 
 function finding(checkId: string, status: Finding['status'], extra: Partial<Finding> = {}): Finding {
-  return { checkId, subject: null, status, title: `${checkId} title`, summary: `${checkId} summary`, remediation: null, asrErrorCodes: [], evidence: {}, durationMs: 1, ...extra };
+  return {
+    checkId,
+    subject: null,
+    status,
+    title: `${checkId} title`,
+    summary: `${checkId} summary`,
+    remediation: null,
+    asrErrorCodes: [],
+    evidence: {},
+    durationMs: 1,
+    ...extra,
+  };
 }
 
 function report(findings: Finding[]) {
   return buildReport({
-    agentVersion: '9.9.9', agentRuntime: { node: '22.23.3', arch: 'x64', launcher: 'node', libc: 'glibc 2.36', platformCheckSkipped: false }, runId: '00000000-0000-4000-8000-000000000000', startedAt: new Date(0), finishedAt: new Date(1500),
-    host: null, platform: 'linux',
+    agentVersion: '9.9.9',
+    agentRuntime: { node: '22.23.3', arch: 'x64', launcher: 'node', libc: 'glibc 2.36', platformCheckSkipped: false },
+    runId: '00000000-0000-4000-8000-000000000000',
+    startedAt: new Date(0),
+    finishedAt: new Date(1500),
+    host: null,
+    platform: 'linux',
     run: { checks: [], skip: [], failOn: 'fail', deadlineSeconds: 120, root: null, trustStore: [], configFile: null },
     findings,
   });
@@ -60,16 +76,33 @@ describe('renderText', () => {
   });
 
   it('words each verdict', () => {
-    expect(renderText(report([finding('a.b', 'pass')]), { color: false }).trimEnd().split('\n').at(-1)).toBe('VERDICT: READY: all 1 check(s) passed or were skipped.');
-    expect(renderText(report([finding('a.b', 'warn')]), { color: false }).trimEnd().split('\n').at(-1)).toBe('VERDICT: READY WITH WARNINGS: 1 warning(s): a.b');
-    expect(renderText(report([finding('a.b', 'error')]), { color: false }).trimEnd().split('\n').at(-1)).toBe('VERDICT: NOT READY for Azure Site Recovery: 1 check(s) failed: a.b');
+    expect(
+      renderText(report([finding('a.b', 'pass')]), { color: false })
+        .trimEnd()
+        .split('\n')
+        .at(-1),
+    ).toBe('VERDICT: READY: all 1 check(s) passed or were skipped.');
+    expect(
+      renderText(report([finding('a.b', 'warn')]), { color: false })
+        .trimEnd()
+        .split('\n')
+        .at(-1),
+    ).toBe('VERDICT: READY WITH WARNINGS: 1 warning(s): a.b');
+    expect(
+      renderText(report([finding('a.b', 'error')]), { color: false })
+        .trimEnd()
+        .split('\n')
+        .at(-1),
+    ).toBe('VERDICT: NOT READY for Azure Site Recovery: 1 check(s) failed: a.b');
   });
 });
 
 describe('renderCompact', () => {
   it('fits 4,096 bytes however many findings there are, puts failures first and the verdict last', async () => {
     const { renderCompact, COMPACT_LIMIT_BYTES } = await import('../../src/report/render-compact');
-    const many = Array.from({ length: 200 }, (_, i) => finding(`network.endpoints`, i % 3 === 0 ? 'fail' : 'warn', { subject: `host${i}.example:443`, summary: 'x'.repeat(400), asrErrorCodes: [151037] }));
+    const many = Array.from({ length: 200 }, (_, i) =>
+      finding(`network.endpoints`, i % 3 === 0 ? 'fail' : 'warn', { subject: `host${i}.example:443`, summary: 'x'.repeat(400), asrErrorCodes: [151037] }),
+    );
     const text = renderCompact(report([finding('trust.azure-roots', 'pass'), ...many]));
     const lines = text.trimEnd().split('\n');
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(COMPACT_LIMIT_BYTES);
@@ -83,12 +116,14 @@ describe('renderCompact', () => {
   it('lists everything when it fits', async () => {
     const { renderCompact } = await import('../../src/report/render-compact');
     const text = renderCompact(report([finding('trust.azure-roots', 'pass'), finding('os.kernel', 'fail', { summary: 'custom kernel' })]));
-    expect(text).toBe([
-      'asr-ready 9.9.9 on this guest, run 00000000-0000-4000-8000-000000000000',
-      'FAIL os.kernel: custom kernel',
-      '1 failed, 0 errors, 0 warnings, 1 passed, 0 skipped.',
-      'VERDICT: NOT READY for Azure Site Recovery: 1 check(s) failed: os.kernel',
-      '',
-    ].join('\n'));
+    expect(text).toBe(
+      [
+        'asr-ready 9.9.9 on this guest, run 00000000-0000-4000-8000-000000000000',
+        'FAIL os.kernel: custom kernel',
+        '1 failed, 0 errors, 0 warnings, 1 passed, 0 skipped.',
+        'VERDICT: NOT READY for Azure Site Recovery: 1 check(s) failed: os.kernel',
+        '',
+      ].join('\n'),
+    );
   });
 });

@@ -33,16 +33,31 @@ afterEach(async () => {
 
 const report = (): Report =>
   ({
-    runId: randomUUID(), finishedAt: new Date().toISOString(), host: { hostname: 'vm-1' }, agent: { version: '0.1.0', runtime: { loader: 'node' } }, verdict: 'ready',
-    summary: { pass: 1, total: 1 }, delivery: null, findings: [{ checkId: 'os.supported', subject: null, status: 'pass', summary: 'ok', remediation: '', asrErrorCodes: [] }],
+    runId: randomUUID(),
+    finishedAt: new Date().toISOString(),
+    host: { hostname: 'vm-1' },
+    agent: { version: '0.1.0', runtime: { loader: 'node' } },
+    verdict: 'ready',
+    summary: { pass: 1, total: 1 },
+    delivery: null,
+    findings: [{ checkId: 'os.supported', subject: null, status: 'pass', summary: 'ok', remediation: '', asrErrorCodes: [] }],
   }) as unknown as Report;
 
 function options(extra: Partial<DeliveryOptions>): DeliveryOptions {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'asr-ready-deliver-report-'));
   dirs.push(dir);
   return {
-    reportUrl: null, reportToken: null, reportCa: [], logAnalytics: null, auth: { kind: 'managed-identity', clientId: null },
-    spoolDir: dir, spoolMaxFiles: 10, spoolMaxBytes: 10 * 1024 * 1024, timeoutSeconds: 10, attempts: 1, ...extra,
+    reportUrl: null,
+    reportToken: null,
+    reportCa: [],
+    logAnalytics: null,
+    auth: { kind: 'managed-identity', clientId: null },
+    spoolDir: dir,
+    spoolMaxFiles: 10,
+    spoolMaxBytes: 10 * 1024 * 1024,
+    timeoutSeconds: 10,
+    attempts: 1,
+    ...extra,
   };
 }
 
@@ -58,8 +73,13 @@ function context(port: number, extra: Partial<ReportDeliveryContext> & { guestCa
       timeouts: { ...DEFAULT_LAYER_TIMEOUTS, tlsMs: 2_000, httpMs: 3_000 },
       loopbackOnly: true,
     },
-    ingestion: null, imdsEndpoint: null, vm: { vmId: 'vm-1', resourceId: '/subscriptions/x/vm-1', region: 'westus' },
-    platform: 'linux', env: {}, userAgent: 'asr-ready/test', ...rest,
+    ingestion: null,
+    imdsEndpoint: null,
+    vm: { vmId: 'vm-1', resourceId: '/subscriptions/x/vm-1', region: 'westus' },
+    platform: 'linux',
+    env: {},
+    userAgent: 'asr-ready/test',
+    ...rest,
   };
 }
 
@@ -76,7 +96,11 @@ describe('deliverReport (sinks)', () => {
 
     const told: DeliveryReport[] = [];
     const rep = report();
-    const delivered = await deliverReport(rep, opts, context(collector.port, { guestCa: [unrelated], extraCa: [pki.root.certPem], onResult: (r) => told.push(r) }));
+    const delivered = await deliverReport(
+      rep,
+      opts,
+      context(collector.port, { guestCa: [unrelated], extraCa: [pki.root.certPem], onResult: (r) => told.push(r) }),
+    );
     expect(told).toEqual([delivered]);
     // This run's report, and the one the first call spooled.
     expect(delivered.results.map((r) => r.status)).toEqual(['delivered', 'delivered']);
@@ -92,8 +116,13 @@ describe('deliverReport (sinks)', () => {
     const result = await deliverReport(report(), opts, context(ingestion.port, { ingestion: GOV, imdsEndpoint: imds.url }));
     expect(result.results.map((r) => [r.destination, r.status])).toEqual([['log-analytics', 'delivered']]);
     const tokenRequests = imds.requests.filter((r) => r.path.startsWith('/metadata/identity/oauth2/token'));
-    expect(tokenRequests.map((r) => [new URL(r.path, 'http://x').searchParams.get('resource'), r.headers.metadata, r.headers['x-forwarded-for']])).toEqual([[GOV.resource, 'true', undefined]]);
-    expect(ingestion.rows.map((r) => [r.RowType, r.VmId, r.Region])).toEqual([['summary', 'vm-1', 'westus'], ['finding', 'vm-1', 'westus']]);
+    expect(tokenRequests.map((r) => [new URL(r.path, 'http://x').searchParams.get('resource'), r.headers.metadata, r.headers['x-forwarded-for']])).toEqual([
+      [GOV.resource, 'true', undefined],
+    ]);
+    expect(ingestion.rows.map((r) => [r.RowType, r.VmId, r.Region])).toEqual([
+      ['summary', 'vm-1', 'westus'],
+      ['finding', 'vm-1', 'westus'],
+    ]);
   });
 
   it('says a VM that is not on Azure has no managed identity, and keeps the report', async () => {

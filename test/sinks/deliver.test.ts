@@ -47,14 +47,24 @@ afterEach(async () => {
   agents = [];
 });
 
-function setup(url: string, spoolOptions: Partial<{ maxFiles: number; maxBytes: number }> = {}, timeoutMs = 10_000): { dir: string; config: DeliveryConfig; deps: DeliveryDeps } {
+function setup(
+  url: string,
+  spoolOptions: Partial<{ maxFiles: number; maxBytes: number }> = {},
+  timeoutMs = 10_000,
+): { dir: string; config: DeliveryConfig; deps: DeliveryDeps } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'asr-ready-deliver-unit-'));
   dirs.push(dir);
   const agent = new Agent();
   agents.push(agent);
   return {
     dir,
-    config: { collector: { url, token: 'unit-token' }, logAnalytics: null, spool: { dir, maxFiles: 100, maxBytes: 50 * 1024 * 1024, ...spoolOptions }, timeoutMs, retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20 } },
+    config: {
+      collector: { url, token: 'unit-token' },
+      logAnalytics: null,
+      spool: { dir, maxFiles: 100, maxBytes: 50 * 1024 * 1024, ...spoolOptions },
+      timeoutMs,
+      retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20 },
+    },
     deps: { dispatcher: agent, tokens: null, vm: { vmId: '', resourceId: '', region: '' }, userAgent: 'asr-ready/test' },
   };
 }
@@ -64,7 +74,13 @@ async function plant(dir: string, count: number): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
     const runId = randomUUID();
-    const claim = await spool.writeClaimed({ version: 1, createdAt: new Date(Date.now() - 100_000 + i).toISOString(), runId, pending: [{ name: 'collector' }], report: fakeReport(runId) });
+    const claim = await spool.writeClaimed({
+      version: 1,
+      createdAt: new Date(Date.now() - 100_000 + i).toISOString(),
+      runId,
+      pending: [{ name: 'collector' }],
+      report: fakeReport(runId),
+    });
     await spool.release(claim, true);
     ids.push(runId);
   }
@@ -72,7 +88,7 @@ async function plant(dir: string, count: number): Promise<string[]> {
 }
 
 describe('deliver', () => {
-  it('has this run\'s report in the spool, claimed, before the first request, and removes it once acknowledged', async () => {
+  it("has this run's report in the spool, claimed, before the first request, and removes it once acknowledged", async () => {
     let seenInSpool: string[] = [];
     let dir = '';
     const c = await collector({ onRequest: () => (seenInSpool = readdirSync(dir)) });
@@ -118,7 +134,9 @@ describe('deliver', () => {
       const report = fakeReport();
       const result = await deliver(report, s.config, s.deps, stop.signal);
       expect(c.seen.size).toBe(0);
-      expect(result.results).toEqual([{ destination: 'collector', runId: report.runId, fromSpool: false, status: 'spooled', attempts: 0, httpStatus: null, error: 'interrupted: not tried' }]);
+      expect(result.results).toEqual([
+        { destination: 'collector', runId: report.runId, fromSpool: false, status: 'spooled', attempts: 0, httpStatus: null, error: 'interrupted: not tried' },
+      ]);
       expect(result.spool.pending).toBe(3);
       expect(backlog).toHaveLength(2);
     } finally {
@@ -144,7 +162,7 @@ describe('deliver', () => {
     }
   });
 
-  it('reports a report the spool\'s limits dropped as dropped, not spooled', async () => {
+  it("reports a report the spool's limits dropped as dropped, not spooled", async () => {
     const c = await collector({ status: 503 });
     try {
       const s = setup(c.url, { maxFiles: 2 });

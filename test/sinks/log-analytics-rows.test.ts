@@ -34,9 +34,21 @@ afterEach(async () => {
 /** A report of `findings` warnings: rows of about 420 + `pad` bytes. */
 function report(findings: number, pad = 150): Report {
   return {
-    runId: randomUUID(), finishedAt: new Date().toISOString(), host: { hostname: 'vm-1' }, agent: { version: '0.1.0', runtime: { loader: 'node' } }, verdict: 'ready-with-warnings',
-    summary: { pass: 0, warn: findings, total: findings }, delivery: null,
-    findings: Array.from({ length: findings }, (_, i) => ({ checkId: `network.endpoints`, subject: `host${i}`, status: 'warn', summary: `${i} ${'x'.repeat(pad)}`, remediation: 'fix it', asrErrorCodes: [151196] })),
+    runId: randomUUID(),
+    finishedAt: new Date().toISOString(),
+    host: { hostname: 'vm-1' },
+    agent: { version: '0.1.0', runtime: { loader: 'node' } },
+    verdict: 'ready-with-warnings',
+    summary: { pass: 0, warn: findings, total: findings },
+    delivery: null,
+    findings: Array.from({ length: findings }, (_, i) => ({
+      checkId: `network.endpoints`,
+      subject: `host${i}`,
+      status: 'warn',
+      summary: `${i} ${'x'.repeat(pad)}`,
+      remediation: 'fix it',
+      asrErrorCodes: [151196],
+    })),
   } as unknown as Report;
 }
 
@@ -56,8 +68,19 @@ function setup(fake: FakeIngestion, dir: string, maxAttempts = 1): { config: Del
   const agent = new Agent({ connect: { ca: pki.root.certPem, servername: 'ingest.test' } });
   closers.push(() => agent.destroy());
   return {
-    config: { collector: null, logAnalytics: { endpoint: `https://127.0.0.1:${fake.port}`, dcrId: DCR, stream: STREAM }, spool: { dir, maxFiles: 1000, maxBytes: 1e9 }, timeoutMs: 20_000, retry: { maxAttempts, baseDelayMs: 1, maxDelayMs: 2 } },
-    deps: { dispatcher: agent, tokens: { kind: 'test identity', getToken: async () => fakeJwt('https://monitor.azure.com') }, vm: VM, userAgent: 'asr-ready/test' },
+    config: {
+      collector: null,
+      logAnalytics: { endpoint: `https://127.0.0.1:${fake.port}`, dcrId: DCR, stream: STREAM },
+      spool: { dir, maxFiles: 1000, maxBytes: 1e9 },
+      timeoutMs: 20_000,
+      retry: { maxAttempts, baseDelayMs: 1, maxDelayMs: 2 },
+    },
+    deps: {
+      dispatcher: agent,
+      tokens: { kind: 'test identity', getToken: async () => fakeJwt('https://monitor.azure.com') },
+      vm: VM,
+      userAgent: 'asr-ready/test',
+    },
   };
 }
 
@@ -70,16 +93,47 @@ function tally(...fakes: FakeIngestion[]): Map<string, number> {
   }
   return counts;
 }
-const expected = (...reports: Report[]) => new Map(reports.flatMap((r) => [`${r.runId} (run)`, ...r.findings.map((f) => `${r.runId} ${String(f.subject)}`)]).map((k) => [k, 1]));
+const expected = (...reports: Report[]) =>
+  new Map(reports.flatMap((r) => [`${r.runId} (run)`, ...r.findings.map((f) => `${r.runId} ${String(f.subject)}`)]).map((k) => [k, 1]));
 const entries = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.json'));
 
 describe('row ranges', () => {
   it('joins, counts and complements half-open ranges', () => {
-    expect(toRanges([5, 1, 2, 3, 9, 2])).toEqual([[1, 4], [5, 6], [9, 10]]);
-    expect(mergeRanges([[4, 6], [0, 2]], [[2, 3], [5, 9], [7, 7]])).toEqual([[0, 3], [4, 9]]);
-    expect(uncovered(10, [[0, 3], [4, 9]])).toEqual([3, 9]);
+    expect(toRanges([5, 1, 2, 3, 9, 2])).toEqual([
+      [1, 4],
+      [5, 6],
+      [9, 10],
+    ]);
+    expect(
+      mergeRanges(
+        [
+          [4, 6],
+          [0, 2],
+        ],
+        [
+          [2, 3],
+          [5, 9],
+          [7, 7],
+        ],
+      ),
+    ).toEqual([
+      [0, 3],
+      [4, 9],
+    ]);
+    expect(
+      uncovered(10, [
+        [0, 3],
+        [4, 9],
+      ]),
+    ).toEqual([3, 9]);
     expect(uncovered(4, [])).toEqual([0, 1, 2, 3]);
-    expect(coveredCount(6, [[0, 3], [2, 4], [5, 100]])).toBe(5);
+    expect(
+      coveredCount(6, [
+        [0, 3],
+        [2, 4],
+        [5, 100],
+      ]),
+    ).toBe(5);
   });
 });
 
@@ -91,7 +145,14 @@ describe('Logs Ingestion progress across runs', () => {
     const first = report(39);
     const s1 = setup(fake, dir);
     const r1 = await deliver(first, s1.config, s1.deps);
-    expect(r1.results).toEqual([expect.objectContaining({ destination: 'log-analytics', status: 'spooled', httpStatus: 500, error: expect.stringMatching(/^30 of 40 row\(s\) not accepted: Logs Ingestion answered HTTP 500, InternalServerError/) })]);
+    expect(r1.results).toEqual([
+      expect.objectContaining({
+        destination: 'log-analytics',
+        status: 'spooled',
+        httpStatus: 500,
+        error: expect.stringMatching(/^30 of 40 row\(s\) not accepted: Logs Ingestion answered HTTP 500, InternalServerError/),
+      }),
+    ]);
     expect(fake.calls.map((c) => c.status)).toEqual([413, 413, 204, 500]);
     expect(fake.rows).toHaveLength(10);
     const [name] = entries(dir);
@@ -102,7 +163,10 @@ describe('Logs Ingestion progress across runs', () => {
     const second = report(3);
     const s2 = setup(fake, dir);
     const r2 = await deliver(second, s2.config, s2.deps);
-    expect(r2.results.map((r) => [r.runId, r.fromSpool, r.status])).toEqual([[first.runId, true, 'delivered'], [second.runId, false, 'delivered']]);
+    expect(r2.results.map((r) => [r.runId, r.fromSpool, r.status])).toEqual([
+      [first.runId, true, 'delivered'],
+      [second.runId, false, 'delivered'],
+    ]);
     expect(tally(fake)).toEqual(expected(first, second));
     expect(entries(dir)).toEqual([]);
   });
@@ -140,7 +204,10 @@ describe('Logs Ingestion progress across runs', () => {
     const now = report(1);
     const s = setup(fake, dir);
     const result = await deliver(now, s.config, s.deps);
-    expect(result.results.map((r) => [r.runId, r.status])).toEqual([[old.runId, 'delivered'], [now.runId, 'delivered']]);
+    expect(result.results.map((r) => [r.runId, r.status])).toEqual([
+      [old.runId, 'delivered'],
+      [now.runId, 'delivered'],
+    ]);
     const sent = tally(fake);
     const oldRows = [...sent.keys()].filter((k) => k.startsWith(old.runId));
     expect(oldRows).toHaveLength(41 - ranges[0]![1]);
@@ -150,11 +217,36 @@ describe('Logs Ingestion progress across runs', () => {
   });
 
   it('validates row ranges: only in version 2, well-formed', () => {
-    const base = { runId: '0b1f0c57-3c1c-4a55-9d3e-111111111111', createdAt: '2026-01-01T00:00:00Z', report: { runId: '0b1f0c57-3c1c-4a55-9d3e-111111111111' } };
-    expect(entryProblem({ ...base, version: 2, pending: [{ name: 'log-analytics', deliveredRows: [[0, 3], [5, 9]], refusedRows: [[3, 4]] }] })).toBeNull();
-    expect(entryProblem({ ...base, version: 1, pending: [{ name: 'log-analytics', deliveredRows: [[0, 3]] }] })).toBe('its list of pending destinations is missing or invalid');
-    expect(entryProblem({ ...base, version: 2, pending: [{ name: 'log-analytics', deliveredRows: [[3, 3]] }] })).toBe('its list of pending destinations is missing or invalid');
-    expect(entryProblem({ ...base, version: 2, pending: [{ name: 'log-analytics', deliveredRows: [[0, -1]] }] })).toBe('its list of pending destinations is missing or invalid');
+    const base = {
+      runId: '0b1f0c57-3c1c-4a55-9d3e-111111111111',
+      createdAt: '2026-01-01T00:00:00Z',
+      report: { runId: '0b1f0c57-3c1c-4a55-9d3e-111111111111' },
+    };
+    expect(
+      entryProblem({
+        ...base,
+        version: 2,
+        pending: [
+          {
+            name: 'log-analytics',
+            deliveredRows: [
+              [0, 3],
+              [5, 9],
+            ],
+            refusedRows: [[3, 4]],
+          },
+        ],
+      }),
+    ).toBeNull();
+    expect(entryProblem({ ...base, version: 1, pending: [{ name: 'log-analytics', deliveredRows: [[0, 3]] }] })).toBe(
+      'its list of pending destinations is missing or invalid',
+    );
+    expect(entryProblem({ ...base, version: 2, pending: [{ name: 'log-analytics', deliveredRows: [[3, 3]] }] })).toBe(
+      'its list of pending destinations is missing or invalid',
+    );
+    expect(entryProblem({ ...base, version: 2, pending: [{ name: 'log-analytics', deliveredRows: [[0, -1]] }] })).toBe(
+      'its list of pending destinations is missing or invalid',
+    );
     expect(entryProblem({ ...base, version: 3, pending: [{ name: 'collector' }] })).toBe('its version is 3, not 1 or 2');
   });
 
@@ -177,7 +269,10 @@ describe('Logs Ingestion progress across runs', () => {
       reports.push(last);
       const { config, deps } = setup(healthy, dir, 2);
       const drained = await deliver(last, config, deps);
-      expect(drained.results.every((r) => r.status === 'delivered'), `seed ${seed}`).toBe(true);
+      expect(
+        drained.results.every((r) => r.status === 'delivered'),
+        `seed ${seed}`,
+      ).toBe(true);
       expect(entries(dir), `seed ${seed}`).toEqual([]);
       expect(flaky.calls.filter((c) => c.status >= 500).length, `seed ${seed}: the endpoint did fail`).toBeGreaterThan(0);
       expect(tally(flaky, healthy), `seed ${seed}`).toEqual(expected(...reports));

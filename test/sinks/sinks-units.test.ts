@@ -17,7 +17,11 @@ describe('withRetries', () => {
     const signal = new AbortController().signal;
     const policy = { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 2 };
     let calls = 0;
-    const ok = await withRetries(async () => (++calls < 3 ? { ok: false, retryable: true, error: 'busy' } : { ok: true, value: 'v', status: 201 }), policy, signal);
+    const ok = await withRetries(
+      async () => (++calls < 3 ? { ok: false, retryable: true, error: 'busy' } : { ok: true, value: 'v', status: 201 }),
+      policy,
+      signal,
+    );
     expect([ok.ok, ok.attempts, ok.status]).toEqual([true, 3, 201]);
     const permanent = await withRetries(async () => ({ ok: false, retryable: false, error: 'bad request', status: 400 }), policy, signal);
     expect([permanent.attempts, permanent.transient]).toEqual([1, false]);
@@ -28,9 +32,23 @@ describe('withRetries', () => {
 
 describe('batchRows', () => {
   const row = (i: number, size: number): ReadinessRow => ({
-    TimeGenerated: 't', RunId: 'r', RowType: 'finding', Computer: 'c', VmId: '', VmResourceId: '', Region: '', CheckId: `c${i}`, Subject: '',
-    Status: 'pass', Summary: 'x'.repeat(size), Remediation: '', AsrErrorCodes: [], AgentVersion: '1',
-    AgentRuntime: { node: '22.23.3', arch: 'x64', launcher: 'bundled-loader', libc: 'glibc 2.36', platformCheckSkipped: false }, Verdict: 'ready', Counts: null,
+    TimeGenerated: 't',
+    RunId: 'r',
+    RowType: 'finding',
+    Computer: 'c',
+    VmId: '',
+    VmResourceId: '',
+    Region: '',
+    CheckId: `c${i}`,
+    Subject: '',
+    Status: 'pass',
+    Summary: 'x'.repeat(size),
+    Remediation: '',
+    AsrErrorCodes: [],
+    AgentVersion: '1',
+    AgentRuntime: { node: '22.23.3', arch: 'x64', launcher: 'bundled-loader', libc: 'glibc 2.36', platformCheckSkipped: false },
+    Verdict: 'ready',
+    Counts: null,
   });
   it('keeps every batch under 1,000,000 bytes of JSON and loses no row', () => {
     const rows = Array.from({ length: 120 }, (_, i) => row(i, 30_000));

@@ -26,7 +26,7 @@ export function adviseEndpoint(r: EndpointResult, platform: 'linux' | 'windows')
         remediation: [
           `1. Check that the guest's DNS servers answer for ${r.host}: ${platform === 'windows' ? `nslookup ${r.host} (servers: ipconfig /all)` : `getent hosts ${r.host} (servers: /etc/resolv.conf or resolvectl status)`}.`,
           '2. A custom DNS server must forward Azure names to Azure DNS (168.63.129.16) and must also be reachable from the DR region, or failover and re-protection fail later with 151195.',
-          '3. With private endpoints, the private DNS zone (privatelink.*) must be linked to the VM\'s virtual network.',
+          "3. With private endpoints, the private DNS zone (privatelink.*) must be linked to the VM's virtual network.",
         ].join('\n'),
         asrErrorCodes: codes(DNS_CODE),
       };
@@ -36,8 +36,10 @@ export function adviseEndpoint(r: EndpointResult, platform: 'linux' | 'windows')
         summary: `TCP: outbound ${r.scheme === 'http' ? 'HTTP' : 'HTTPS'} to ${name} is ${how}: ${r.error}. ${purposeLine(r)}`,
         remediation: [
           `1. Allow outbound TCP ${r.port} from this VM to ${allow}.`,
-          '2. Check every hop: the NSG on the NIC and on the subnet, a route table sending traffic to a firewall or NVA, and the firewall\'s application rules. IP allow-lists are not supported by Site Recovery; allow names or service tags.',
-          platform === 'linux' ? '3. Check the guest firewall too: iptables -S OUTPUT / nft list ruleset / firewall-cmd --list-all.' : '3. Check the guest firewall too: Get-NetFirewallRule -Direction Outbound -Action Block -Enabled True.',
+          "2. Check every hop: the NSG on the NIC and on the subnet, a route table sending traffic to a firewall or NVA, and the firewall's application rules. IP allow-lists are not supported by Site Recovery; allow names or service tags.",
+          platform === 'linux'
+            ? '3. Check the guest firewall too: iptables -S OUTPUT / nft list ruleset / firewall-cmd --list-all.'
+            : '3. Check the guest firewall too: Get-NetFirewallRule -Direction Outbound -Action Block -Enabled True.',
         ].join('\n'),
         asrErrorCodes: codes(),
       };

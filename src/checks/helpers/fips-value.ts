@@ -7,6 +7,10 @@ export function isFipsOn(value: string | null): boolean {
   const match = /^([+-]?)(0x[0-9a-f]+|0[0-7]*|[1-9]\d*)/i.exec(text);
   if (!match) return false;
   const digits = match[2]!;
-  const n = digits.toLowerCase().startsWith('0x') ? Number.parseInt(digits.slice(2), 16) : digits.startsWith('0') ? Number.parseInt(digits, 8) : Number.parseInt(digits, 10);
+  const n = digits.toLowerCase().startsWith('0x')
+    ? Number.parseInt(digits.slice(2), 16)
+    : digits.startsWith('0')
+      ? Number.parseInt(digits, 8)
+      : Number.parseInt(digits, 10);
   return n !== 0;
 }

@@ -670,7 +670,11 @@ function evaluateWith(nsg: ArmNetworkSecurityGroup | null | undefined, level: Ns
     why,
   });
   if (!best) {
-    return result('Unknown', null, `No rule of ${where} surely matches outbound ${describe(ctx)}${before.length ? `; ${before.length} rule(s) may` : ' (its default rules look incomplete)'}.`);
+    return result(
+      'Unknown',
+      null,
+      `No rule of ${where} surely matches outbound ${describe(ctx)}${before.length ? `; ${before.length} rule(s) may` : ' (its default rules look incomplete)'}.`,
+    );
   }
   const decided = best;
   const conflicting = before.filter((u) => u.ref.access !== decided.ref.access);

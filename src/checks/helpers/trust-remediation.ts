@@ -41,7 +41,9 @@ export function linuxRemediation(family: DistroFamily, problems: RootAssessment[
       .filter((r): r is CatalogRoot => Boolean(r))
       .map((r) => `${r.subjectHash}.0 for ${r.name}`)
       .join(', ');
-    steps.push(`Create the hash links OpenSSL looks roots up by (${links}): sudo c_rehash /etc/ssl/certs (or: sudo openssl rehash /etc/ssl/certs), then check with ls -l /etc/ssl/certs/<hash>.0.`);
+    steps.push(
+      `Create the hash links OpenSSL looks roots up by (${links}): sudo c_rehash /etc/ssl/certs (or: sudo openssl rehash /etc/ssl/certs), then check with ls -l /etc/ssl/certs/<hash>.0.`,
+    );
   }
   steps.push('Then run asr-ready again; on success, retry "Enable replication" in the Recovery Services vault.');
   return steps.map((s, i) => `${i + 1}. ${s}`).join('\n');
@@ -61,11 +63,16 @@ export function windowsRemediation(problems: RootAssessment[], roots: CatalogRoo
           'Either turn the policy off and allow HTTP (port 80) to ctldl.windowsupdate.com, or import the roots yourself.',
       );
     } else {
-      steps.push('Make sure the VM can reach ctldl.windowsupdate.com over HTTP (port 80) so Windows can install the root on first use, and install the latest Windows updates.');
+      steps.push(
+        'Make sure the VM can reach ctldl.windowsupdate.com over HTTP (port 80) so Windows can install the root on first use, and install the latest Windows updates.',
+      );
     }
     for (const p of absent) {
       const root = roots.find((r) => r.id === p.id);
-      if (root) steps.push(`To import ${root.name} by hand: download it, check its SHA-1 thumbprint is ${root.sha1}, then run (elevated): certutil -addstore Root <file>.crt`);
+      if (root)
+        steps.push(
+          `To import ${root.name} by hand: download it, check its SHA-1 thumbprint is ${root.sha1}, then run (elevated): certutil -addstore Root <file>.crt`,
+        );
     }
   }
   steps.push('Then run asr-ready again, or browse to https://login.microsoftonline.com in the VM as the 151066 article suggests.');
@@ -74,25 +81,33 @@ export function windowsRemediation(problems: RootAssessment[], roots: CatalogRoo
 
 function packageUpdateCommand(family: DistroFamily): string {
   switch (family) {
-    case 'debian': return 'sudo apt-get update && sudo apt-get install --only-upgrade ca-certificates && sudo update-ca-certificates';
-    case 'rhel': return 'sudo yum update ca-certificates (dnf on RHEL 8 and later) && sudo update-ca-trust extract';
-    case 'suse': return 'sudo zypper refresh && sudo zypper update ca-certificates-mozilla && sudo update-ca-certificates';
-    case 'alpine': return 'sudo apk add --upgrade ca-certificates && sudo update-ca-certificates';
-    default: return 'install the newest ca-certificates package with your package manager, then rebuild the store (update-ca-certificates or update-ca-trust extract)';
+    case 'debian':
+      return 'sudo apt-get update && sudo apt-get install --only-upgrade ca-certificates && sudo update-ca-certificates';
+    case 'rhel':
+      return 'sudo yum update ca-certificates (dnf on RHEL 8 and later) && sudo update-ca-trust extract';
+    case 'suse':
+      return 'sudo zypper refresh && sudo zypper update ca-certificates-mozilla && sudo update-ca-certificates';
+    case 'alpine':
+      return 'sudo apk add --upgrade ca-certificates && sudo update-ca-certificates';
+    default:
+      return 'install the newest ca-certificates package with your package manager, then rebuild the store (update-ca-certificates or update-ca-trust extract)';
   }
 }
 
 function manualAddRefresh(family: DistroFamily, root: CatalogRoot): string {
   switch (family) {
-    case 'rhel': return 'sudo update-ca-trust extract';
+    case 'rhel':
+      return 'sudo update-ca-trust extract';
     case 'suse':
       return `sudo update-ca-certificates (on SLES 11, which has no update-ca-certificates: copy the file into /etc/ssl/certs as ${root.id}.pem, then sudo c_rehash /etc/ssl/certs so that ${root.subjectHash}.0 links to it)`;
-    default: return 'sudo update-ca-certificates';
+    default:
+      return 'sudo update-ca-certificates';
   }
 }
 
 function undistrustCommand(family: DistroFamily, p: RootAssessment): string {
-  if (p.detail?.includes('/etc/ca-certificates.conf')) return 'Remove the "!" in front of its line in /etc/ca-certificates.conf, then run: sudo update-ca-certificates --fresh';
+  if (p.detail?.includes('/etc/ca-certificates.conf'))
+    return 'Remove the "!" in front of its line in /etc/ca-certificates.conf, then run: sudo update-ca-certificates --fresh';
   if (p.detail?.includes('blocklist') || p.detail?.includes('blacklist')) {
     return `Remove its file from that directory, then run: ${family === 'suse' ? 'sudo update-ca-certificates' : 'sudo update-ca-trust extract'}`;
   }

@@ -35,15 +35,22 @@ export function assessLinuxRoot(root: CatalogRoot, store: LinuxTrustStore, now: 
   const cert = store.certificates.get(root.sha256);
   const notAfter = cert?.notAfter ?? root.notAfter;
   const base = {
-    id: root.id, name: root.name, catalogStatus: root.status, sha256: root.sha256, notAfter,
+    id: root.id,
+    name: root.name,
+    catalogStatus: root.status,
+    sha256: root.sha256,
+    notAfter,
     expiresInDays: Math.floor((Date.parse(notAfter) - now.getTime()) / DAY_MS),
     foundIn: cert ? [...new Set(cert.locations.map((l) => l.path))] : [],
   };
-  const blocked = store.distrusted.find((d) => d.sha256 === root.sha256 || (d.sha256 === null && root.debianFile && baseName(d.name) === baseName(root.debianFile)));
+  const blocked = store.distrusted.find(
+    (d) => d.sha256 === root.sha256 || (d.sha256 === null && root.debianFile && baseName(d.name) === baseName(root.debianFile)),
+  );
   if (blocked) return { ...base, state: 'distrusted', detail: `distrusted by ${blocked.listedIn}` };
   if (!cert) return { ...base, state: 'missing', detail: null };
   if (cert.tlsTrust === 'rejected') return { ...base, state: 'distrusted', detail: 'its TRUSTED CERTIFICATE entry rejects TLS server authentication' };
-  if (cert.tlsTrust === 'not-for-tls') return { ...base, state: 'distrusted', detail: 'its TRUSTED CERTIFICATE entry does not trust it for TLS server authentication' };
+  if (cert.tlsTrust === 'not-for-tls')
+    return { ...base, state: 'distrusted', detail: 'its TRUSTED CERTIFICATE entry does not trust it for TLS server authentication' };
   const reachable = cert.locations.some((l) => l.via === 'bundle' || (l.via === 'hash-link' && l.hashName === root.subjectHash));
   if (!reachable) {
     const oldHash = cert.locations.some((l) => l.hashName === root.subjectHashOld);
@@ -62,7 +69,11 @@ export function assessLinuxRoot(root: CatalogRoot, store: LinuxTrustStore, now: 
 export function assessWindowsRoot(root: CatalogRoot, store: WindowsTrustStore, now: Date): RootAssessment {
   const where = (['Root', 'AuthRoot'] as const).filter((name) => store.stores[name].entries.some((e) => e.sha1 === root.sha1));
   const base = {
-    id: root.id, name: root.name, catalogStatus: root.status, sha256: root.sha256, notAfter: root.notAfter,
+    id: root.id,
+    name: root.name,
+    catalogStatus: root.status,
+    sha256: root.sha256,
+    notAfter: root.notAfter,
     expiresInDays: Math.floor((Date.parse(root.notAfter) - now.getTime()) / DAY_MS),
     foundIn: where.map((name) => `LocalMachine\\${name}`),
   };
@@ -72,7 +83,11 @@ export function assessWindowsRoot(root: CatalogRoot, store: WindowsTrustStore, n
   if (where.length === 0) {
     return store.disableRootAutoUpdate === true
       ? { ...base, state: 'missing', detail: 'automatic root update is turned off by policy (DisableRootAutoUpdate=1), so Windows will not fetch it' }
-      : { ...base, state: 'installs-on-demand', detail: 'not installed yet; Windows installs it from Windows Update (ctldl.windowsupdate.com, HTTP 80) the first time a chain needs it' };
+      : {
+          ...base,
+          state: 'installs-on-demand',
+          detail: 'not installed yet; Windows installs it from Windows Update (ctldl.windowsupdate.com, HTTP 80) the first time a chain needs it',
+        };
   }
   if (Date.parse(root.notAfter) <= now.getTime()) return { ...base, state: 'expired', detail: `expired ${root.notAfter.slice(0, 10)}` };
   return { ...base, state: 'trusted', detail: null };

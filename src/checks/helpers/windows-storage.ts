@@ -27,7 +27,9 @@ type VolumeVerdict = 'supported' | 'temporary-disk' | 'efi-system' | 'not-stated
 
 function partitionOf(v: WindowsVolume, partitions: WindowsPartition[]): WindowsPartition | undefined {
   const path = v.path?.toLowerCase();
-  return partitions.find((p) => (path !== undefined && p.accessPaths.some((a) => a.toLowerCase() === path)) || (v.driveLetter !== null && p.driveLetter === v.driveLetter));
+  return partitions.find(
+    (p) => (path !== undefined && p.accessPaths.some((a) => a.toLowerCase() === path)) || (v.driveLetter !== null && p.driveLetter === v.driveLetter),
+  );
 }
 
 function isTemporaryVolume(v: WindowsVolume, s: WindowsStorageFacts): boolean {
@@ -83,15 +85,32 @@ export function evaluateWindowsFilesystems(s: WindowsStorageFacts | undefined): 
   const named = (verdict: VolumeVerdict) => judged.filter((c) => c.verdict === verdict).map((c) => `${volumeName(c)} (${c.fileSystem ?? 'no file system'})`);
   const problems: Array<{ text: string; fix: string }> = [];
   const csv = named('crash-consistent');
-  if (csv.length) problems.push({ text: `${csv.join(', ')}: cluster shared volumes (Storage Spaces Direct / Scale-Out File Server) replicate crash-consistent only`, fix: 'Expect crash-consistent recovery points only for S2D/SOFS volumes (no app-consistent points).' });
+  if (csv.length)
+    problems.push({
+      text: `${csv.join(', ')}: cluster shared volumes (Storage Spaces Direct / Scale-Out File Server) replicate crash-consistent only`,
+      fix: 'Expect crash-consistent recovery points only for S2D/SOFS volumes (no app-consistent points).',
+    });
   const fat = named('not-stated');
-  if (fat.length) problems.push({ text: `${fat.join(', ')}: the support matrix does not state whether FAT, FAT32 or exFAT volumes replicate (not stated)`, fix: 'Use NTFS or ReFS for data Site Recovery must replicate, or confirm FAT/exFAT with Microsoft support.' });
+  if (fat.length)
+    problems.push({
+      text: `${fat.join(', ')}: the support matrix does not state whether FAT, FAT32 or exFAT volumes replicate (not stated)`,
+      fix: 'Use NTFS or ReFS for data Site Recovery must replicate, or confirm FAT/exFAT with Microsoft support.',
+    });
   const raw = named('no-file-system');
   if (raw.length) problems.push({ text: `${raw.join(', ')}: no file system (RAW)`, fix: 'Format the volume (NTFS or ReFS) or remove it.' });
   const other = named('unsupported');
-  if (other.length) problems.push({ text: `${other.join(', ')}: a file system outside the matrix`, fix: 'Move the data to NTFS or ReFS, or exclude the disk from replication.' });
+  if (other.length)
+    problems.push({
+      text: `${other.join(', ')}: a file system outside the matrix`,
+      fix: 'Move the data to NTFS or ReFS, or exclude the disk from replication.',
+    });
   if (problems.length) {
-    return { status: 'warn', summary: `${problems.map((p) => p.text).join('; ')}.`, remediation: problems.map((p, i) => `${i + 1}. ${p.fix}`).join('\n'), evidence };
+    return {
+      status: 'warn',
+      summary: `${problems.map((p) => p.text).join('; ')}.`,
+      remediation: problems.map((p, i) => `${i + 1}. ${p.fix}`).join('\n'),
+      evidence,
+    };
   }
   return { status: 'pass', summary: `All ${judged.length} volume(s) on replicated disks are NTFS or ReFS: ${named('supported').join(', ')}.`, evidence };
 }
@@ -116,37 +135,116 @@ interface Problem {
 }
 
 /** storage.disks on Windows: the local layout, merged with what IMDS says (imds: evaluateDisks on no local disk). */
-export function evaluateWindowsDisks(s: WindowsStorageFacts | undefined, compute: AzureCompute | null, matrix: SupportMatrix, imds: CheckOutcome): CheckOutcome {
+export function evaluateWindowsDisks(
+  s: WindowsStorageFacts | undefined,
+  compute: AzureCompute | null,
+  matrix: SupportMatrix,
+  imds: CheckOutcome,
+): CheckOutcome {
   const limits = matrix.disks;
   const problems: Problem[] = [];
-  const disks = (s?.disks ?? []).map((d) => ({ ...d, role: s ? windowsDiskRole(d, s) : ('data' as Role), sizeGiB: d.sizeBytes === null ? null : Math.round((d.sizeBytes / GiB) * 100) / 100 }));
+  const disks = (s?.disks ?? []).map((d) => ({
+    ...d,
+    role: s ? windowsDiskRole(d, s) : ('data' as Role),
+    sizeGiB: d.sizeBytes === null ? null : Math.round((d.sizeBytes / GiB) * 100) / 100,
+  }));
   const name = (d: (typeof disks)[number]) => `disk ${d.number ?? '?'}${d.friendlyName ? ` (${d.friendlyName})` : ''}`;
   const replicated = disks.filter((d) => d.role === 'os' || d.role === 'data');
   for (const d of replicated) {
-    if (d.sizeGiB !== null && d.sizeGiB < limits.minGiB) problems.push({ level: 'fail', codes: [150172], text: `${name(d)} is ${d.sizeGiB} GiB, under the 1 GiB minimum`, fix: `Grow ${name(d)} to at least 1 GiB or exclude it from replication.` });
-    if (d.role === 'os' && d.sizeGiB !== null && d.sizeGiB > limits.osMaxGiB) problems.push({ level: 'fail', text: `the OS ${name(d)} is ${d.sizeGiB} GiB, over ${limits.osMaxGiB} GiB`, fix: 'Shrink the OS disk below 4,095 GiB (move data to data disks).' });
-    if (d.role === 'data' && d.sizeGiB !== null && d.sizeGiB > limits.dataMaxGiB) problems.push({ level: 'fail', text: `${name(d)} is ${d.sizeGiB} GiB, over ${limits.dataMaxGiB} GiB`, fix: 'Split the data over disks of at most 32 TiB.' });
-    if (d.busType === 'NVMe') problems.push({ level: 'fail', text: `${name(d)} is attached over NVMe`, fix: 'Site Recovery does not support the NVMe disk interface: use a VM size with SCSI disks.' });
-    if (d.role === 'data' && d.partitionStyle === 'RAW') problems.push({ level: 'warn', codes: [150039], text: `data ${name(d)} is not initialised (no partition table)`, fix: `Initialise ${name(d)} (Initialize-Disk, then a partition and an NTFS volume), or detach it; an uninitialised disk fails with 150039.` });
+    if (d.sizeGiB !== null && d.sizeGiB < limits.minGiB)
+      problems.push({
+        level: 'fail',
+        codes: [150172],
+        text: `${name(d)} is ${d.sizeGiB} GiB, under the 1 GiB minimum`,
+        fix: `Grow ${name(d)} to at least 1 GiB or exclude it from replication.`,
+      });
+    if (d.role === 'os' && d.sizeGiB !== null && d.sizeGiB > limits.osMaxGiB)
+      problems.push({
+        level: 'fail',
+        text: `the OS ${name(d)} is ${d.sizeGiB} GiB, over ${limits.osMaxGiB} GiB`,
+        fix: 'Shrink the OS disk below 4,095 GiB (move data to data disks).',
+      });
+    if (d.role === 'data' && d.sizeGiB !== null && d.sizeGiB > limits.dataMaxGiB)
+      problems.push({
+        level: 'fail',
+        text: `${name(d)} is ${d.sizeGiB} GiB, over ${limits.dataMaxGiB} GiB`,
+        fix: 'Split the data over disks of at most 32 TiB.',
+      });
+    if (d.busType === 'NVMe')
+      problems.push({
+        level: 'fail',
+        text: `${name(d)} is attached over NVMe`,
+        fix: 'Site Recovery does not support the NVMe disk interface: use a VM size with SCSI disks.',
+      });
+    if (d.role === 'data' && d.partitionStyle === 'RAW')
+      problems.push({
+        level: 'warn',
+        codes: [150039],
+        text: `data ${name(d)} is not initialised (no partition table)`,
+        fix: `Initialise ${name(d)} (Initialize-Disk, then a partition and an NTFS volume), or detach it; an uninitialised disk fails with 150039.`,
+      });
   }
-  const dynamic = disks.filter((d) => (s?.partitions ?? []).some((p) => p.diskNumber === d.number && ((p.gptType !== null && GPT_LDM.includes(p.gptType)) || p.mbrType === MBR_LDM)));
-  if (dynamic.length) problems.push({ level: 'warn', text: `${dynamic.map(name).join(', ')} ${dynamic.length > 1 ? 'are dynamic disks' : 'is a dynamic disk'}: the support matrix does not state whether dynamic disks are supported (not stated)`, fix: 'Prefer basic disks (Storage Spaces for pooling, which the matrix supports), or confirm dynamic disks with Microsoft support before relying on replication.' });
+  const dynamic = disks.filter((d) =>
+    (s?.partitions ?? []).some((p) => p.diskNumber === d.number && ((p.gptType !== null && GPT_LDM.includes(p.gptType)) || p.mbrType === MBR_LDM)),
+  );
+  if (dynamic.length)
+    problems.push({
+      level: 'warn',
+      text: `${dynamic.map(name).join(', ')} ${dynamic.length > 1 ? 'are dynamic disks' : 'is a dynamic disk'}: the support matrix does not state whether dynamic disks are supported (not stated)`,
+      fix: 'Prefer basic disks (Storage Spaces for pooling, which the matrix supports), or confirm dynamic disks with Microsoft support before relying on replication.',
+    });
   const pools = (s?.pools ?? []).filter((p) => !p.isPrimordial);
-  const clustered = [...pools.filter((p) => p.isClustered).map((p) => `storage pool "${p.friendlyName ?? '?'}"`), ...disks.filter((d) => d.isClustered).map(name), ...(s?.volumes ?? []).filter((v) => v.fileSystem?.toUpperCase() === 'CSVFS').map(volumeName)];
-  if (clustered.length) problems.push({ level: 'warn', text: `clustered storage (${clustered.join(', ')}): Storage Spaces Direct / Scale-Out File Server replicate crash-consistent only`, fix: 'Expect crash-consistent recovery points only for S2D/SOFS storage (no app-consistent points).' });
+  const clustered = [
+    ...pools.filter((p) => p.isClustered).map((p) => `storage pool "${p.friendlyName ?? '?'}"`),
+    ...disks.filter((d) => d.isClustered).map(name),
+    ...(s?.volumes ?? []).filter((v) => v.fileSystem?.toUpperCase() === 'CSVFS').map(volumeName),
+  ];
+  if (clustered.length)
+    problems.push({
+      level: 'warn',
+      text: `clustered storage (${clustered.join(', ')}): Storage Spaces Direct / Scale-Out File Server replicate crash-consistent only`,
+      fix: 'Expect crash-consistent recovery points only for S2D/SOFS storage (no app-consistent points).',
+    });
   const dataCount = replicated.filter((d) => d.role === 'data').length;
-  if (!compute && dataCount > limits.maxDataDisks) problems.push({ level: 'fail', text: `${dataCount} data disks, over the ${limits.maxDataDisks} a replicated VM may have`, fix: 'Consolidate data disks.' });
+  if (!compute && dataCount > limits.maxDataDisks)
+    problems.push({ level: 'fail', text: `${dataCount} data disks, over the ${limits.maxDataDisks} a replicated VM may have`, fix: 'Consolidate data disks.' });
   if (imds.status === 'fail' || imds.status === 'warn') {
-    problems.push({ level: imds.status, text: imds.summary.replace(/\.$/, ''), fix: (imds.remediation ?? '').split('\n').map((l) => l.replace(/^\d+\.\s*/, '')).filter(Boolean).join(' '), codes: imds.asrErrorCodes ?? [] });
+    problems.push({
+      level: imds.status,
+      text: imds.summary.replace(/\.$/, ''),
+      fix: (imds.remediation ?? '')
+        .split('\n')
+        .map((l) => l.replace(/^\d+\.\s*/, ''))
+        .filter(Boolean)
+        .join(' '),
+      codes: imds.asrErrorCodes ?? [],
+    });
   }
   const localRead = s !== undefined && s.problem === null && s.notJudged === null && replicated.length > 0;
   if (!localRead) {
     const listed = `${disks.length ? `no OS or data disk among the ${disks.length} listed` : 'no disk listed'}${s?.sectionErrors.length ? ` (${s.sectionErrors.join('; ')})` : ''}`;
     const why = !s ? 'not read' : (s.notJudged ?? s.problem ?? listed);
-    problems.push({ level: 'warn', text: `the disks inside Windows were not judged (${why}); only IMDS was`, fix: 'Run asr-ready as an administrator; check by hand with Get-Disk and Get-Partition (Windows PowerShell).' });
+    problems.push({
+      level: 'warn',
+      text: `the disks inside Windows were not judged (${why}); only IMDS was`,
+      fix: 'Run asr-ready as an administrator; check by hand with Get-Disk and Get-Partition (Windows PowerShell).',
+    });
   }
-  const evidence = { source: s?.source ?? null, disks, pools: s?.pools ?? [], virtualDisks: s?.virtualDisks ?? [], imdsDataDisks: compute?.dataDisks ?? null, imdsOutcome: { status: imds.status, summary: imds.summary }, limits };
-  if (!localRead && !compute) return { status: 'skip', summary: `No disks found: ${problems[problems.length - 1]!.text.replace(/; only IMDS was$/, '')} and IMDS was not reached.`, evidence };
+  const evidence = {
+    source: s?.source ?? null,
+    disks,
+    pools: s?.pools ?? [],
+    virtualDisks: s?.virtualDisks ?? [],
+    imdsDataDisks: compute?.dataDisks ?? null,
+    imdsOutcome: { status: imds.status, summary: imds.summary },
+    limits,
+  };
+  if (!localRead && !compute)
+    return {
+      status: 'skip',
+      summary: `No disks found: ${problems[problems.length - 1]!.text.replace(/; only IMDS was$/, '')} and IMDS was not reached.`,
+      evidence,
+    };
   if (problems.length === 0) {
     const spaces = pools.length ? `; Storage Spaces pool(s) ${pools.map((p) => `"${p.friendlyName ?? '?'}"`).join(', ')} (supported)` : '';
     return {

@@ -54,7 +54,11 @@ async function readAzureDiskLinks(fs: GuestFs): Promise<Map<string, { role: Bloc
     const to = await fs.readLink(link);
     return to === null ? null : path.posix.basename(to);
   };
-  for (const [link, role] of [['os', 'os'], ['root', 'os'], ['resource', 'resource']] as const) {
+  for (const [link, role] of [
+    ['os', 'os'],
+    ['root', 'os'],
+    ['resource', 'resource'],
+  ] as const) {
     const device = await target(`${base}/${link}`);
     if (device && !roles.has(device)) roles.set(device, { role, lun: null });
   }

@@ -14,7 +14,13 @@ export const PACKAGE_DB_MAX_BYTES = 64 * 1024 * 1024;
  * `notes` receives why a package database was cut at the cap or could not be read, naming it: the CA
  * package may then be missing from what was read, and the bundle date is judged from file times instead.
  */
-export async function readCaPackage(root: string, family: DistroFamily, signal?: AbortSignal, notes: string[] = [], maxBytes = PACKAGE_DB_MAX_BYTES): Promise<CaPackage | null> {
+export async function readCaPackage(
+  root: string,
+  family: DistroFamily,
+  signal?: AbortSignal,
+  notes: string[] = [],
+  maxBytes = PACKAGE_DB_MAX_BYTES,
+): Promise<CaPackage | null> {
   const fs = new GuestFs(root);
   const { text: dpkg, note: dpkgNote } = await fs.readText('/var/lib/dpkg/status', maxBytes, signal);
   if (dpkgNote) notes.push(dpkgNote);

@@ -36,8 +36,7 @@ export interface DirectoryListing {
 }
 
 export type FileRead =
-  | { ok: true; realPath: string; size: number; modifiedAt: string; parse: CertFileParse }
-  | { ok: false; problem: string; notFound: boolean };
+  { ok: true; realPath: string; size: number; modifiedAt: string; parse: CertFileParse } | { ok: false; problem: string; notFound: boolean };
 
 export class CertSourceReader {
   /** Per real file: its size and date, and the parse it shares with every file of the same content. */
@@ -161,12 +160,17 @@ export function isNotFound(err: unknown): boolean {
 export function explainFsError(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
   switch (code) {
-    case 'ENOENT': return 'does not exist (or is a broken symbolic link)';
-    case 'ELOOP': return 'is a symbolic link loop';
+    case 'ENOENT':
+      return 'does not exist (or is a broken symbolic link)';
+    case 'ELOOP':
+      return 'is a symbolic link loop';
     case 'EACCES':
-    case 'EPERM': return 'permission denied';
-    case 'EISDIR': return 'is a directory';
-    default: return (err as Error).message;
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    default:
+      return (err as Error).message;
   }
 }
 

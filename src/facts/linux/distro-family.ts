@@ -4,10 +4,22 @@ import type { OsRelease } from '../os-release';
 export type DistroFamily = 'debian' | 'rhel' | 'suse' | 'alpine' | 'unknown';
 
 const FAMILY_BY_ID: Record<string, DistroFamily> = {
-  debian: 'debian', ubuntu: 'debian',
-  rhel: 'rhel', centos: 'rhel', fedora: 'rhel', rocky: 'rhel', almalinux: 'rhel', ol: 'rhel',
-  amzn: 'rhel', azurelinux: 'rhel', mariner: 'rhel',
-  sles: 'suse', sles_sap: 'suse', suse: 'suse', opensuse: 'suse', 'opensuse-leap': 'suse',
+  debian: 'debian',
+  ubuntu: 'debian',
+  rhel: 'rhel',
+  centos: 'rhel',
+  fedora: 'rhel',
+  rocky: 'rhel',
+  almalinux: 'rhel',
+  ol: 'rhel',
+  amzn: 'rhel',
+  azurelinux: 'rhel',
+  mariner: 'rhel',
+  sles: 'suse',
+  sles_sap: 'suse',
+  suse: 'suse',
+  opensuse: 'suse',
+  'opensuse-leap': 'suse',
   alpine: 'alpine',
 };
 

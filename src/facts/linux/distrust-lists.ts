@@ -26,9 +26,7 @@ export async function readBlocklistDirectories(
   return { entries, problems };
 }
 
-export async function readDebianDeselections(
-  reader: CertSourceReader,
-): Promise<{ entries: DistrustEntry[]; problems: string[] }> {
+export async function readDebianDeselections(reader: CertSourceReader): Promise<{ entries: DistrustEntry[]; problems: string[] }> {
   const conf = '/etc/ca-certificates.conf';
   const text = await reader.fs.readTextIfExists(conf);
   if (text === null) return { entries: [], problems: [] };

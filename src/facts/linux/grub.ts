@@ -17,7 +17,14 @@
 import { GuestFs } from '../guest-fs';
 import { escapeControls, truncateText } from '../../core/text-bounds';
 
-export const GRUB_FILES = ['/boot/grub/menu.lst', '/boot/grub/grub.cfg', '/boot/grub2/grub.cfg', '/etc/default/grub', '/boot/grub2/grubenv', '/boot/grub/grubenv'];
+export const GRUB_FILES = [
+  '/boot/grub/menu.lst',
+  '/boot/grub/grub.cfg',
+  '/boot/grub2/grub.cfg',
+  '/etc/default/grub',
+  '/boot/grub2/grubenv',
+  '/boot/grub/grubenv',
+];
 /** Directories whose entries are read too: /etc/default/grub.d/*.cfg, /boot/efi/EFI/<vendor>/{grub.cfg,grubenv}, BLS entries. */
 const EXTRA_DIRS = ['/etc/default/grub.d', '/boot/efi/EFI', '/boot/loader/entries'];
 const MAX_DIR_ENTRIES = 1000;
@@ -110,7 +117,13 @@ const DOUBLE_END = /["\\$\n]/g;
  * close is scanned once as a name, then again as text). Returns where the statement holding a quote
  * left open at the end starts (its line and index), or null.
  */
-function tokenize(text: string, spanLines: boolean, onStatement: OnStatement, variables?: ReadonlyMap<string, GrubVariable>, firstLine = 1): { line: number; index: number } | null {
+function tokenize(
+  text: string,
+  spanLines: boolean,
+  onStatement: OnStatement,
+  variables?: ReadonlyMap<string, GrubVariable>,
+  firstLine = 1,
+): { line: number; index: number } | null {
   let words: Word[] = [];
   let word: Word | null = null;
   let quote: '"' | "'" | null = null;
@@ -158,7 +171,7 @@ function tokenize(text: string, spanLines: boolean, onStatement: OnStatement, va
   const nextNewline = (i: number) => (nlAt === -1 || nlAt >= i ? nlAt : (nlAt = text.indexOf('\n', i)));
   const nextQuote = (i: number) => (quoteAt === -1 || quoteAt >= i ? quoteAt : (quoteAt = text.indexOf("'", i)));
   let next: number;
-  for (let i = 0; i < text.length && !stopped; ) {
+  for (let i = 0; i < text.length && !stopped;) {
     const c = text[i]!;
     if (quote === "'") {
       const close = nextQuote(i);
@@ -292,17 +305,25 @@ function tokenize(text: string, spanLines: boolean, onStatement: OnStatement, va
 function eachStatement(text: string, spanLines: boolean, shownPath: string, notes: string[] | undefined, onStatement: OnStatement): void {
   const unclosed = tokenize(text, spanLines, onStatement);
   if (!unclosed) return;
-  notes?.push(`${shownPath}: a quote opened in the command on line ${unclosed.line} is never closed, so ${spanLines ? 'GRUB or the shell would reject the file from there' : 'that line is broken'}; the lines from there on were read one by one`);
+  notes?.push(
+    `${shownPath}: a quote opened in the command on line ${unclosed.line} is never closed, so ${spanLines ? 'GRUB or the shell would reject the file from there' : 'that line is broken'}; the lines from there on were read one by one`,
+  );
   tokenize(text.slice(unclosed.index), false, onStatement, undefined, unclosed.line);
 }
 
 /** All words of a one-line text (a BLS options value). */
 function wordsOf(text: string, variables: ReadonlyMap<string, GrubVariable>, line: number): Word[] {
   const words: Word[] = [];
-  tokenize(text, false, (ws) => {
-    for (const w of ws) words.push(w);
-    return true;
-  }, variables, line);
+  tokenize(
+    text,
+    false,
+    (ws) => {
+      for (const w of ws) words.push(w);
+      return true;
+    },
+    variables,
+    line,
+  );
   return words;
 }
 
@@ -358,7 +379,7 @@ function kernelArgs(words: Word[], stripAllQuotes: boolean): KernelArg[] {
   const out: KernelArg[] = [];
   let cp = 0;
   let sp = 0;
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     while (i < s.length && isBlank(s[i]!)) i++;
     if (i >= s.length) break;
     const begin = i;
@@ -394,7 +415,7 @@ function kernelArgs(words: Word[], stripAllQuotes: boolean): KernelArg[] {
 export function parseGrubenv(text: string, path: string): Map<string, GrubVariable> {
   const vars = new Map<string, GrubVariable>();
   let line = 1;
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const startLine = line;
     let entry = '';
     while (i < text.length && text[i] !== '\n') {
@@ -509,10 +530,14 @@ export function parseKernelParams(text: string, path: string, notes?: string[], 
   }
   if (notes && cutLines.length) {
     const shown = cutLines.slice(0, 10).join(', ') + (cutLines.length > 10 ? ` and ${cutLines.length - 10} more` : '');
-    notes.push(`${shownPath}: more than ${MAX_PARAMS_PER_LINE} root=/resume=/rd.lvm.lv= parameters on line(s) ${shown}; those past the ${MAX_PARAMS_PER_LINE}th were not judged`);
+    notes.push(
+      `${shownPath}: more than ${MAX_PARAMS_PER_LINE} root=/resume=/rd.lvm.lv= parameters on line(s) ${shown}; those past the ${MAX_PARAMS_PER_LINE}th were not judged`,
+    );
   }
   if (notes && fileCapAt !== null) {
-    notes.push(`${shownPath}: more than ${MAX_PARAMS_PER_FILE.toLocaleString('en-US')} root=/resume=/rd.lvm.lv= parameters; parsing stopped at line ${fileCapAt} and what follows was not judged`);
+    notes.push(
+      `${shownPath}: more than ${MAX_PARAMS_PER_FILE.toLocaleString('en-US')} root=/resume=/rd.lvm.lv= parameters; parsing stopped at line ${fileCapAt} and what follows was not judged`,
+    );
   }
   return params;
 }
@@ -546,7 +571,12 @@ export async function readGrubFacts(root: string): Promise<GrubFacts> {
   for (const dir of EXTRA_DIRS) {
     const { found, more } = await findConfigs(fs, dir);
     for (const p of found) paths.push(p);
-    if (more > 0) files.push({ path: dir, exists: true, note: `${dir}: ${(MAX_DIR_ENTRIES + more).toLocaleString('en-US')} entries; only the first ${MAX_DIR_ENTRIES.toLocaleString('en-US')} (by name) were read, the other ${more.toLocaleString('en-US')} were not judged` });
+    if (more > 0)
+      files.push({
+        path: dir,
+        exists: true,
+        note: `${dir}: ${(MAX_DIR_ENTRIES + more).toLocaleString('en-US')} entries; only the first ${MAX_DIR_ENTRIES.toLocaleString('en-US')} (by name) were read, the other ${more.toLocaleString('en-US')} were not judged`,
+      });
   }
   const read: Array<{ path: string; text: string; notes: string[]; file: GrubFacts['files'][number] }> = [];
   const seen = new Map<string, string>();

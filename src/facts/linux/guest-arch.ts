@@ -47,7 +47,8 @@ export async function readGuestArch(fs: GuestFs, kernelRelease: string | null): 
     .sort((a, b) => a.file.localeCompare(b.file));
   const archs = [...new Set(images.map((k) => k.arch))];
   if (archs.length === 1) return { arch: archs[0]!, source: `kernel image name ${images.map((k) => k.file).join(', ')}`, notes };
-  if (archs.length > 1) notes.push(`kernel images under /boot name different architectures (${images.map((k) => `${k.file}: ${k.arch}`).join(', ')}); not judged from them`);
+  if (archs.length > 1)
+    notes.push(`kernel images under /boot name different architectures (${images.map((k) => `${k.file}: ${k.arch}`).join(', ')}); not judged from them`);
   const fromRelease = kernelRelease ? kernelNameArch(kernelRelease) : null;
   if (fromRelease) return { arch: fromRelease, source: `kernel release suffix ${kernelRelease} (/proc/sys/kernel/osrelease)`, notes };
   return { arch: null, source: null, notes };

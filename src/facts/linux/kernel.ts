@@ -19,10 +19,12 @@ export async function readKernelFacts(root: string, runningRelease: string | nul
   const fs = new GuestFs(root);
   const fromRoot = !isLiveRoot(root);
   // Oldest first by version order ("553.40.1" after "553.5.1"), so the last one is the newest.
-  const installed = sortKernelReleases((await fs.listOrEmpty('/boot'))
-    .filter((n) => n.startsWith('vmlinuz-'))
-    .map((n) => n.slice('vmlinuz-'.length))
-    .filter((n) => !/rescue/.test(n)));
+  const installed = sortKernelReleases(
+    (await fs.listOrEmpty('/boot'))
+      .filter((n) => n.startsWith('vmlinuz-'))
+      .map((n) => n.slice('vmlinuz-'.length))
+      .filter((n) => !/rescue/.test(n)),
+  );
   const debian = await fs.readText('/etc/debian_version', DEBIAN_VERSION_MAX_BYTES);
   // A cut file's first line is not trusted as a version: what was cut may have been part of it.
   const debianVersion = (debian.truncated ? null : debian.text?.trim()) || null;

@@ -80,13 +80,7 @@ export async function readLinuxTrustStore(options: LinuxTrustStoreOptions): Prom
 
 type AddCertificate = (cert: ParsedCertificate, location: CertLocation) => void;
 
-async function readBundle(
-  reader: CertSourceReader,
-  file: string,
-  shown: string,
-  origin: TrustSource['origin'],
-  add: AddCertificate,
-): Promise<TrustSource> {
+async function readBundle(reader: CertSourceReader, file: string, shown: string, origin: TrustSource['origin'], add: AddCertificate): Promise<TrustSource> {
   const read = await reader.readFile(file, shown);
   if (!read.ok) {
     return { path: shown, kind: 'bundle', origin, exists: !read.notFound, certificates: 0, modifiedAt: null, problems: read.notFound ? [] : [read.problem] };
@@ -103,13 +97,7 @@ async function readBundle(
   };
 }
 
-async function readDirectory(
-  reader: CertSourceReader,
-  dir: string,
-  shown: string,
-  origin: TrustSource['origin'],
-  add: AddCertificate,
-): Promise<TrustSource> {
+async function readDirectory(reader: CertSourceReader, dir: string, shown: string, origin: TrustSource['origin'], add: AddCertificate): Promise<TrustSource> {
   // Hash links first: when a directory holds more entries than the cap, what OpenSSL looks up is kept.
   const listing = await reader.listDirectory(dir, (name) => (HASH_LINK_NAME.test(name) ? 'first' : CERT_FILE_NAME.test(name) ? 'keep' : 'skip'));
   if (!listing) return { path: shown, kind: 'directory', origin, exists: false, certificates: 0, hashLinks: 0, modifiedAt: null, problems: [] };
@@ -129,7 +117,9 @@ async function readDirectory(
   for (let start = 0; start < listing.names.length; start += MERGE_BATCH) {
     const batch = listing.names.slice(start, start + MERGE_BATCH);
     const reads = await mapBounded(batch, READ_CONCURRENCY, (name) =>
-      listing.regular?.has(name) ? reader.readEntry(listing, name, joinShown(shown, name)) : reader.readFile(path.posix.join(dir, name), joinShown(shown, name)),
+      listing.regular?.has(name)
+        ? reader.readEntry(listing, name, joinShown(shown, name))
+        : reader.readFile(path.posix.join(dir, name), joinShown(shown, name)),
     );
     for (const [i, name] of batch.entries()) {
       const read = reads[i]!;
@@ -165,7 +155,10 @@ const MAX_PROBLEMS_PER_SOURCE = 20;
 
 function capProblems(problems: string[], shown: string): string[] {
   if (problems.length <= MAX_PROBLEMS_PER_SOURCE) return problems;
-  return [...problems.slice(0, MAX_PROBLEMS_PER_SOURCE), `${shown}: ${(problems.length - MAX_PROBLEMS_PER_SOURCE).toLocaleString('en-US')} more problems not listed`];
+  return [
+    ...problems.slice(0, MAX_PROBLEMS_PER_SOURCE),
+    `${shown}: ${(problems.length - MAX_PROBLEMS_PER_SOURCE).toLocaleString('en-US')} more problems not listed`,
+  ];
 }
 
 const TRUST_RANK: Record<TlsTrust, number> = { unspecified: 0, trusted: 1, 'not-for-tls': 2, rejected: 3 };

@@ -76,7 +76,10 @@ async function readMultipath(fs: GuestFs, mapper: string[]): Promise<MultipathFa
   const judgedFrom: MultipathFacts['judgedFrom'] = sysBlock.length ? 'device-mapper' : 'configuration';
   const activeMaps: string[] = [];
   if (judgedFrom === 'device-mapper') {
-    const dms = sysBlock.filter((n) => /^dm-\d+$/.test(n)).sort((a, b) => Number(a.slice(3)) - Number(b.slice(3))).slice(0, MAX_DM_DEVICES);
+    const dms = sysBlock
+      .filter((n) => /^dm-\d+$/.test(n))
+      .sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)))
+      .slice(0, MAX_DM_DEVICES);
     for (const dm of dms) {
       const uuid = (await fs.readTextIfExists(`/sys/block/${dm}/dm/uuid`, 4096))?.trim() ?? '';
       if (!isMultipathUuid(uuid)) continue;
@@ -129,7 +132,10 @@ async function enabledMultipathUnits(fs: GuestFs): Promise<string[]> {
   const found: string[] = [];
   const masked = async (unit: string) => (await fs.readLink(`/etc/systemd/system/${unit}`)) === '/dev/null';
   for (const dir of UNIT_DIRS) {
-    const wants = (await fs.listOrEmpty(dir)).filter((n) => n.endsWith('.wants')).sort().slice(0, 200);
+    const wants = (await fs.listOrEmpty(dir))
+      .filter((n) => n.endsWith('.wants'))
+      .sort()
+      .slice(0, 200);
     for (const w of wants) {
       for (const unit of (await fs.listOrEmpty(`${dir}/${w}`)).filter((n) => n === 'multipathd.service' || n === 'multipathd.socket').sort()) {
         if (!(await masked(unit))) found.push(`${dir}/${w}/${unit}`);

@@ -69,7 +69,10 @@ function sameIpv6(a: string, b: string): boolean {
 
 /** Splits a list on commas, semicolons or white space (NO_PROXY, BypassList and ProxyOverride differ). */
 export function splitBypassList(value: string): string[] {
-  return value.split(/[,;\s]+/).map((s) => s.trim()).filter(Boolean);
+  return value
+    .split(/[,;\s]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /**

@@ -61,8 +61,12 @@ export function parseProxyInfoConf(text: string): ProxyInfoConf {
   }
   for (const entry of bypassList) {
     const shown = truncateText(entry);
-    if (entry.includes('*')) problems.push(`BypassList entry "${shown}" uses a wildcard, which the Mobility service does not support; write "${truncateText(entry.replace(/^\*\.?/, ''))}" to bypass a domain and its subdomains`);
-    else if (entry.endsWith('.')) notes.push(`BypassList entry "${shown}" ends with a dot (as in the documentation's sample sentence); write "${truncateText(entry.slice(0, -1))}"`);
+    if (entry.includes('*'))
+      problems.push(
+        `BypassList entry "${shown}" uses a wildcard, which the Mobility service does not support; write "${truncateText(entry.replace(/^\*\.?/, ''))}" to bypass a domain and its subdomains`,
+      );
+    else if (entry.endsWith('.'))
+      notes.push(`BypassList entry "${shown}" ends with a dot (as in the documentation's sample sentence); write "${truncateText(entry.slice(0, -1))}"`);
   }
   // Only the redacted form leaves this function: the raw Address may hold a password.
   return { address: address === null ? null : redactUrl(address), port, bypassList, proxy, problems, notes };

@@ -26,10 +26,13 @@ export function parseProxyValue(raw: string): ParsedProxy | { problem: string } 
   }
   // Dropped below, but remembered first: no output, log or spool entry can then carry it.
   rememberSecret(url.password);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { problem: `"${redactUrl(value)}" uses ${url.protocol.replace(':', '')}; only http:// proxies are supported` };
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return { problem: `"${redactUrl(value)}" uses ${url.protocol.replace(':', '')}; only http:// proxies are supported` };
   if (!url.hostname) return { problem: `"${redactUrl(value)}" has no host name` };
   if (`${url.pathname}${url.search}${url.hash}`.includes('@')) {
-    return { problem: `"${redactUrl(value)}" is ambiguous: an "@" follows the host, so the password holds "/", "?" or "#"; write them %-encoded (%2F, %3F, %23, and "@" as %40)` };
+    return {
+      problem: `"${redactUrl(value)}" is ambiguous: an "@" follows the host, so the password holds "/", "?" or "#"; write them %-encoded (%2F, %3F, %23, and "@" as %40)`,
+    };
   }
   const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
   const hostname = unbracketIpv6(url.hostname);

@@ -11,7 +11,14 @@ import { parseProxyValue, type ParsedProxy } from './proxy-url';
 import { parseProxyAssignments, PROXY_ADDRESS_VARIABLES, PROXY_VARIABLES, type ProxyVariable } from './shell-env-files';
 import { splitBypassList } from './bypass';
 import { redactUrl } from '../../core/redact';
-import { parseWinHttpSettingsBlob, parseWinInetSettings, proxyForHttps, WINHTTP_SETTINGS_KEY, WINHTTP_SETTINGS_VALUE, winHttpSettingsFromRegQuery } from '../windows/proxy-settings-parsers';
+import {
+  parseWinHttpSettingsBlob,
+  parseWinInetSettings,
+  proxyForHttps,
+  WINHTTP_SETTINGS_KEY,
+  WINHTTP_SETTINGS_VALUE,
+  winHttpSettingsFromRegQuery,
+} from '../windows/proxy-settings-parsers';
 import { parseRegQuery } from '../windows/reg-query';
 import { consoleCodePage, decodeConsoleBytes, firstBytes, runConsole, type RunConsole } from '../windows/console-text';
 
@@ -57,9 +64,7 @@ export async function readProxySettings(options: ProxyOptions): Promise<ProxySet
   const notes: string[] = [];
   const problems: string[] = [];
 
-  const confPath = options.platform === 'windows'
-    ? programDataPath(options.env, WINDOWS_ASR_CONFIG_DIR, 'ProxyInfo.conf')
-    : LINUX_PROXY_INFO_CONF;
+  const confPath = options.platform === 'windows' ? programDataPath(options.env, WINDOWS_ASR_CONFIG_DIR, 'ProxyInfo.conf') : LINUX_PROXY_INFO_CONF;
   const confRead = await guestFsOf(options).readText(confPath, undefined, options.signal);
   // An unreadable ProxyInfo.conf (a FIFO, a directory, no permission) defeats the Mobility service too; a cut one is only partly judged.
   if (confRead.note) (confRead.text === null ? problems : notes).push(confRead.note);
@@ -72,14 +77,24 @@ export async function readProxySettings(options: ProxyOptions): Promise<ProxySet
   }
 
   const unreadable: string[] = [];
-  const envSources = options.platform === 'windows' ? await windowsSources(options, notes, unreadable, options.runWindows ?? runConsole) : await linuxSources(options, notes);
+  const envSources =
+    options.platform === 'windows' ? await windowsSources(options, notes, unreadable, options.runWindows ?? runConsole) : await linuxSources(options, notes);
   candidates.push(...envSources);
 
   const chosen = chooseProxy(options, conf, confPath, candidates);
   if (chosen.effective?.hadCredentials) {
-    notes.push(`The proxy setting from ${chosen.effective.source} carries credentials; they were not used. Azure Site Recovery supports only unauthenticated proxies, so the probes go as the Mobility service would.`);
+    notes.push(
+      `The proxy setting from ${chosen.effective.source} carries credentials; they were not used. Azure Site Recovery supports only unauthenticated proxies, so the probes go as the Mobility service would.`,
+    );
   }
-  return { ...chosen, candidates, proxyInfoConf: { path: confPath, exists: conf !== null, parsed: conf }, problems, notes, ...(unreadable.length ? { unreadable } : {}) };
+  return {
+    ...chosen,
+    candidates,
+    proxyInfoConf: { path: confPath, exists: conf !== null, parsed: conf },
+    problems,
+    notes,
+    ...(unreadable.length ? { unreadable } : {}),
+  };
 }
 
 function chooseProxy(
@@ -93,21 +108,36 @@ function chooseProxy(
     const parsed = parseProxyValue(options.cliProxy);
     if ('problem' in parsed) throw new Error(`--proxy ${parsed.problem}`); // validated by the CLI first
     const noProxy = options.env.no_proxy ?? options.env.NO_PROXY ?? '';
-    return { effective: { ...parsed, source: '--proxy' }, directBecause: '', bypass: splitBypassList(noProxy), bypassSource: noProxy ? 'NO_PROXY (environment)' : null };
+    return {
+      effective: { ...parsed, source: '--proxy' },
+      directBecause: '',
+      bypass: splitBypassList(noProxy),
+      bypassSource: noProxy ? 'NO_PROXY (environment)' : null,
+    };
   }
   if (conf) {
     // A ProxyInfo.conf overrides everything for the Mobility service, even when it is broken.
     if (!conf.proxy || conf.problems.some((p) => !p.startsWith('Address carries credentials'))) {
       return { effective: null, directBecause: `${confPath} is invalid (see network.proxy)`, bypass: [], bypassSource: null };
     }
-    return { effective: { ...conf.proxy, source: confPath }, directBecause: '', bypass: conf.bypassList, bypassSource: conf.bypassList.length ? `${confPath} BypassList` : null };
+    return {
+      effective: { ...conf.proxy, source: confPath },
+      directBecause: '',
+      bypass: conf.bypassList,
+      bypassSource: conf.bypassList.length ? `${confPath} BypassList` : null,
+    };
   }
   for (const c of candidates) {
     if (!c.value || c.problem) continue;
     // c.value is already redacted: the password is gone, and "user:***@" still tells that there was one.
     const parsed = parseProxyValue(c.value);
     if ('problem' in parsed) continue;
-    return { effective: { ...parsed, source: c.source }, directBecause: '', bypass: c.bypass, bypassSource: c.bypass.length ? `${c.source} (bypass list)` : null };
+    return {
+      effective: { ...parsed, source: c.source },
+      directBecause: '',
+      bypass: c.bypass,
+      bypassSource: c.bypass.length ? `${c.source} (bypass list)` : null,
+    };
   }
   // "No proxy is configured" would be false when one is, but unusable (socks5://, no host): name it.
   const unusable = candidates.find((c) => c.problem);
@@ -153,9 +183,17 @@ async function windowsSources(options: ProxyOptions, notes: string[], unreadable
     unreadable.push(`${wininetSource} printed nothing this reader understands: ${firstBytes(wininetRead.text)}`);
   } else if (wininetRead.code === 0) {
     const wininet = parseWinInetSettings(wininetRead.text);
-    if (wininet.autoConfigUrl) notes.push(`LocalSystem's Internet settings use a PAC file (${wininet.autoConfigUrl}); asr-ready does not evaluate PAC scripts, so the proxy it chooses cannot be confirmed.`);
+    if (wininet.autoConfigUrl)
+      notes.push(
+        `LocalSystem's Internet settings use a PAC file (${wininet.autoConfigUrl}); asr-ready does not evaluate PAC scripts, so the proxy it chooses cannot be confirmed.`,
+      );
     if (wininet.enabled && wininet.server) {
-      out.push({ source: 'WinINET settings of LocalSystem (HKU\\S-1-5-18)', value: proxyForHttps(wininet.server) ?? wininet.server, bypass: wininet.override, problem: null });
+      out.push({
+        source: 'WinINET settings of LocalSystem (HKU\\S-1-5-18)',
+        value: proxyForHttps(wininet.server) ?? wininet.server,
+        bypass: wininet.override,
+        problem: null,
+      });
     }
   } else if (wininetRead.code !== 1) {
     // reg exits 1 when the key does not exist: LocalSystem has no Internet settings, so no proxy there.
@@ -170,11 +208,17 @@ async function windowsSources(options: ProxyOptions, notes: string[], unreadable
   else {
     const bytes = winHttpSettingsFromRegQuery(winhttpRead.text);
     const winhttp = 'problem' in bytes ? bytes : parseWinHttpSettingsBlob(bytes);
-    if ('problem' in winhttp) unreadable.push(`the WinHTTP proxy (${winhttpSource}) was not understood: ${winhttp.problem}; it printed ${firstBytes(winhttpRead.text)}`);
+    if ('problem' in winhttp)
+      unreadable.push(`the WinHTTP proxy (${winhttpSource}) was not understood: ${winhttp.problem}; it printed ${firstBytes(winhttpRead.text)}`);
     else {
       if (winhttp.autoConfigUrl) notes.push(`WinHTTP is set to use a PAC file (${winhttp.autoConfigUrl}); asr-ready does not evaluate PAC scripts.`);
       if (!winhttp.direct && winhttp.server) {
-        out.push({ source: 'WinHTTP (WinHttpSettings in the registry)', value: proxyForHttps(winhttp.server) ?? winhttp.server, bypass: winhttp.bypass, problem: null });
+        out.push({
+          source: 'WinHTTP (WinHttpSettings in the registry)',
+          value: proxyForHttps(winhttp.server) ?? winhttp.server,
+          bypass: winhttp.bypass,
+          problem: null,
+        });
       }
     }
   }

@@ -13,10 +13,22 @@ import { OEM_UPPER_HALF } from './oem-code-pages';
 
 /** Code pages the ICU in Node decodes (the Windows ANSI and DBCS pages, UTF-8). */
 const ICU_LABELS: Readonly<Record<number, string>> = {
-  874: 'windows-874', 932: 'shift_jis', 936: 'gbk', 949: 'euc-kr', 950: 'big5',
-  1250: 'windows-1250', 1251: 'windows-1251', 1252: 'windows-1252', 1253: 'windows-1253', 1254: 'windows-1254',
-  1255: 'windows-1255', 1256: 'windows-1256', 1257: 'windows-1257', 1258: 'windows-1258',
-  54936: 'gb18030', 65001: 'utf-8',
+  874: 'windows-874',
+  932: 'shift_jis',
+  936: 'gbk',
+  949: 'euc-kr',
+  950: 'big5',
+  1250: 'windows-1250',
+  1251: 'windows-1251',
+  1252: 'windows-1252',
+  1253: 'windows-1253',
+  1254: 'windows-1254',
+  1255: 'windows-1255',
+  1256: 'windows-1256',
+  1257: 'windows-1257',
+  1258: 'windows-1258',
+  54936: 'gb18030',
+  65001: 'utf-8',
 };
 
 /** A code page this module can decode. */
@@ -70,14 +82,23 @@ function isDigit(code: number): boolean {
 export const CHCP_COMMAND = { file: 'chcp', args: [] as string[] } as const;
 
 /** Runs a console program; resolves with its stdout bytes (and exit code, when it is not 0). */
-export type RunConsole = (file: string, args: readonly string[], options?: { timeoutMs?: number; maxBuffer?: number; signal?: AbortSignal }) => Promise<{ stdout: Buffer; code: number }>;
+export type RunConsole = (
+  file: string,
+  args: readonly string[],
+  options?: { timeoutMs?: number; maxBuffer?: number; signal?: AbortSignal },
+) => Promise<{ stdout: Buffer; code: number }>;
 
 export const runConsole: RunConsole = (file, args, options = {}) =>
   new Promise((resolve, reject) => {
-    execFile(file, [...args], { encoding: 'buffer', timeout: options.timeoutMs ?? 15_000, maxBuffer: options.maxBuffer ?? 16 * 1024 * 1024, signal: options.signal, windowsHide: true }, (err, stdout) => {
-      if (err && typeof (err as NodeJS.ErrnoException).code !== 'number') return reject(err);
-      resolve({ stdout: stdout as Buffer, code: err ? Number((err as NodeJS.ErrnoException).code) : 0 });
-    });
+    execFile(
+      file,
+      [...args],
+      { encoding: 'buffer', timeout: options.timeoutMs ?? 15_000, maxBuffer: options.maxBuffer ?? 16 * 1024 * 1024, signal: options.signal, windowsHide: true },
+      (err, stdout) => {
+        if (err && typeof (err as NodeJS.ErrnoException).code !== 'number') return reject(err);
+        resolve({ stdout: stdout as Buffer, code: err ? Number((err as NodeJS.ErrnoException).code) : 0 });
+      },
+    );
   });
 
 let cachedCodePage: Promise<number | null> | null = null;

@@ -38,7 +38,12 @@ export function parseFipsAlgorithmPolicy(regQueryOutput: string): Pick<WindowsFi
 export async function readWindowsFips(signal?: AbortSignal): Promise<WindowsFipsFacts> {
   const source = `reg query ${FIPS_POLICY_KEY} /v Enabled`;
   try {
-    const { stdout } = await execFileAsync('reg', ['query', FIPS_POLICY_KEY, '/v', 'Enabled'], { timeout: 20_000, signal, windowsHide: true, maxBuffer: 1024 * 1024 });
+    const { stdout } = await execFileAsync('reg', ['query', FIPS_POLICY_KEY, '/v', 'Enabled'], {
+      timeout: 20_000,
+      signal,
+      windowsHide: true,
+      maxBuffer: 1024 * 1024,
+    });
     return { key: FIPS_POLICY_KEY, source, ...parseFipsAlgorithmPolicy(stdout) };
   } catch (err) {
     // reg exits 1 both when the value does not exist (the policy was never set: FIPS mode is off)

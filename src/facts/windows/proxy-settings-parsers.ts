@@ -16,7 +16,11 @@ export function parseNetshWinHttpProxy(output: string): WinHttpProxy {
   const server = /Proxy Server\(s\)\s*:\s*(.+)$/im.exec(output)?.[1]?.trim() ?? null;
   const bypassRaw = /Bypass List\s*:\s*(.+)$/im.exec(output)?.[1]?.trim() ?? '';
   // cmd caret escapes (^<local^>) are stored literally when netsh was given them unquoted
-  const bypass = bypassRaw.replace(/\^([<>&|^])/g, '$1').split(';').map((s) => s.trim()).filter((s) => s && s !== '(none)');
+  const bypass = bypassRaw
+    .replace(/\^([<>&|^])/g, '$1')
+    .split(';')
+    .map((s) => s.trim())
+    .filter((s) => s && s !== '(none)');
   return { direct: server === null, server, bypass };
 }
 
@@ -33,7 +37,10 @@ export function parseWinInetSettings(regQueryOutput: string): WinInetProxy {
   return {
     enabled: dwordValue(get('ProxyEnable')) === 1,
     server: get('ProxyServer')?.value || null,
-    override: (get('ProxyOverride')?.value ?? '').split(';').map((s) => s.trim()).filter(Boolean),
+    override: (get('ProxyOverride')?.value ?? '')
+      .split(';')
+      .map((s) => s.trim())
+      .filter(Boolean),
     autoConfigUrl: get('AutoConfigURL')?.value || null,
   };
 }
@@ -87,7 +94,14 @@ export function parseWinHttpSettingsBlob(blob: Uint8Array): WinHttpSettings | { 
   const pac = readString('PAC URL', true);
   const autoConfigUrl = typeof pac === 'string' && pac.trim() !== '' && (flags & 4) !== 0 ? pac.trim() : null;
   const useProxy = (flags & 2) !== 0 && typeof proxy === 'string' && proxy.trim() !== '';
-  const bypass = typeof bypassRaw === 'string' ? bypassRaw.replace(/\^([<>&|^])/g, '$1').split(';').map((s) => s.trim()).filter(Boolean) : [];
+  const bypass =
+    typeof bypassRaw === 'string'
+      ? bypassRaw
+          .replace(/\^([<>&|^])/g, '$1')
+          .split(';')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [];
   return { flags, direct: !useProxy, server: useProxy ? (proxy as string).trim() : null, bypass: useProxy ? bypass : [], autoConfigUrl };
 }
 
@@ -95,6 +109,7 @@ export function parseWinHttpSettingsBlob(blob: Uint8Array): WinHttpSettings | { 
 export function winHttpSettingsFromRegQuery(output: string): Uint8Array | { problem: string } {
   const value = parseRegQuery(output).find((v) => v.name.toLowerCase() === WINHTTP_SETTINGS_VALUE.toLowerCase());
   if (!value) return { problem: 'no WinHttpSettings value in the output' };
-  if (value.type !== 'REG_BINARY' || !/^(?:[0-9A-Fa-f]{2})*$/.test(value.value)) return { problem: `WinHttpSettings is ${value.type} ${JSON.stringify(value.value.slice(0, 40))}, not REG_BINARY hex` };
+  if (value.type !== 'REG_BINARY' || !/^(?:[0-9A-Fa-f]{2})*$/.test(value.value))
+    return { problem: `WinHttpSettings is ${value.type} ${JSON.stringify(value.value.slice(0, 40))}, not REG_BINARY hex` };
   return Buffer.from(value.value, 'hex');
 }

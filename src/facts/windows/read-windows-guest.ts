@@ -3,7 +3,16 @@
 // numbers are the same in every display language; SChannel values are kept raw and judged as SChannel
 // reads them (src/checks/helpers/tls-protocol.ts). Runs only on Windows; the parsers are tested with recorded real outputs.
 import { describeError } from '../../core/errors';
-import { parseCurrentVersion, parseDotNetTls, parseHotfixIds, parseScQcStartType, parseTlsClientKey, type StartType, type TlsClientSettings, type WindowsVersion } from './guest-parsers';
+import {
+  parseCurrentVersion,
+  parseDotNetTls,
+  parseHotfixIds,
+  parseScQcStartType,
+  parseTlsClientKey,
+  type StartType,
+  type TlsClientSettings,
+  type WindowsVersion,
+} from './guest-parsers';
 import { consoleCodePage, decodeConsoleBytes, firstBytes, runConsole } from './console-text';
 import { readWindowsStorage, type WindowsStorageFacts } from './windows-storage';
 
@@ -25,7 +34,10 @@ export interface WindowsGuestFacts {
 const PENDING_REBOOT_KEYS: Array<[string, string[]]> = [
   ['Component Based Servicing has RebootPending', ['query', 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing\\RebootPending']],
   ['Windows Update has RebootRequired', ['query', 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WindowsUpdate\\Auto Update\\RebootRequired']],
-  ['Session Manager has PendingFileRenameOperations', ['query', 'HKLM\\SYSTEM\\CurrentControlSet\\Control\\Session Manager', '/v', 'PendingFileRenameOperations']],
+  [
+    'Session Manager has PendingFileRenameOperations',
+    ['query', 'HKLM\\SYSTEM\\CurrentControlSet\\Control\\Session Manager', '/v', 'PendingFileRenameOperations'],
+  ],
 ];
 
 export async function readWindowsGuest(signal?: AbortSignal): Promise<WindowsGuestFacts> {
@@ -36,7 +48,8 @@ export async function readWindowsGuest(signal?: AbortSignal): Promise<WindowsGue
   const codePage = await consoleCodePage(runConsole, signal);
   const run = async (file: string, args: string[]) => {
     const { stdout, code } = await runConsole(file, args, { timeoutMs: 20_000, maxBuffer: 16 * 1024 * 1024, signal });
-    if (code !== 0) throw Object.assign(new Error(`${file} ${args.join(' ')} exited with ${code}: ${firstBytes(decodeConsoleBytes(stdout, codePage))}`), { code });
+    if (code !== 0)
+      throw Object.assign(new Error(`${file} ${args.join(' ')} exited with ${code}: ${firstBytes(decodeConsoleBytes(stdout, codePage))}`), { code });
     return decodeConsoleBytes(stdout, codePage);
   };
   const attempt = async <T>(what: string, fn: () => Promise<T>): Promise<T | null> => {
@@ -47,12 +60,16 @@ export async function readWindowsGuest(signal?: AbortSignal): Promise<WindowsGue
       return null;
     }
   };
-  const version = await attempt('reading the Windows version', async () => parseCurrentVersion(await run('reg', ['query', 'HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion'])));
+  const version = await attempt('reading the Windows version', async () =>
+    parseCurrentVersion(await run('reg', ['query', 'HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion'])),
+  );
   let hotfixSource: string | null = 'wmic qfe get HotFixID';
   let hotfixes = await run('wmic', ['qfe', 'get', 'HotFixID']).then(parseHotfixIds, () => null);
   if (hotfixes === null) {
     hotfixSource = 'Get-HotFix';
-    hotfixes = await attempt('listing installed updates', async () => parseHotfixIds(await run('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', 'Get-HotFix | Select-Object -ExpandProperty HotFixID'])));
+    hotfixes = await attempt('listing installed updates', async () =>
+      parseHotfixIds(await run('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', 'Get-HotFix | Select-Object -ExpandProperty HotFixID'])),
+    );
     if (hotfixes === null) hotfixSource = null;
   }
   const service = async (name: string) => attempt(`sc qc ${name}`, async () => parseScQcStartType(await run('sc', ['qc', name])));
@@ -64,11 +81,30 @@ export async function readWindowsGuest(signal?: AbortSignal): Promise<WindowsGue
   const tls12Server = await attempt('reading SChannel TLS 1.2 server settings', async () =>
     parseTlsClientKey(await regOptional(['query', 'HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Server'])),
   );
-  const dotnet = await attempt('reading .NET TLS settings', async () => parseDotNetTls(await regOptional(['query', 'HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319'])));
+  const dotnet = await attempt('reading .NET TLS settings', async () =>
+    parseDotNetTls(await regOptional(['query', 'HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319'])),
+  );
   const pendingReboot: string[] = [];
   for (const [reason, args] of PENDING_REBOOT_KEYS) {
-    if (await run('reg', args).then(() => true, () => false)) pendingReboot.push(reason);
+    if (
+      await run('reg', args).then(
+        () => true,
+        () => false,
+      )
+    )
+      pendingReboot.push(reason);
   }
   const storage = await storagePending;
-  return { version, hotfixes, hotfixSource, services: { COMSysApp: COMSysApp ?? null, VSS: VSS ?? null }, tls12Client, tls12Server, dotnet, pendingReboot, storage, problems };
+  return {
+    version,
+    hotfixes,
+    hotfixSource,
+    services: { COMSysApp: COMSysApp ?? null, VSS: VSS ?? null },
+    tls12Client,
+    tls12Server,
+    dotnet,
+    pendingReboot,
+    storage,
+    problems,
+  };
 }

@@ -28,8 +28,18 @@ export const STORE_KEYS: ReadonlyArray<{ store: StoreName; physical: string; key
   { store: 'Root', physical: 'Root (Enterprise)', key: 'HKLM\\SOFTWARE\\Microsoft\\EnterpriseCertificates\\Root\\Certificates', required: false },
   { store: 'AuthRoot', physical: 'AuthRoot', key: 'HKLM\\SOFTWARE\\Microsoft\\SystemCertificates\\AuthRoot\\Certificates', required: false },
   { store: 'Disallowed', physical: 'Disallowed', key: 'HKLM\\SOFTWARE\\Microsoft\\SystemCertificates\\Disallowed\\Certificates', required: false },
-  { store: 'Disallowed', physical: 'Disallowed (Group Policy)', key: 'HKLM\\SOFTWARE\\Policies\\Microsoft\\SystemCertificates\\Disallowed\\Certificates', required: false },
-  { store: 'Disallowed', physical: 'Disallowed (Enterprise)', key: 'HKLM\\SOFTWARE\\Microsoft\\EnterpriseCertificates\\Disallowed\\Certificates', required: false },
+  {
+    store: 'Disallowed',
+    physical: 'Disallowed (Group Policy)',
+    key: 'HKLM\\SOFTWARE\\Policies\\Microsoft\\SystemCertificates\\Disallowed\\Certificates',
+    required: false,
+  },
+  {
+    store: 'Disallowed',
+    physical: 'Disallowed (Enterprise)',
+    key: 'HKLM\\SOFTWARE\\Microsoft\\EnterpriseCertificates\\Disallowed\\Certificates',
+    required: false,
+  },
 ];
 
 /** The commands this reader spawns (besides `chcp`, see console-text.ts): program and arguments. */
@@ -68,7 +78,12 @@ export async function readWindowsTrustStore(signal?: AbortSignal, run: RunConsol
     if (main?.read.problem) return { read: false, entries, problem: problems.join('; '), sources: parts.map((p) => p.read.source) };
     if (name === 'Root' && entries.length === 0) {
       const source = parts[0]!.read.source;
-      return { read: false, entries, problem: `${source} listed no certificate: a LocalMachine Root store is never empty, so the store was not read as Windows holds it (${parts[0]!.read.notes.join('; ') || 'nothing understood'})`, sources: parts.map((p) => p.read.source) };
+      return {
+        read: false,
+        entries,
+        problem: `${source} listed no certificate: a LocalMachine Root store is never empty, so the store was not read as Windows holds it (${parts[0]!.read.notes.join('; ') || 'nothing understood'})`,
+        sources: parts.map((p) => p.read.source),
+      };
     }
     return { read: true, entries, problem: problems.length ? problems.join('; ') : null, sources: parts.map((p) => p.read.source) };
   };
@@ -95,15 +110,25 @@ async function readPhysical(s: (typeof STORE_KEYS)[number], codePage: number | n
   if (parsed.entries.length === 0 && parsed.unrecognised.length > 0) {
     return { source, entries: [], problem: `${source} printed nothing this reader understands: ${firstBytes(text)}`, notes: parsed.notes };
   }
-  const notes = parsed.notes.length ? [`${s.physical}: ${parsed.notes.slice(0, 5).join('; ')}${parsed.notes.length > 5 ? ` (and ${parsed.notes.length - 5} more)` : ''}`] : [];
+  const notes = parsed.notes.length
+    ? [`${s.physical}: ${parsed.notes.slice(0, 5).join('; ')}${parsed.notes.length > 5 ? ` (and ${parsed.notes.length - 5} more)` : ''}`]
+    : [];
   if (parsed.entries.length === 0 && s.required) notes.push(`it printed ${firstBytes(text)}`);
   return { source, entries: parsed.entries, problem: null, notes };
 }
 
-async function readRootUpdatePolicy(codePage: number | null, run: RunConsole, signal?: AbortSignal): Promise<Pick<WindowsTrustStore, 'disableRootAutoUpdate' | 'policyProblem'>> {
+async function readRootUpdatePolicy(
+  codePage: number | null,
+  run: RunConsole,
+  signal?: AbortSignal,
+): Promise<Pick<WindowsTrustStore, 'disableRootAutoUpdate' | 'policyProblem'>> {
   const source = `reg query ${ROOT_POLICY_KEY} /v DisableRootAutoUpdate`;
   try {
-    const { stdout, code } = await run('reg', ['query', ROOT_POLICY_KEY, '/v', 'DisableRootAutoUpdate'], { timeoutMs: COMMAND_TIMEOUT_MS, maxBuffer: 1024 * 1024, signal });
+    const { stdout, code } = await run('reg', ['query', ROOT_POLICY_KEY, '/v', 'DisableRootAutoUpdate'], {
+      timeoutMs: COMMAND_TIMEOUT_MS,
+      maxBuffer: 1024 * 1024,
+      signal,
+    });
     // reg exits 1 when the key or value does not exist: the policy is not set, automatic update is on.
     if (code === 1) return { disableRootAutoUpdate: null, policyProblem: null };
     const text = decodeConsoleBytes(stdout, codePage);
@@ -111,7 +136,8 @@ async function readRootUpdatePolicy(codePage: number | null, run: RunConsole, si
     const value = parseRegQuery(text).find((v) => v.name.toLowerCase() === 'disablerootautoupdate');
     if (!value) return { disableRootAutoUpdate: null, policyProblem: `${source} printed no DisableRootAutoUpdate value: ${firstBytes(text)}` };
     const n = dwordValue(value);
-    if (n === null) return { disableRootAutoUpdate: null, policyProblem: `DisableRootAutoUpdate is ${value.type} ${JSON.stringify(value.value)}, not a REG_DWORD` };
+    if (n === null)
+      return { disableRootAutoUpdate: null, policyProblem: `DisableRootAutoUpdate is ${value.type} ${JSON.stringify(value.value)}, not a REG_DWORD` };
     // Windows reads the policy as a boolean: any non-zero value turns automatic root update off.
     return { disableRootAutoUpdate: n !== 0, policyProblem: null };
   } catch (err) {

@@ -65,7 +65,6 @@ function isTypeChar(code: number): boolean {
   return (code >= 0x41 && code <= 0x5a) || code === 0x5f;
 }
 
-
 /** REG_DWORD values print as 0x1; returns null for other types or unparsable values. */
 export function dwordValue(value: RegistryValue | undefined): number | null {
   if (!value || value.type !== 'REG_DWORD') return null;

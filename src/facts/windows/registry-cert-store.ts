@@ -93,7 +93,8 @@ export function parseRegistryCertificates(output: string): RegistryStoreParse {
   const add = (entry: WindowsStoreEntry) => {
     if (seen.has(entry.sha1)) return;
     if (entries.length >= MAX_STORE_ENTRIES) {
-      if (entries.length === MAX_STORE_ENTRIES && !notes.some((n) => n.startsWith('more than'))) notes.push(`more than ${MAX_STORE_ENTRIES} certificates; the rest were not read`);
+      if (entries.length === MAX_STORE_ENTRIES && !notes.some((n) => n.startsWith('more than')))
+        notes.push(`more than ${MAX_STORE_ENTRIES} certificates; the rest were not read`);
       return;
     }
     seen.add(entry.sha1);
@@ -133,7 +134,8 @@ export function parseRegistryCertificates(output: string): RegistryStoreParse {
       if (THUMBPRINT.test(currentKey)) add({ sha1: currentKey.toUpperCase(), subject: null, notAfter: null });
       continue;
     }
-    if (THUMBPRINT.test(currentKey) && cert.sha1 !== currentKey.toUpperCase()) notes.push(`${currentKey}: the key is named for another certificate than its Blob holds (${cert.sha1})`);
+    if (THUMBPRINT.test(currentKey) && cert.sha1 !== currentKey.toUpperCase())
+      notes.push(`${currentKey}: the key is named for another certificate than its Blob holds (${cert.sha1})`);
     add(cert);
   }
   closeKey();

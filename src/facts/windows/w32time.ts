@@ -34,7 +34,10 @@ const SERVICE_STATES = 'STOPPED|START_PENDING|STOP_PENDING|RUNNING|CONTINUE_PEND
 export function parseScQueryState(text: string): number | null {
   const named = new RegExp(`:\\s*([1-7])\\s+(?:${SERVICE_STATES})\\b`).exec(text);
   if (named) return Number(named[1]);
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   const third = lines[2] ? /:\s*([1-7])(?!\d)/.exec(lines[2])?.[1] : undefined;
   return lines.length >= 3 && /:\s*\d+\s/.test(lines[1] ?? '') && third ? Number(third) : null;
 }
@@ -95,10 +98,16 @@ export interface WindowsTimeInputs {
 /** The verdict from the three sources. Pure; see the file comment for what each contributes. */
 export function judgeWindowsTime(inputs: WindowsTimeInputs): WindowsTimeVerdict {
   const state = 'text' in inputs.service ? parseScQueryState(inputs.service.text) : null;
-  const type = 'text' in inputs.type && inputs.type.code === 0 ? /\bREG_SZ\s+(\S+)/.exec(inputs.type.text)?.[1] ?? null : null;
+  const type = 'text' in inputs.type && inputs.type.code === 0 ? (/\bREG_SZ\s+(\S+)/.exec(inputs.type.text)?.[1] ?? null) : null;
   const typeNote = type ? `W32Time Type=${type}` : null;
-  if (state === 1) return { synchronized: false, detail: `the Windows Time service (W32Time) is stopped (sc query w32time: STATE 1)${typeNote ? `; ${typeNote}` : ''}`, problem: null };
-  if (type && type.toLowerCase() === 'nosync') return { synchronized: false, detail: 'W32Time Type=NoSync: the Windows Time service is set to synchronise with nothing', problem: null };
+  if (state === 1)
+    return {
+      synchronized: false,
+      detail: `the Windows Time service (W32Time) is stopped (sc query w32time: STATE 1)${typeNote ? `; ${typeNote}` : ''}`,
+      problem: null,
+    };
+  if (type && type.toLowerCase() === 'nosync')
+    return { synchronized: false, detail: 'W32Time Type=NoSync: the Windows Time service is set to synchronise with nothing', problem: null };
   const { status } = inputs;
   if ('error' in status) return { synchronized: null, detail: typeNote, problem: `w32tm /query /status failed: ${status.error}` };
   const parsed = parseW32tmStatusPositional(status.text);
@@ -110,7 +119,12 @@ export function judgeWindowsTime(inputs: WindowsTimeInputs): WindowsTimeVerdict 
       problem: `w32tm /query /status${status.code ? ` exited with ${status.code}` : ''} printed no status fields${hresult ? ` (error ${hresult})` : ''}: ${firstBytes(status.text)}`,
     };
   }
-  const facts = [`leap indicator ${parsed.leapIndicator}`, `stratum ${parsed.stratum}`, ...(parsed.source ? [`source: ${parsed.source}`] : []), ...(typeNote ? [typeNote] : [])].join(', ');
+  const facts = [
+    `leap indicator ${parsed.leapIndicator}`,
+    `stratum ${parsed.stratum}`,
+    ...(parsed.source ? [`source: ${parsed.source}`] : []),
+    ...(typeNote ? [typeNote] : []),
+  ].join(', ');
   const unsynced = parsed.leapIndicator === 3 || parsed.stratum === 0 || parsed.referenceId === LOCAL_CLOCK_REFID;
   return { synchronized: !unsynced, detail: facts, problem: null };
 }

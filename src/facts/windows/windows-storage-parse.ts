@@ -73,7 +73,28 @@ export interface ParsedWindowsStorage {
 /** More entries than any VM has; beyond it the rest is dropped (and said). */
 export const MAX_ENTRIES = 4096;
 
-const BUS_TYPES = ['Unknown', 'SCSI', 'ATAPI', 'ATA', '1394', 'SSA', 'Fibre Channel', 'USB', 'RAID', 'iSCSI', 'SAS', 'SATA', 'SD', 'MMC', 'Virtual', 'File Backed Virtual', 'Storage Spaces', 'NVMe', 'SCM', 'UFS'];
+const BUS_TYPES = [
+  'Unknown',
+  'SCSI',
+  'ATAPI',
+  'ATA',
+  '1394',
+  'SSA',
+  'Fibre Channel',
+  'USB',
+  'RAID',
+  'iSCSI',
+  'SAS',
+  'SATA',
+  'SD',
+  'MMC',
+  'Virtual',
+  'File Backed Virtual',
+  'Storage Spaces',
+  'NVMe',
+  'SCM',
+  'UFS',
+];
 const PARTITION_STYLES = ['RAW', 'MBR', 'GPT'] as const;
 const DRIVE_TYPES = ['Unknown', 'Invalid Root Path', 'Removable', 'Fixed', 'Remote', 'CD-ROM', 'RAM Disk'];
 
@@ -106,7 +127,10 @@ export function parseWindowsStorageJson(text: string): ParsedWindowsStorage | { 
     volumes: list('volumes', readVolume),
     pools: list('pools', (o) => ({ friendlyName: str(o.FriendlyName), isPrimordial: bool(o.IsPrimordial), isClustered: bool(o.IsClustered) })),
     virtualDisks: list('virtualDisks', (o) => ({ friendlyName: str(o.FriendlyName), sizeBytes: num(o.Size), resiliency: str(o.ResiliencySettingName) })),
-    temporaryDriveLetters: arrayOf(doc.temporaryDriveLetters).slice(0, MAX_ENTRIES).map(driveLetter).filter((l): l is string => l !== null),
+    temporaryDriveLetters: arrayOf(doc.temporaryDriveLetters)
+      .slice(0, MAX_ENTRIES)
+      .map(driveLetter)
+      .filter((l): l is string => l !== null),
     sectionErrors,
   };
 }
@@ -136,7 +160,10 @@ export function readPartition(o: Json): WindowsPartition {
     gptType: gpt ? gpt.toLowerCase() : null,
     mbrType: num(o.MbrType),
     driveLetter: driveLetter(o.DriveLetter),
-    accessPaths: arrayOf(o.AccessPaths).slice(0, 64).map(str).filter((p): p is string => p !== null),
+    accessPaths: arrayOf(o.AccessPaths)
+      .slice(0, 64)
+      .map(str)
+      .filter((p): p is string => p !== null),
   };
 }
 

@@ -32,7 +32,9 @@ export const STORAGE_SCRIPT = [
   "if ($PSVersionTable.PSVersion.Major -lt 3) { 'ASR-READY-POWERSHELL-2'; exit 0 }",
   // The raw CIM value of each named property: numbers stay numbers; a [char] drive letter becomes a string.
   'function Pick($o, [string[]]$names) { $h = @{}; foreach ($n in $names) { $p = $o.CimInstanceProperties[$n]; if ($p -ne $null) { $v = $p.Value; if ($v -is [char]) { $v = if ([int]$v -eq 0) { $null } else { [string]$v } }; $h[$n] = $v } }; $h }',
-  "function Section($name, $class, [string[]]$props) { try { $script:r[$name] = @(Get-CimInstance -Namespace '" + NS + "' -ClassName $class | ForEach-Object { Pick $_ $props }) } catch { $script:r[$name + 'Error'] = $_.Exception.Message } }",
+  "function Section($name, $class, [string[]]$props) { try { $script:r[$name] = @(Get-CimInstance -Namespace '" +
+    NS +
+    "' -ClassName $class | ForEach-Object { Pick $_ $props }) } catch { $script:r[$name + 'Error'] = $_.Exception.Message } }",
   '$script:r = @{ psVersion = $PSVersionTable.PSVersion.ToString() }',
   "Section 'disks' 'MSFT_Disk' @('Number','FriendlyName','Size','BusType','PartitionStyle','IsBoot','IsSystem','IsOffline','IsClustered','Location')",
   "Section 'partitions' 'MSFT_Partition' @('DiskNumber','PartitionNumber','Size','GptType','MbrType','DriveLetter','AccessPaths')",
@@ -57,7 +59,8 @@ export type RunPowerShell = (args: string[], signal?: AbortSignal) => Promise<st
 export function execRunner(file = 'powershell.exe', timeoutMs = STORAGE_TIMEOUT_MS, maxBuffer = STORAGE_MAX_OUTPUT): RunPowerShell {
   return (args, signal) =>
     runCommand(file, args, { timeoutMs, maxBuffer, signal }).catch((err: NodeJS.ErrnoException & { killed?: boolean }) => {
-      if (err.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') throw new Error(`${file} printed more than ${maxBuffer / (1024 * 1024)} MiB; the listing was not read`);
+      if (err.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER')
+        throw new Error(`${file} printed more than ${maxBuffer / (1024 * 1024)} MiB; the listing was not read`);
       if (err.killed && !signal?.aborted) throw new Error(`${file} did not finish within ${timeoutMs / 1000} s`);
       throw err;
     });
@@ -79,17 +82,33 @@ export async function readWindowsStorage(signal?: AbortSignal, run: RunPowerShel
 /** The facts from the script's output (exported for the tests, which feed recorded outputs). */
 export function storageFromOutput(stdout: string): WindowsStorageFacts {
   if (/^\s*ASR-READY-POWERSHELL-2\s*$/.test(stdout)) {
-    return emptyStorage(null, 'Windows PowerShell is version 2.0 here: it has neither Get-CimInstance nor ConvertTo-Json, so the disk layout is not read (install WMF 5.1, or check disks and volumes in Disk Management).');
+    return emptyStorage(
+      null,
+      'Windows PowerShell is version 2.0 here: it has neither Get-CimInstance nor ConvertTo-Json, so the disk layout is not read (install WMF 5.1, or check disks and volumes in Disk Management).',
+    );
   }
   const parsed = parseWindowsStorageJson(stdout);
   if ('problem' in parsed) return emptyStorage(parsed.problem, null);
   const namespaceMissing = parsed.sectionErrors.some((e) => /^(disks|volumes): .*(invalid namespace|invalid class|not found)/i.test(e));
-  const notJudged = namespaceMissing && parsed.disks.length === 0 && parsed.volumes.length === 0
-    ? `The Storage management classes (${NS}: MSFT_Disk, MSFT_Volume) are not on this Windows (they come with Windows 8 / Server 2012): ${parsed.sectionErrors.join('; ')}`
-    : null;
+  const notJudged =
+    namespaceMissing && parsed.disks.length === 0 && parsed.volumes.length === 0
+      ? `The Storage management classes (${NS}: MSFT_Disk, MSFT_Volume) are not on this Windows (they come with Windows 8 / Server 2012): ${parsed.sectionErrors.join('; ')}`
+      : null;
   return { ...parsed, source: SOURCE, problem: null, notJudged };
 }
 
 function emptyStorage(problem: string | null, notJudged: string | null): WindowsStorageFacts {
-  return { psVersion: null, disks: [], partitions: [], volumes: [], pools: [], virtualDisks: [], temporaryDriveLetters: [], sectionErrors: [], source: SOURCE, problem, notJudged };
+  return {
+    psVersion: null,
+    disks: [],
+    partitions: [],
+    volumes: [],
+    pools: [],
+    virtualDisks: [],
+    temporaryDriveLetters: [],
+    sectionErrors: [],
+    source: SOURCE,
+    problem,
+    notJudged,
+  };
 }

@@ -58,13 +58,22 @@ describe('check context', () => {
 
   it('does the same over a real Facts: os.fips gets fips() and nothing else', () => {
     const facts = new Facts({
-      root: '/nonexistent', platform: 'linux', trustStorePaths: [], env: {}, deadline: signal, deadlineAt: Date.now() + 60_000,
-      proxy: { cliProxy: null, cliNoProxy: false }, imdsEndpoint: null, network: { loopbackOnly: true } as NetworkOptions,
+      root: '/nonexistent',
+      platform: 'linux',
+      trustStorePaths: [],
+      env: {},
+      deadline: signal,
+      deadlineAt: Date.now() + 60_000,
+      proxy: { cliProxy: null, cliNoProxy: false },
+      imdsEndpoint: null,
+      network: { loopbackOnly: true } as NetworkOptions,
     });
     const ctx = contextOf(osFips, facts);
     expect(Object.keys(ctx.facts)).toEqual(['fips']);
     for (const name of ['host', 'linuxGuest', 'endpointProbes', 'resources']) {
-      expect(() => (ctx.facts as unknown as Record<string, unknown>)[name], name).toThrow(`check os.fips read the fact ${name}() without declaring it in needs`);
+      expect(() => (ctx.facts as unknown as Record<string, unknown>)[name], name).toThrow(
+        `check os.fips read the fact ${name}() without declaring it in needs`,
+      );
     }
   });
 
@@ -74,7 +83,10 @@ describe('check context', () => {
 
   it('makes the engine report a check that reads an undeclared fact as an error, not a verdict', async () => {
     const facts = new RecordingFacts();
-    const findings = await runChecks([undeclared], (check, s) => contextFor(check, facts as unknown as FactsApi, CATALOGS, s, now), { deadline: AbortSignal.timeout(5_000), concurrency: 1 });
+    const findings = await runChecks([undeclared], (check, s) => contextFor(check, facts as unknown as FactsApi, CATALOGS, s, now), {
+      deadline: AbortSignal.timeout(5_000),
+      concurrency: 1,
+    });
     expect(findings).toEqual([expect.objectContaining({ checkId: 'test.undeclared', status: 'error', evidence: { errorKind: 'exception' } })]);
     expect(findings[0]!.summary).toContain('read the fact host() without declaring it in needs');
     expect(facts.calls).toEqual(['trustStore']);

@@ -24,7 +24,14 @@ export function azureVm(extra: { disks?: object[]; partitions?: object[]; volume
     disks: [
       { Number: 0, FriendlyName: 'Msft Virtual Disk', Size: 127 * GiB, BusType: 10, PartitionStyle: 2, IsBoot: true, IsSystem: true },
       { Number: 1, FriendlyName: 'Msft Virtual Disk', Size: 16 * GiB, BusType: 10, PartitionStyle: 1 },
-      { Number: 2, FriendlyName: 'Msft Virtual Disk', Size: 512 * GiB, BusType: 10, PartitionStyle: 2, Location: 'Integrated : Adapter 1 : Port 0 : Target 0 : LUN 0' },
+      {
+        Number: 2,
+        FriendlyName: 'Msft Virtual Disk',
+        Size: 512 * GiB,
+        BusType: 10,
+        PartitionStyle: 2,
+        Location: 'Integrated : Adapter 1 : Port 0 : Target 0 : LUN 0',
+      },
       ...(extra.disks ?? []),
     ],
     partitions: [
@@ -48,9 +55,26 @@ export function azureVm(extra: { disks?: object[]; partitions?: object[]; volume
 }
 
 export const compute = (dataDisks: number): AzureCompute => ({
-  azEnvironment: 'AzurePublicCloud', location: 'westeurope', vmId: 'x', vmSize: 'Standard_D4s_v5', osType: 'Windows', resourceId: '/x', zone: '', securityType: '', encryptionAtHost: 'false',
+  azEnvironment: 'AzurePublicCloud',
+  location: 'westeurope',
+  vmId: 'x',
+  vmSize: 'Standard_D4s_v5',
+  osType: 'Windows',
+  resourceId: '/x',
+  zone: '',
+  securityType: '',
+  encryptionAtHost: 'false',
   osDisk: { name: 'os', diskSizeGB: '127', ephemeral: false, unmanaged: false, writeAcceleratorEnabled: 'false' },
-  dataDisks: Array.from({ length: dataDisks }, (_, i) => ({ lun: String(i), name: `d${i}`, diskSizeGB: '512', isUltraDisk: 'false', isSharedDisk: 'false', writeAcceleratorEnabled: 'false', storageAccountType: 'Premium_LRS' })),
+  dataDisks: Array.from({ length: dataDisks }, (_, i) => ({
+    lun: String(i),
+    name: `d${i}`,
+    diskSizeGB: '512',
+    isUltraDisk: 'false',
+    isSharedDisk: 'false',
+    writeAcceleratorEnabled: 'false',
+    storageAccountType: 'Premium_LRS',
+  })),
 });
 
-export const windowsDisks = (s: WindowsStorageFacts, c: AzureCompute | null = compute(1)) => evaluateWindowsDisks(s, c, SUPPORT_MATRIX, evaluateDisks([], null, c, SUPPORT_MATRIX));
+export const windowsDisks = (s: WindowsStorageFacts, c: AzureCompute | null = compute(1)) =>
+  evaluateWindowsDisks(s, c, SUPPORT_MATRIX, evaluateDisks([], null, c, SUPPORT_MATRIX));

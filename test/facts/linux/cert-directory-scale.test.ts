@@ -30,7 +30,8 @@ beforeAll(() => {
   execFileSync('openssl', ['rehash', small]);
   execFileSync('openssl', ['rehash', big]);
   // Copies of the same roots under other names, past the cap: the names sort after nothing in particular.
-  for (let i = 0; i < MAX_DIRECTORY_ENTRIES + 500; i++) copyFileSync(path.join(big, `root-${i % roots.length}.pem`), path.join(big, `${(i * 7919).toString(36)}-copy.pem`));
+  for (let i = 0; i < MAX_DIRECTORY_ENTRIES + 500; i++)
+    copyFileSync(path.join(big, `root-${i % roots.length}.pem`), path.join(big, `${(i * 7919).toString(36)}-copy.pem`));
 }, 60_000);
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
@@ -47,7 +48,11 @@ describe('a 20,000-file hashed directory', () => {
     expect(source.certificates).toBe(reference.sources[0]!.certificates);
     expect(source.problems.join('\n')).toMatch(/more than 20,000 certificate files; 20,000 were read, every hash link among them first/);
     // Every root is reachable through its hash link, as in the store without the copies.
-    const viaLink = (s: typeof store) => [...s.certificates.values()].filter((c) => c.locations.some((l) => l.via === 'hash-link')).map((c) => c.sha256).sort();
+    const viaLink = (s: typeof store) =>
+      [...s.certificates.values()]
+        .filter((c) => c.locations.some((l) => l.via === 'hash-link'))
+        .map((c) => c.sha256)
+        .sort();
     expect(viaLink(store)).toEqual(viaLink(reference));
     expect(elapsed).toBeLessThan(20_000); // a correctness bound only; the speed goal is measured by npm run bench
   }, 60_000);

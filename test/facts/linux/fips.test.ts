@@ -14,7 +14,10 @@ describe('kernel parameter values', () => {
 
 describe('readLinuxFips under --root', () => {
   it('names a /proc file that is not a regular file and does not read it', async () => {
-    const facts = await withGuest((g) => g.mkdir('/proc/sys/crypto/fips_enabled').write('/etc/default/grub', 'GRUB_TIMEOUT=1\n'), async (g) => readLinuxFips(g.root, await readGrubFacts(g.root)));
+    const facts = await withGuest(
+      (g) => g.mkdir('/proc/sys/crypto/fips_enabled').write('/etc/default/grub', 'GRUB_TIMEOUT=1\n'),
+      async (g) => readLinuxFips(g.root, await readGrubFacts(g.root)),
+    );
     expect(facts.fipsEnabled.read).toBe(false);
     expect(facts.notes).toContain('/proc/sys/crypto/fips_enabled: is a directory, not a regular file; not read');
   });

@@ -32,7 +32,11 @@ const OUTSIDE_ELF = path.join(outside, 'dash');
 writeFileSync(OUTSIDE_ELF, AARCH64);
 afterAll(() => rmSync(outside, { recursive: true, force: true }));
 
-const hostOf = (build: (g: FakeGuest) => void) => withGuest((g) => build(g.osRelease('rhel', '9.4', 'Red Hat Enterprise Linux 9.4 (Plow)', 'fedora')), (g) => readHostFacts(g.root, 'linux'));
+const hostOf = (build: (g: FakeGuest) => void) =>
+  withGuest(
+    (g) => build(g.osRelease('rhel', '9.4', 'Red Hat Enterprise Linux 9.4 (Plow)', 'fedora')),
+    (g) => readHostFacts(g.root, 'linux'),
+  );
 
 describe('guest architecture under --root', () => {
   it.each([
@@ -56,11 +60,13 @@ describe('guest architecture under --root', () => {
 
   it('never follows a link out of the root: absolute and climbing targets stay inside, and the kernel names decide', async () => {
     const climbing = `${'../'.repeat(20)}${OUTSIDE_ELF.slice(1)}`;
-    const host = await hostOf((g) => g
-      .symlink('/bin/sh', OUTSIDE_ELF)
-      .symlink('/usr/bin/env', climbing)
-      .symlink('/bin/bash', '../../../../../../../../../../../../../../../../bin/sh')
-      .write('/boot/vmlinuz-5.14.0-427.13.1.el9_4.x86_64', ''));
+    const host = await hostOf((g) =>
+      g
+        .symlink('/bin/sh', OUTSIDE_ELF)
+        .symlink('/usr/bin/env', climbing)
+        .symlink('/bin/bash', '../../../../../../../../../../../../../../../../bin/sh')
+        .write('/boot/vmlinuz-5.14.0-427.13.1.el9_4.x86_64', ''),
+    );
     expect(host).toMatchObject({ arch: 'x86_64', archSource: 'kernel image name /boot/vmlinuz-5.14.0-427.13.1.el9_4.x86_64' });
     expect(host.archNotes).toEqual([
       `/bin/sh: is a dangling link: it leads to ${OUTSIDE_ELF}, which does not exist inside --root`,
@@ -76,7 +82,9 @@ describe('guest architecture under --root', () => {
   });
 
   it('names a link loop, a script and a directory, and goes on to the next shell', async () => {
-    const host = await hostOf((g) => g.symlink('/bin/sh', '/bin/sh').write('/usr/bin/env', '#!/bin/sh\nexec "$@"\n').mkdir('/bin/bash').write('/boot/vmlinuz-6.1.0-28-cloud-arm64', ''));
+    const host = await hostOf((g) =>
+      g.symlink('/bin/sh', '/bin/sh').write('/usr/bin/env', '#!/bin/sh\nexec "$@"\n').mkdir('/bin/bash').write('/boot/vmlinuz-6.1.0-28-cloud-arm64', ''),
+    );
     expect(host).toMatchObject({ arch: 'aarch64', archSource: 'kernel image name /boot/vmlinuz-6.1.0-28-cloud-arm64' });
     expect(host.archNotes).toEqual([
       '/bin/sh: is a symbolic link loop (more than 40 links followed)',
@@ -100,11 +108,24 @@ describe('guest architecture under --root', () => {
   ])('with no shell, reads the architecture from /boot %j', async (names, arch) => {
     const host = await hostOf((g) => names.forEach((n) => g.write(`/boot/${n}`, '')));
     expect(host.arch).toBe(arch);
-    expect(host.archSource).toBe(arch ? `kernel image name ${names.filter((n) => !n.includes('rescue')).map((n) => `/boot/${n}`).sort().join(', ')}` : null);
+    expect(host.archSource).toBe(
+      arch
+        ? `kernel image name ${names
+            .filter((n) => !n.includes('rescue'))
+            .map((n) => `/boot/${n}`)
+            .sort()
+            .join(', ')}`
+        : null,
+    );
   });
 
   it('does not guess between kernels of two architectures, and then uses the release suffix', async () => {
-    const host = await hostOf((g) => g.write('/boot/vmlinuz-5.14.0-427.el9.aarch64', '').write('/boot/vmlinuz-5.14.0-427.el9.x86_64', '').write('/proc/sys/kernel/osrelease', '5.14.0-427.el9.aarch64\n'));
+    const host = await hostOf((g) =>
+      g
+        .write('/boot/vmlinuz-5.14.0-427.el9.aarch64', '')
+        .write('/boot/vmlinuz-5.14.0-427.el9.x86_64', '')
+        .write('/proc/sys/kernel/osrelease', '5.14.0-427.el9.aarch64\n'),
+    );
     expect(host).toMatchObject({ arch: 'aarch64', archSource: 'kernel release suffix 5.14.0-427.el9.aarch64 (/proc/sys/kernel/osrelease)' });
     expect(host.archNotes).toEqual([expect.stringContaining('kernel images under /boot name different architectures')]);
   });
@@ -114,8 +135,10 @@ describe('guest architecture under --root', () => {
     expect(host).toMatchObject({ arch: null, archSource: null });
   });
 
-  it.runIf(existsSync('/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1'))('reads real ELF files: this machine\'s /bin/sh and an aarch64 loader', async () => {
-    const real = await hostOf((g) => g.write('/bin/sh', readFileSync('/bin/sh')).write('/usr/bin/env', readFileSync('/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1')));
+  it.runIf(existsSync('/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1'))("reads real ELF files: this machine's /bin/sh and an aarch64 loader", async () => {
+    const real = await hostOf((g) =>
+      g.write('/bin/sh', readFileSync('/bin/sh')).write('/usr/bin/env', readFileSync('/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1')),
+    );
     expect(real.arch).toBe(process.arch === 'arm64' ? 'aarch64' : 'x86_64');
     const arm = await hostOf((g) => g.write('/usr/bin/env', readFileSync('/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1')));
     expect(arm).toMatchObject({ arch: 'aarch64', archSource: '/usr/bin/env: ELF e_machine 0xb7 (aarch64)' });
@@ -133,8 +156,14 @@ describe('guest architecture under --root', () => {
   });
 
   it.each([
-    ['5.14.0-427.13.1.el9_4.x86_64', 'x86_64'], ['5.14.0-427.13.1.el9_4.aarch64', 'aarch64'], ['6.1.0-28-cloud-amd64', 'x86_64'], ['6.1.0-28-arm64', 'aarch64'],
-    ['6.8.0-1021-generic-64k', 'aarch64'], ['6.1.0-28-686-pae', 'i686'], ['6.8.0-1021-azure', null], ['5.14.21-150500.55.39-default', null],
+    ['5.14.0-427.13.1.el9_4.x86_64', 'x86_64'],
+    ['5.14.0-427.13.1.el9_4.aarch64', 'aarch64'],
+    ['6.1.0-28-cloud-amd64', 'x86_64'],
+    ['6.1.0-28-arm64', 'aarch64'],
+    ['6.8.0-1021-generic-64k', 'aarch64'],
+    ['6.1.0-28-686-pae', 'i686'],
+    ['6.8.0-1021-azure', null],
+    ['5.14.21-150500.55.39-default', null],
   ])('kernel name %s names %s', (name, arch) => expect(kernelNameArch(name)).toBe(arch));
 });
 
@@ -160,7 +189,19 @@ describe('os.supported and os.kernel on the guest architecture', () => {
     ['ubuntu', '24.04', '6.8.0-1021-azure', null, 'pass'],
     ['ubuntu', '24.04', '6.8.0-1021-generic-64k', null, 'fail'],
   ])('os.kernel: %s %s kernel %s on a %s guest is %s', (id, version, release, arch, status) => {
-    const host = { os: 'linux' as const, distro: id, distroName: id, version, kernel: null, arch, archSource: arch ? '/bin/sh: ELF' : null, hostname: 'h', family: 'unknown' as const, osRelease: { ID: id, VERSION_ID: version }, fromRoot: true };
+    const host = {
+      os: 'linux' as const,
+      distro: id,
+      distroName: id,
+      version,
+      kernel: null,
+      arch,
+      archSource: arch ? '/bin/sh: ELF' : null,
+      hostname: 'h',
+      family: 'unknown' as const,
+      osRelease: { ID: id, VERSION_ID: version },
+      fromRoot: true,
+    };
     const outcome = evaluateKernel(host, kernel(release), SUPPORT_MATRIX);
     expect(outcome.status).toBe(status);
     if (status === 'fail') expect(outcome.summary).toContain('is not a stock x86-64');

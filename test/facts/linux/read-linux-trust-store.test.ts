@@ -21,7 +21,10 @@ describe('readLinuxTrustStore', () => {
       .write('/usr/share/ca-certificates/mozilla/DigiCert_Global_Root_G2.crt', rootPem(G2))
       .symlink('/etc/ssl/certs/DigiCert_Global_Root_G2.pem', '/usr/share/ca-certificates/mozilla/DigiCert_Global_Root_G2.crt'.replace(/^/, '../../..'))
       .symlink('/etc/ssl/certs/607986c7.0', 'DigiCert_Global_Root_G2.pem')
-      .write('/var/lib/dpkg/status', 'Package: bash\nStatus: install ok installed\nVersion: 5.2\n\nPackage: ca-certificates\nStatus: install ok installed\nVersion: 20230311+deb12u1\n');
+      .write(
+        '/var/lib/dpkg/status',
+        'Package: bash\nStatus: install ok installed\nVersion: 5.2\n\nPackage: ca-certificates\nStatus: install ok installed\nVersion: 20230311+deb12u1\n',
+      );
     const store = await read('debian');
     expect(store.sources.map((s) => [s.path, s.exists, s.certificates])).toEqual([
       ['/etc/ssl/certs/ca-certificates.crt', true, 144],
@@ -68,7 +71,11 @@ describe('readLinuxTrustStore', () => {
       .write('/etc/pki/ca-trust/source/blocklist/digicert-g2.pem', rootPem(G2));
     const store = await read('rhel');
     expect(store.distrusted).toEqual([
-      { sha256: sha256Of(G2), name: 'C=US, O=DigiCert Inc, OU=www.digicert.com, CN=DigiCert Global Root G2', listedIn: '/etc/pki/ca-trust/source/blocklist/digicert-g2.pem' },
+      {
+        sha256: sha256Of(G2),
+        name: 'C=US, O=DigiCert Inc, OU=www.digicert.com, CN=DigiCert Global Root G2',
+        listedIn: '/etc/pki/ca-trust/source/blocklist/digicert-g2.pem',
+      },
     ]);
   });
 
@@ -100,11 +107,16 @@ describe('readLinuxTrustStore', () => {
     expect(store.distrusted).toEqual([]);
   });
 
-  it('reports SSL_CERT_FILE and SSL_CERT_DIR when set, for the running system only (under --root they are this machine\'s)', async () => {
+  it("reports SSL_CERT_FILE and SSL_CERT_DIR when set, for the running system only (under --root they are this machine's)", async () => {
     guest = new FakeGuest().write('/etc/ssl/certs/ca-certificates.crt', rootPem(G2));
     const image = await readLinuxTrustStore({ root: guest.root, family: 'debian', overridePaths: [], env: { SSL_CERT_FILE: '/opt/corp/ca.pem' } });
     expect(image.opensslEnv).toEqual({});
-    const live = await readLinuxTrustStore({ root: '/', family: 'debian', overridePaths: [], env: { SSL_CERT_FILE: '/opt/corp/ca.pem', SSL_CERT_DIR: '/opt/corp/certs' } });
+    const live = await readLinuxTrustStore({
+      root: '/',
+      family: 'debian',
+      overridePaths: [],
+      env: { SSL_CERT_FILE: '/opt/corp/ca.pem', SSL_CERT_DIR: '/opt/corp/certs' },
+    });
     expect(live.opensslEnv).toEqual({ SSL_CERT_FILE: '/opt/corp/ca.pem', SSL_CERT_DIR: '/opt/corp/certs' });
   });
 });

@@ -10,12 +10,18 @@ const WWID = '3600508b400105e210000900000490000';
 
 describe('multipath files', () => {
   it('counts WWIDs in /etc/multipath/wwids (comments and stray lines not)', () => {
-    expect(countWwids(`# Multipath wwids, Version : 1.0\n# NOTE: This file is automatically maintained by multipath and multipathd.\n# You should not need to edit this file in normal circumstances.\n#\n# Valid WWIDs:\n/${WWID}/\n/36001405abcdef/\nnot-a-wwid\n`)).toBe(2);
+    expect(
+      countWwids(
+        `# Multipath wwids, Version : 1.0\n# NOTE: This file is automatically maintained by multipath and multipathd.\n# You should not need to edit this file in normal circumstances.\n#\n# Valid WWIDs:\n/${WWID}/\n/36001405abcdef/\nnot-a-wwid\n`,
+      ),
+    ).toBe(2);
     expect(countWwids('# Valid WWIDs:\n')).toBe(0);
   });
 
   it('counts aliases in /etc/multipath/bindings', () => {
-    expect(countBindings(`# Multipath bindings, Version : 1.0\n# NOTE: this file is automatically maintained by the multipath program.\nmpatha ${WWID}\n`)).toBe(1);
+    expect(
+      countBindings(`# Multipath bindings, Version : 1.0\n# NOTE: this file is automatically maintained by the multipath program.\nmpatha ${WWID}\n`),
+    ).toBe(1);
     expect(countBindings('# Format:\n# alias wwid\n#\n')).toBe(0);
   });
 
@@ -33,7 +39,13 @@ describe('multipath files', () => {
 describe('readStorageStack: multipath', () => {
   it('live (a /sys/block): active maps from dm/uuid, named from dm/name; LVM maps are not multipath', async () => {
     const stack = await withGuest(
-      (g) => g.write('/sys/block/sda/size', '1\n').write('/sys/block/dm-0/dm/uuid', `mpath-${WWID}\n`).write('/sys/block/dm-0/dm/name', 'mpatha\n').write('/sys/block/dm-1/dm/uuid', 'LVM-x\n').write('/sys/block/dm-1/dm/name', 'vg-lv\n'),
+      (g) =>
+        g
+          .write('/sys/block/sda/size', '1\n')
+          .write('/sys/block/dm-0/dm/uuid', `mpath-${WWID}\n`)
+          .write('/sys/block/dm-0/dm/name', 'mpatha\n')
+          .write('/sys/block/dm-1/dm/uuid', 'LVM-x\n')
+          .write('/sys/block/dm-1/dm/name', 'vg-lv\n'),
       (g) => readStorageStack(g.root),
     );
     expect(stack.multipath).toEqual({ judgedFrom: 'device-mapper', activeMaps: [`mpatha (dm-0, mpath-${WWID})`], configured: [], claimed: 0 });
@@ -53,13 +65,22 @@ describe('readStorageStack: multipath', () => {
     expect(stack.multipath).toEqual({
       judgedFrom: 'configuration',
       activeMaps: [],
-      configured: ['/etc/multipath.conf', '/etc/multipath/wwids lists 1 WWID(s)', '/etc/multipath/bindings binds 1 alias(es)', '/etc/systemd/system/sysinit.target.wants/multipathd.service (multipathd enabled at boot)', '/etc/rc.d/rc3.d/S13multipathd (multipathd enabled at boot)'],
+      configured: [
+        '/etc/multipath.conf',
+        '/etc/multipath/wwids lists 1 WWID(s)',
+        '/etc/multipath/bindings binds 1 alias(es)',
+        '/etc/systemd/system/sysinit.target.wants/multipathd.service (multipathd enabled at boot)',
+        '/etc/rc.d/rc3.d/S13multipathd (multipathd enabled at boot)',
+      ],
       claimed: 2,
     });
   });
 
   it('a multipath file that cannot be read is named, not taken as empty', async () => {
-    const stack = await withGuest((g) => g.mkdir('/etc/multipath/wwids'), (g) => readStorageStack(g.root));
+    const stack = await withGuest(
+      (g) => g.mkdir('/etc/multipath/wwids'),
+      (g) => readStorageStack(g.root),
+    );
     expect(stack.multipath.notes).toEqual([expect.stringMatching(/^\/etc\/multipath\/wwids: is a directory/)]);
   });
 });
@@ -70,7 +91,10 @@ describe('logical volumes', () => {
   });
 
   it('reads device-mapper names with doubled dashes', async () => {
-    const stack = await withGuest((g) => g.write('/dev/mapper/ubuntu--vg-ubuntu--lv', ''), async (g) => readStorageStack(g.root));
+    const stack = await withGuest(
+      (g) => g.write('/dev/mapper/ubuntu--vg-ubuntu--lv', ''),
+      async (g) => readStorageStack(g.root),
+    );
     expect(stack.logicalVolumes).toEqual(['ubuntu-vg/ubuntu-lv']);
   });
 });

@@ -38,7 +38,10 @@ function suseGuest(bundle: string): FakeGuest {
 /** RHEL 8/9: ca-bundle.crt -> /etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem; /etc/ssl/certs -> ../pki/tls/certs. */
 function rhelGuest(bundle: string): FakeGuest {
   return new FakeGuest()
-    .write('/etc/os-release', 'NAME="Red Hat Enterprise Linux"\nVERSION_ID="9.4"\nID="rhel"\nID_LIKE="fedora"\nPRETTY_NAME="Red Hat Enterprise Linux 9.4 (Plow)"\n')
+    .write(
+      '/etc/os-release',
+      'NAME="Red Hat Enterprise Linux"\nVERSION_ID="9.4"\nID="rhel"\nID_LIKE="fedora"\nPRETTY_NAME="Red Hat Enterprise Linux 9.4 (Plow)"\n',
+    )
     .write('/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem', bundle)
     .symlink('/etc/pki/tls/certs/ca-bundle.crt', '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem')
     .symlink('/etc/pki/tls/cert.pem', '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem')
@@ -56,7 +59,7 @@ function debianGuest(bundle: string, g2Pem: string): FakeGuest {
 }
 
 describe('real trust-store layouts under --root, judged from their own files', () => {
-  it('SUSE: the bundle and the certs directory behind absolute links are the image\'s', async () => {
+  it("SUSE: the bundle and the certs directory behind absolute links are the image's", async () => {
     guest = suseGuest(debianBundleWithout(BALTIMORE));
     const store = await readLinuxTrustStore({ root: guest.root, family: 'suse', overridePaths: [], env: {} });
     expect(store.sources.map((s) => [s.path, s.exists, s.certificates, s.problems])).toEqual([
@@ -77,7 +80,7 @@ describe('real trust-store layouts under --root, judged from their own files', (
     expect(store.certificates.has(sha256Of(BALTIMORE))).toBe(false);
   });
 
-  it('Debian: a name.pem link to /usr/share/ca-certificates reads the image\'s certificate, not this machine\'s', async () => {
+  it("Debian: a name.pem link to /usr/share/ca-certificates reads the image's certificate, not this machine's", async () => {
     // The image's DigiCert_Global_Root_G2.crt holds Baltimore: if this machine's file were read, G2 would be found there.
     guest = debianGuest(debianBundleWithout(G2, BALTIMORE), rootPem(BALTIMORE));
     const store = await readLinuxTrustStore({ root: guest.root, family: 'debian', overridePaths: [], env: {} });
@@ -95,8 +98,18 @@ describe('real trust-store layouts under --root, judged from their own files', (
       .symlink('/etc/ssl/certs', `${'../'.repeat(20)}${outside.slice(1)}`);
     const store = await readLinuxTrustStore({ root: guest.root, family: 'suse', overridePaths: [], env: {} });
     expect(store.certificates.size).toBe(0);
-    expect(store.sources[0]).toMatchObject({ path: '/etc/ssl/ca-bundle.pem', exists: true, certificates: 0, problems: [`/etc/ssl/ca-bundle.pem: is a dangling link: it leads to ${HOST_BUNDLE}, which does not exist inside --root`] });
-    expect(store.sources[1]).toMatchObject({ path: '/etc/ssl/certs', exists: true, certificates: 0, problems: [`/etc/ssl/certs: is a dangling link: it leads to ${outside}, which does not exist inside --root`] });
+    expect(store.sources[0]).toMatchObject({
+      path: '/etc/ssl/ca-bundle.pem',
+      exists: true,
+      certificates: 0,
+      problems: [`/etc/ssl/ca-bundle.pem: is a dangling link: it leads to ${HOST_BUNDLE}, which does not exist inside --root`],
+    });
+    expect(store.sources[1]).toMatchObject({
+      path: '/etc/ssl/certs',
+      exists: true,
+      certificates: 0,
+      problems: [`/etc/ssl/certs: is a dangling link: it leads to ${outside}, which does not exist inside --root`],
+    });
   });
 });
 

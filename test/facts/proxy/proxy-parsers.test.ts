@@ -23,7 +23,9 @@ describe('ProxyInfo.conf (recorded samples from the ASR documentation)', () => {
     expect(conf.proxy?.origin).toBe('http://1.2.3.4:5678');
     expect(conf.bypassList).toEqual(['hypervrecoverymanager.windowsazure.com', 'login.microsoftonline.com', 'blob.core.windows.net.']);
     expect(conf.problems).toEqual([]);
-    expect(conf.notes).toEqual(['BypassList entry "blob.core.windows.net." ends with a dot (as in the documentation\'s sample sentence); write "blob.core.windows.net"']);
+    expect(conf.notes).toEqual([
+      'BypassList entry "blob.core.windows.net." ends with a dot (as in the documentation\'s sample sentence); write "blob.core.windows.net"',
+    ]);
   });
 
   it('reads the Windows sample the same way, with CRLF line ends', () => {
@@ -38,7 +40,10 @@ describe('ProxyInfo.conf (recorded samples from the ASR documentation)', () => {
     ['[proxy]\nAddress=socks5://proxy\nPort=1080\n', 'Address "socks5://proxy" uses socks5; only http:// proxies are supported'],
     ['[proxy]\nAddress=http://proxy:3128\nPort=8080\n', 'Address already names port 3128 but Port=8080'],
     ['[proxy]\nAddress=http://u:secret@proxy\nPort=8080\n', 'Address carries credentials; Azure Site Recovery supports only unauthenticated proxies'],
-    ['[proxy]\nAddress=http://proxy\nPort=8080\nBypassList=*.windows.net\n', 'BypassList entry "*.windows.net" uses a wildcard, which the Mobility service does not support; write "windows.net" to bypass a domain and its subdomains'],
+    [
+      '[proxy]\nAddress=http://proxy\nPort=8080\nBypassList=*.windows.net\n',
+      'BypassList entry "*.windows.net" uses a wildcard, which the Mobility service does not support; write "windows.net" to bypass a domain and its subdomains',
+    ],
   ])('names what is wrong with %j', (text, problem) => {
     const conf = parseProxyInfoConf(text);
     expect(conf.problems).toEqual([problem]);
@@ -76,19 +81,39 @@ describe('bypass rules', () => {
 describe('Windows proxy settings (recorded real outputs)', () => {
   it('reads netsh winhttp show proxy: direct, proxy with <local>, per-scheme, caret escapes, doc rendering', () => {
     expect(parseNetshWinHttpProxy(read('windows', 'netsh-winhttp-show-proxy.direct.txt'))).toEqual({ direct: true, server: null, bypass: [] });
-    expect(parseNetshWinHttpProxy(read('windows', 'netsh-winhttp-show-proxy.proxy-with-bypass.txt'))).toEqual({ direct: false, server: 'proxyhost:8080', bypass: ['<local>'] });
+    expect(parseNetshWinHttpProxy(read('windows', 'netsh-winhttp-show-proxy.proxy-with-bypass.txt'))).toEqual({
+      direct: false,
+      server: 'proxyhost:8080',
+      bypass: ['<local>'],
+    });
     const perScheme = parseNetshWinHttpProxy(read('windows', 'netsh-winhttp-show-proxy.per-scheme-proxies-with-bypass.txt'));
     expect(perScheme.bypass).toEqual(['monash', '<local>']);
     expect(proxyForHttps(perScheme.server!)).toBe('proxyhostsecure:8081');
-    expect(parseNetshWinHttpProxy(read('windows', 'netsh-winhttp-show-proxy.per-scheme-bypass-with-cmd-caret-escapes.txt')).bypass).toEqual(['localhost', '127.*', '<local>']);
-    expect(parseNetshWinHttpProxy(read('windows', 'netsh-winhttp-show-proxy.proxy-with-bypass.msdocs-rendered.txt'))).toEqual({ direct: false, server: 'proxy.contoso.com:8080', bypass: ['localhost', '*.contoso.com'] });
+    expect(parseNetshWinHttpProxy(read('windows', 'netsh-winhttp-show-proxy.per-scheme-bypass-with-cmd-caret-escapes.txt')).bypass).toEqual([
+      'localhost',
+      '127.*',
+      '<local>',
+    ]);
+    expect(parseNetshWinHttpProxy(read('windows', 'netsh-winhttp-show-proxy.proxy-with-bypass.msdocs-rendered.txt'))).toEqual({
+      direct: false,
+      server: 'proxy.contoso.com:8080',
+      bypass: ['localhost', '*.contoso.com'],
+    });
   });
 
   it('reads WinINET Internet Settings: proxy disabled with a PAC file, and no proxy values at all', () => {
     expect(parseWinInetSettings(read('windows', 'reg-query-hkcu-internet-settings.autoconfigurl-pac.txt'))).toEqual({
-      enabled: false, server: null, override: [], autoConfigUrl: 'http://proxy.domain.com/file.pac',
+      enabled: false,
+      server: null,
+      override: [],
+      autoConfigUrl: 'http://proxy.domain.com/file.pac',
     });
-    expect(parseWinInetSettings(read('windows', 'reg-query-hkcu-internet-settings.server2016-systemprofile.txt'))).toEqual({ enabled: false, server: null, override: [], autoConfigUrl: null });
+    expect(parseWinInetSettings(read('windows', 'reg-query-hkcu-internet-settings.server2016-systemprofile.txt'))).toEqual({
+      enabled: false,
+      server: null,
+      override: [],
+      autoConfigUrl: null,
+    });
   });
 });
 
@@ -102,19 +127,27 @@ describe('proxy values and environment files', () => {
   });
 
   it('reads plain assignments from /etc/environment and /etc/profile, nothing else', () => {
-    const text = 'PATH="/usr/bin"\nhttp_proxy="http://proxy:3128"\nexport https_proxy=http://proxy:3129 # corp\nno_proxy=localhost,169.254.169.254\nif [ x ]; then http_proxy=ignored; fi\n';
+    const text =
+      'PATH="/usr/bin"\nhttp_proxy="http://proxy:3128"\nexport https_proxy=http://proxy:3129 # corp\nno_proxy=localhost,169.254.169.254\nif [ x ]; then http_proxy=ignored; fi\n';
     expect(parseProxyAssignments(text)).toEqual({ http_proxy: 'http://proxy:3128', https_proxy: 'http://proxy:3129', no_proxy: 'localhost,169.254.169.254' });
   });
 
   it('redacts URL credentials and secrets in free text', () => {
     expect(redactUrl('http://u:pw@h:1')).toBe('http://u:***@h:1');
-    expect(scrubSecrets('failed: Bearer eyJ0eXAiOiJKV1Qi.abc and https://a.blob.core.windows.net/c?sv=2022&sig=ABCDEF%3D')).toBe('failed: Bearer *** and https://a.blob.core.windows.net/c?sv=***&sig=***');
+    expect(scrubSecrets('failed: Bearer eyJ0eXAiOiJKV1Qi.abc and https://a.blob.core.windows.net/c?sv=2022&sig=ABCDEF%3D')).toBe(
+      'failed: Bearer *** and https://a.blob.core.windows.net/c?sv=***&sig=***',
+    );
   });
 });
 
 describe('--connect-to', () => {
-  it('parses curl\'s form, including empty fields and IPv6 literals', () => {
-    expect(parseConnectTo('login.microsoftonline.com:443:127.0.0.1:8443')).toEqual({ fromHost: 'login.microsoftonline.com', fromPort: 443, toHost: '127.0.0.1', toPort: 8443 });
+  it("parses curl's form, including empty fields and IPv6 literals", () => {
+    expect(parseConnectTo('login.microsoftonline.com:443:127.0.0.1:8443')).toEqual({
+      fromHost: 'login.microsoftonline.com',
+      fromPort: 443,
+      toHost: '127.0.0.1',
+      toPort: 8443,
+    });
     expect(parseConnectTo('::[::1]:9443')).toEqual({ fromHost: null, fromPort: null, toHost: '::1', toPort: 9443 });
     expect(() => parseConnectTo('just-a-host')).toThrow(/must be HOST1:PORT1:HOST2:PORT2/);
     expect(() => parseConnectTo('a:443:b:99999')).toThrow(/PORT2 "99999" is not a port number/);

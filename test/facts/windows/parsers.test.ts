@@ -26,7 +26,8 @@ describe('parseCertutilStore (recorded real certutil outputs)', () => {
   });
 
   it('accepts CRLF, the older space-separated hash format and localised labels', () => {
-    const older = '================ Certificate 0 ================\r\nSubject: CN=X\r\nCert Hash(sha1): df 3c 24 f9 bf d6 66 76 1b 26 80 73 fe 06 d1 cc 8d 4f 82 a4\r\n';
+    const older =
+      '================ Certificate 0 ================\r\nSubject: CN=X\r\nCert Hash(sha1): df 3c 24 f9 bf d6 66 76 1b 26 80 73 fe 06 d1 cc 8d 4f 82 a4\r\n';
     expect(parseCertutilStore(older)).toEqual([{ sha1: 'DF3C24F9BFD666761B268073FE06D1CC8D4F82A4', subject: 'CN=X', notAfter: null }]);
     const german = '================ Zertifikat 0 ================\nAntragsteller: CN=X\nZertifikathash(sha1): df3c24f9bfd666761b268073fe06d1cc8d4f82a4\n';
     expect(parseCertutilStore(german)).toEqual([{ sha1: 'DF3C24F9BFD666761B268073FE06D1CC8D4F82A4', subject: null, notAfter: null }]);
@@ -52,7 +53,8 @@ describe('parseRegQuery (recorded real reg query output)', () => {
   });
 
   it('reads the DisableRootAutoUpdate policy value', () => {
-    const output = '\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\SystemCertificates\\AuthRoot\r\n    DisableRootAutoUpdate    REG_DWORD    0x1\r\n\r\n';
+    const output =
+      '\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\SystemCertificates\\AuthRoot\r\n    DisableRootAutoUpdate    REG_DWORD    0x1\r\n\r\n';
     expect(dwordValue(parseRegQuery(output).find((v) => v.name === 'DisableRootAutoUpdate'))).toBe(1);
   });
 });

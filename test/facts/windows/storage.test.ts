@@ -15,15 +15,31 @@ describe('Windows disks (recorded Get-Disk | Select-Object * output)', () => {
   it('reads an offline Azure data disk at LUN 1: SAS bus, GPT, not boot or system', () => {
     const disk = readDisk(formatListObject(windowsFixture('get-disk.select-all.azure-vm.offline-data-disk-lun1.excerpt.txt')));
     expect(disk).toEqual({
-      number: 3, friendlyName: 'Msft Virtual Disk', sizeBytes: null, busType: 'SAS', partitionStyle: 'GPT',
-      isBoot: false, isSystem: false, isOffline: true, isClustered: false,
+      number: 3,
+      friendlyName: 'Msft Virtual Disk',
+      sizeBytes: null,
+      busType: 'SAS',
+      partitionStyle: 'GPT',
+      isBoot: false,
+      isSystem: false,
+      isOffline: true,
+      isClustered: false,
       location: 'Integrated : Bus 0 : Device 63667 : Function 30747 : Adapter 1 : Port 0 : Target 0 : LUN 1',
     });
   });
 
   it('reads a boot and system OS disk', () => {
     const disk = readDisk(formatListObject(windowsFixture('get-disk.select-all.vmware-vm.os-disk.excerpt.txt')));
-    expect(disk).toMatchObject({ number: 0, friendlyName: 'VMware Virtual disk', busType: 'SAS', partitionStyle: 'GPT', isBoot: true, isSystem: true, isOffline: false, location: 'SCSI0' });
+    expect(disk).toMatchObject({
+      number: 0,
+      friendlyName: 'VMware Virtual disk',
+      busType: 'SAS',
+      partitionStyle: 'GPT',
+      isBoot: true,
+      isSystem: true,
+      isOffline: false,
+      location: 'SCSI0',
+    });
   });
 
   it('reads the CIM numbers the script prints as the same names', () => {
@@ -47,7 +63,15 @@ describe('Windows volumes (recorded Get-Volume output of a cluster node)', () =>
   });
 
   it('reads drive letters however ConvertTo-Json printed the [char]', () => {
-    expect([readVolume({ DriveLetter: 'D' }), readVolume({ DriveLetter: 68 }), readVolume({ DriveLetter: '\u0000' }), readVolume({ DriveLetter: 'd:\\' }), readVolume({ DriveLetter: null })].map((v) => v.driveLetter)).toEqual(['D', 'D', null, 'D', null]);
+    expect(
+      [
+        readVolume({ DriveLetter: 'D' }),
+        readVolume({ DriveLetter: 68 }),
+        readVolume({ DriveLetter: '\u0000' }),
+        readVolume({ DriveLetter: 'd:\\' }),
+        readVolume({ DriveLetter: null }),
+      ].map((v) => v.driveLetter),
+    ).toEqual(['D', 'D', null, 'D', null]);
     expect(readVolume({ FileSystem: 'RAW' }).fileSystem).toBeNull();
     expect(readVolume({ DriveType: 5 }).driveType).toBe('CD-ROM');
   });
@@ -56,8 +80,29 @@ describe('Windows volumes (recorded Get-Volume output of a cluster node)', () =>
 describe('the script output as a whole (hand-written documents)', () => {
   const doc = {
     psVersion: '5.1.20348.2582',
-    disks: [{ Number: 0, FriendlyName: 'Msft Virtual Disk', Size: 136365211648, BusType: 10, PartitionStyle: 2, IsBoot: true, IsSystem: true, IsOffline: false, IsClustered: false, Location: 'Integrated : Adapter 0 : Port 0 : Target 0 : LUN 0' }],
-    partitions: { DiskNumber: 0, PartitionNumber: 3, Size: 135800000000, GptType: '{EBD0A0A2-B9E5-4433-87C0-68B6B72699C7}', MbrType: null, DriveLetter: 'C', AccessPaths: ['C:\\', '\\\\?\\Volume{1}\\'] },
+    disks: [
+      {
+        Number: 0,
+        FriendlyName: 'Msft Virtual Disk',
+        Size: 136365211648,
+        BusType: 10,
+        PartitionStyle: 2,
+        IsBoot: true,
+        IsSystem: true,
+        IsOffline: false,
+        IsClustered: false,
+        Location: 'Integrated : Adapter 0 : Port 0 : Target 0 : LUN 0',
+      },
+    ],
+    partitions: {
+      DiskNumber: 0,
+      PartitionNumber: 3,
+      Size: 135800000000,
+      GptType: '{EBD0A0A2-B9E5-4433-87C0-68B6B72699C7}',
+      MbrType: null,
+      DriveLetter: 'C',
+      AccessPaths: ['C:\\', '\\\\?\\Volume{1}\\'],
+    },
     volumes: [{ DriveLetter: 'C', FileSystemLabel: 'Windows', FileSystem: 'NTFS', DriveType: 3, Size: 135800000000, Path: '\\\\?\\Volume{1}\\' }],
     temporaryDriveLetters: 'D',
   };
@@ -66,24 +111,41 @@ describe('the script output as a whole (hand-written documents)', () => {
     const parsed = parseWindowsStorageJson(`\uFEFF${JSON.stringify(doc, null, 2).replace(/\n/g, '\r\n')}\r\n`);
     expect(parsed).toMatchObject({ psVersion: '5.1.20348.2582', temporaryDriveLetters: ['D'], sectionErrors: [] });
     if ('problem' in parsed) throw new Error(parsed.problem);
-    expect(parsed.partitions).toEqual([{ diskNumber: 0, partitionNumber: 3, sizeBytes: 135800000000, gptType: '{ebd0a0a2-b9e5-4433-87c0-68b6b72699c7}', mbrType: null, driveLetter: 'C', accessPaths: ['C:\\', '\\\\?\\Volume{1}\\'] }]);
+    expect(parsed.partitions).toEqual([
+      {
+        diskNumber: 0,
+        partitionNumber: 3,
+        sizeBytes: 135800000000,
+        gptType: '{ebd0a0a2-b9e5-4433-87c0-68b6b72699c7}',
+        mbrType: null,
+        driveLetter: 'C',
+        accessPaths: ['C:\\', '\\\\?\\Volume{1}\\'],
+      },
+    ]);
   });
 
   it('says what is wrong with output that is not the JSON', () => {
     expect(parseWindowsStorageJson('')).toEqual({ problem: 'PowerShell printed nothing' });
-    expect(parseWindowsStorageJson('Get-CimInstance : Access denied')).toMatchObject({ problem: expect.stringMatching(/^PowerShell did not print the expected JSON \(.*\): "Get-CimInstance : Access denied"$/) });
+    expect(parseWindowsStorageJson('Get-CimInstance : Access denied')).toMatchObject({
+      problem: expect.stringMatching(/^PowerShell did not print the expected JSON \(.*\): "Get-CimInstance : Access denied"$/),
+    });
     expect(parseWindowsStorageJson('[1,2]')).toMatchObject({ problem: expect.stringMatching(/not an object/) });
   });
 
   it('keeps the per-section errors and caps the entries', () => {
-    const parsed = parseWindowsStorageJson(JSON.stringify({ poolsError: 'Access denied', disks: Array.from({ length: MAX_ENTRIES + 5 }, (_, i) => ({ Number: i })) }));
+    const parsed = parseWindowsStorageJson(
+      JSON.stringify({ poolsError: 'Access denied', disks: Array.from({ length: MAX_ENTRIES + 5 }, (_, i) => ({ Number: i })) }),
+    );
     if ('problem' in parsed) throw new Error(parsed.problem);
     expect(parsed.disks).toHaveLength(MAX_ENTRIES);
     expect(parsed.sectionErrors).toEqual(['pools: Access denied', `disks: ${MAX_ENTRIES + 5} entries, only the first ${MAX_ENTRIES} kept`]);
   });
 
   it('marks PowerShell 2.0 and a Windows without the Storage classes as not judged', () => {
-    expect(storageFromOutput('ASR-READY-POWERSHELL-2\r\n')).toMatchObject({ problem: null, notJudged: expect.stringMatching(/^Windows PowerShell is version 2\.0/) });
+    expect(storageFromOutput('ASR-READY-POWERSHELL-2\r\n')).toMatchObject({
+      problem: null,
+      notJudged: expect.stringMatching(/^Windows PowerShell is version 2\.0/),
+    });
     const old = storageFromOutput(JSON.stringify({ psVersion: '5.1', disksError: 'Invalid namespace ', volumesError: 'Invalid namespace ' }));
     expect(old.notJudged).toMatch(/^The Storage management classes .* are not on this Windows/);
     expect(storageFromOutput('garbage')).toMatchObject({ notJudged: null, problem: expect.stringMatching(/expected JSON/) });
