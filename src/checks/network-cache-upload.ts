@@ -52,6 +52,14 @@ export function evaluateCacheUpload(f: CacheUploadFacts | null): CheckOutcome {
       evidence: { reason: 'not asked', enableWith: '--cache-upload-test-file FILE', reference: CACHE_UPLOAD_REFERENCE },
     };
   }
+  if (f.notStarted) {
+    return {
+      status: 'skip',
+      summary: `The upload to the cache storage account ${f.host} was not tested: ${f.notStarted}. Run again with a larger --deadline.`,
+      remediation: 'Run asr-ready again with a larger --deadline (at least 30 s) and --cache-upload-test-file FILE.',
+      evidence: { reason: 'run deadline too short', detail: f.notStarted, host: f.host, container: f.container, reference: CACHE_UPLOAD_REFERENCE },
+    };
+  }
   const via = f.proxy ? `through the proxy ${f.proxy}` : 'directly (no proxy)';
   const evidence = {
     host: f.host,
@@ -97,6 +105,15 @@ export function evaluateCacheUpload(f: CacheUploadFacts | null): CheckOutcome {
 function failed(f: CacheUploadFacts, via: string, evidence: Record<string, unknown>, leftBehind: string): CheckOutcome {
   const failure = f.failure!;
   const step = failure.step === 'put-block' ? 'Put Block' : 'Put Block List';
+  if (failure.stopped) {
+    return {
+      status: 'warn',
+      summary: `The upload to the cache storage account ${f.host} ${via} was not measured: the run deadline/upload bound cut it short after ${failure.stopped.bytes} bytes in ${failure.stopped.ms} ms (${step}); run again with a larger --deadline.${f.deleted.status === 202 ? ' The test blob was deleted.' : ''}${leftBehind}`,
+      remediation:
+        'Run asr-ready again with a larger --deadline; if it is cut short again, the path to the account is very slow (see network.endpoints and the proxy in the path).',
+      evidence,
+    };
+  }
   if (failure.status === 403) {
     return {
       status: 'warn',

@@ -8,6 +8,7 @@ import { request, type Dispatcher } from 'undici';
 import { createGuestClient } from '../net/guest-client';
 import { closeWithin } from '../net/dispatcher';
 import { linkedSignal } from '../net/abort';
+import { readCapped } from '../net/read-body';
 import type { ConnectionTrace } from '../net/trace';
 import { scrubSecrets } from '../core/redact';
 import type { TrustStoreFacts } from './trust-store';
@@ -50,7 +51,16 @@ export interface CacheUploadFacts {
   trustAnchor: { subject: string; sha256: string } | null;
   trustSource: string | null;
   /** Why the upload did not finish; null when it did. */
-  failure: { step: CacheUploadStep; status: number | null; errorCode: string | null; message: string } | null;
+  failure: {
+    step: CacheUploadStep;
+    status: number | null;
+    errorCode: string | null;
+    message: string;
+    /** Set when the run deadline or the upload's bound stopped it (not a network failure): what got through by then. */
+    stopped?: { bytes: number; ms: number };
+  } | null;
+  /** Why the upload was not started at all (too little of the run's time left); absent when it ran. */
+  notStarted?: string;
   /** The Delete Blob outcome: attempted whenever a block may have been sent. */
   deleted: { ok: boolean; status: number | null; problem: string | null };
 }
@@ -82,6 +92,8 @@ export async function uploadCacheTestBlob(
   inputs: CacheUploadInputs,
   options: Pick<NetworkOptions, 'connectTo' | 'timeouts' | 'loopbackOnly' | 'userAgent'>,
   signal: AbortSignal,
+  /** The latest the Delete Blob may run (the run deadline less its margin); it is bounded by DELETE_BOUND_MS too. */
+  deleteBy: number = Number.POSITIVE_INFINITY,
 ): Promise<CacheUploadFacts> {
   const sas = new URL(inputs.target.sasUrl);
   const container = sas.pathname.replace(/^\/+|\/+$/g, '');
@@ -97,8 +109,8 @@ export async function uploadCacheTestBlob(
   let ms: number | null = null;
   let sent = false;
   let stored = 0;
+  const started = performance.now();
   try {
-    const started = performance.now();
     for (let i = 0; i < ids.length && !failure; i++) {
       const body = data.subarray(i * CACHE_UPLOAD_BLOCK_BYTES, Math.min(CACHE_UPLOAD_BYTES, (i + 1) * CACHE_UPLOAD_BLOCK_BYTES));
       sent = true;
@@ -128,7 +140,19 @@ export async function uploadCacheTestBlob(
       );
     }
     if (!failure) ms = Math.max(1, Math.round(performance.now() - started));
-    const deleted = sent ? await deleteBlob(dispatcher, blobUrl(sas, blob), headers()) : { ok: true, status: null, problem: null };
+    if (failure && failure.status === null && signal.aborted) {
+      failure.stopped = { bytes: stored * CACHE_UPLOAD_BLOCK_BYTES, ms: Math.round(performance.now() - started) };
+    }
+    // Its own dispatcher, without the upload's signal: that signal may have stopped the upload, and a
+    // dispatcher tied to it refuses new connections, so the delete would fail at once.
+    const deleted = sent
+      ? await deleteBlob(
+          client.dispatcher((t) => traces.push(t)),
+          blobUrl(sas, blob),
+          headers(),
+          deleteBy,
+        )
+      : { ok: true, status: null, problem: null };
     const tlsTrace = traces.find((t) => t.tls?.ok) ?? traces.find((t) => t.tls);
     const proxied = traces.find((t) => t.proxy);
     return {
@@ -152,12 +176,13 @@ export async function uploadCacheTestBlob(
   }
 }
 
-async function deleteBlob(dispatcher: Dispatcher, url: string, headers: Record<string, string>): Promise<CacheUploadFacts['deleted']> {
-  // Its own bound, not only the upload's signal: a blob left behind after a timed-out upload is what this avoids.
-  const bound = linkedSignal([], DELETE_BOUND_MS, () => new Error(`Delete Blob did not answer within ${DELETE_BOUND_MS} ms`));
+async function deleteBlob(dispatcher: Dispatcher, url: string, headers: Record<string, string>, deleteBy: number): Promise<CacheUploadFacts['deleted']> {
+  // Its own bound, not the upload's signal: a blob left behind after a timed-out upload is what this avoids.
+  const boundMs = Math.max(0, Math.min(DELETE_BOUND_MS, deleteBy - Date.now()));
+  const bound = linkedSignal([], boundMs, () => new Error(`Delete Blob did not answer within ${boundMs} ms`));
   try {
     const res = await request(url, { method: 'DELETE', headers, dispatcher, signal: bound.signal });
-    const text = await res.body.text().catch(() => '');
+    const { text } = await readCapped(res.body);
     // 404: nothing was committed nor left uncommitted long enough to matter (uncommitted blocks expire after 7 days).
     if (res.statusCode === 202 || res.statusCode === 404) return { ok: true, status: res.statusCode, problem: null };
     return {
@@ -169,6 +194,7 @@ async function deleteBlob(dispatcher: Dispatcher, url: string, headers: Record<s
     return { ok: false, status: null, problem: scrubSecrets(messageOf(err)) };
   } finally {
     bound.dispose();
+    await closeWithin(dispatcher, 2_000);
   }
 }
 
@@ -184,7 +210,7 @@ async function send(
 ): Promise<CacheUploadFacts['failure']> {
   try {
     const res = await request(url, { method, headers, body, dispatcher, signal });
-    const text = await res.body.text().catch(() => '');
+    const { text } = await readCapped(res.body);
     if (res.statusCode === expected) return null;
     const errorCode = errorCodeOf(res.headers, text);
     return { step, status: res.statusCode, errorCode, message: `HTTP ${res.statusCode}${errorCode ? ` ${errorCode}` : ''}` };

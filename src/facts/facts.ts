@@ -75,6 +75,29 @@ const CONTROL_PLANE_FACT_BOUND_MS = 60_000;
 const CACHE_UPLOAD_FACT_BOUND_MS = 45_000;
 /** Kept back from the upload's own stop for the Delete Blob. */
 const CACHE_UPLOAD_DELETE_RESERVE_MS = 12_000;
+/** Below this much time for the upload itself it is not started: it could not finish, and a stop is no measurement. */
+const CACHE_UPLOAD_MIN_BUDGET_MS = 5_000;
+
+function cacheUploadNotStarted(target: CacheUploadTarget, budgetMs: number): CacheUploadFacts {
+  const sas = new URL(target.sasUrl);
+  return {
+    host: sas.host,
+    container: sas.pathname.replace(/^\/+|\/+$/g, ''),
+    blob: '',
+    bytes: 0,
+    blocks: 0,
+    blocksStored: 0,
+    blockBytes: 0,
+    ms: null,
+    mbPerSecond: null,
+    proxy: null,
+    trustAnchor: null,
+    trustSource: null,
+    failure: null,
+    deleted: { ok: true, status: null, problem: null },
+    notStarted: `only ${Math.max(0, Math.round(budgetMs))} ms of the run deadline were left for the upload (at least ${CACHE_UPLOAD_MIN_BUDGET_MS} ms are needed, and ${CACHE_UPLOAD_DELETE_RESERVE_MS} ms are kept for the Delete Blob); nothing was uploaded`,
+  };
+}
 
 export class Facts {
   private readonly cache = new Map<string, Promise<unknown>>();
@@ -222,9 +245,16 @@ export class Facts {
         this.options.deadlineAt - PROBE_DEADLINE_MARGIN_MS - CACHE_UPLOAD_DELETE_RESERVE_MS,
         Date.now() + CACHE_UPLOAD_FACT_BOUND_MS - CACHE_UPLOAD_DELETE_RESERVE_MS,
       );
-      const stop = linkedSignal([signal], stopAt - Date.now(), () => new Error('the cache upload stopped shortly before the run deadline'));
+      const budgetMs = stopAt - Date.now();
+      if (budgetMs < CACHE_UPLOAD_MIN_BUDGET_MS) return cacheUploadNotStarted(target, budgetMs);
+      const stop = linkedSignal([signal], budgetMs, () => new Error('the cache upload stopped shortly before the run deadline'));
       try {
-        return await uploadCacheTestBlob({ target, runId: this.options.runId ?? String(Date.now()), trustStore, proxy }, this.options.network, stop.signal);
+        return await uploadCacheTestBlob(
+          { target, runId: this.options.runId ?? String(Date.now()), trustStore, proxy },
+          this.options.network,
+          stop.signal,
+          this.options.deadlineAt - PROBE_DEADLINE_MARGIN_MS,
+        );
       } finally {
         stop.dispose();
       }

@@ -120,6 +120,29 @@ describe('network.cache-upload: judging against 4 MB in 3 s', () => {
     );
     expect(outcome.summary).not.toContain('could not be deleted');
   });
+
+  it('a stop by the run deadline or the upload bound is a warn saying what got through, never a fail', () => {
+    const outcome = evaluateCacheUpload(
+      facts({
+        ms: null,
+        mbPerSecond: null,
+        blocksStored: 1,
+        failure: { step: 'put-block', status: null, errorCode: null, message: 'aborted', stopped: { bytes: 2097152, ms: 8123 } },
+        deleted: { ok: true, status: 202, problem: null },
+      }),
+    );
+    expect(outcome.status).toBe('warn');
+    expect(outcome.summary).toContain('not measured: the run deadline/upload bound cut it short after 2097152 bytes in 8123 ms');
+    expect(outcome.summary).toContain('run again with a larger --deadline');
+    expect(outcome.summary).toContain('The test blob was deleted.');
+  });
+
+  it('skips, saying why, when the upload was not started for lack of time', () => {
+    const outcome = evaluateCacheUpload(facts({ notStarted: 'only 1500 ms of the run deadline were left for the upload' }));
+    expect(outcome.status).toBe('skip');
+    expect(outcome.summary).toContain('only 1500 ms of the run deadline were left');
+    expect(outcome.summary).toContain('larger --deadline');
+  });
 });
 
 describe('the Blob REST pieces', () => {

@@ -147,6 +147,28 @@ describe('network.cache-upload through the CLI', () => {
     expect(fake.blobs()).toEqual([]);
   });
 
+  it('an upload the run deadline cuts short (Put Block List hangs) is a warn, not a fail, and the blob is still deleted', async () => {
+    const fake = await start({ hangBlockList: true });
+    const { finding } = await run(args(fake.port, '--cache-upload-test-file', sasFile, '--deadline', '22'));
+    expect(finding.status, finding.summary).toBe('warn');
+    expect(finding.summary).toContain('not measured: the run deadline/upload bound cut it short after 4194304 bytes');
+    expect(finding.summary).toContain('run again with a larger --deadline');
+    expect(finding.summary).toContain('The test blob was deleted.');
+    expect(fake.requests.at(-1)).toMatchObject({ method: 'DELETE', status: 202 });
+    expect(fake.deleted()).toHaveLength(1);
+    expect(fake.blobs()).toEqual([]);
+    expect(finding.evidence).toMatchObject({ deleted: { ok: true, status: 202 } });
+  }, 60_000);
+
+  it('does not start the upload when the run deadline leaves too little time, and says why', async () => {
+    const fake = await start();
+    const { finding } = await run(args(fake.port, '--cache-upload-test-file', sasFile, '--deadline', '15'));
+    expect(finding.status, finding.summary).toBe('skip');
+    expect(finding.summary).toContain('were left for the upload');
+    expect(finding.summary).toContain('larger --deadline');
+    expect(fake.requests).toEqual([]);
+  }, 60_000);
+
   it('a SAS without the right signature is refused by the fake (403 AuthenticationFailed) and reported as a refusal', async () => {
     const fake = await start();
     const wrong = path.join(dir, 'wrong-sas.txt');

@@ -21,6 +21,8 @@ export interface FakeBlobOptions {
   forbidWrites?: boolean;
   /** Answer the Nth Put Block (1-based) with 500 InternalError: an upload that fails midway. */
   failBlock?: number;
+  /** Never answer Put Block List (the request hangs): an upload that runs past its bound. */
+  hangBlockList?: boolean;
 }
 
 export interface BlobRequestRecord {
@@ -117,6 +119,7 @@ export async function startFakeBlob(pki: Pki, options: FakeBlobOptions): Promise
       return answer(201);
     }
     if (req.method === 'PUT' && comp === 'blocklist') {
+      if (options.hangBlockList) return; // left unanswered (its record keeps status 0)
       if (options.forbidWrites) return answer(403, 'AuthorizationPermissionMismatch');
       const blob = state.get(name);
       const xml = body.toString('utf8');
