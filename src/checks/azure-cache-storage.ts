@@ -9,6 +9,7 @@ import type { CheckOutcome } from '../core/finding';
 import type { BlobServiceResource, CacheStorageRead, ControlPlaneFacts, StorageAccountResource } from '../facts/control-plane/types';
 import { defineCheck } from './helpers/check-context';
 import { controlPlaneOrSkip, isControlPlane, missingOutcome, nameOfId, regionEvidence, regionText, sourcesOf, subscriptionOfId } from './helpers/arm-findings';
+import { quoteSh } from './helpers/outbound-rules';
 
 export const CACHE_REFERENCE = {
   table: 'azure-control-plane.md §4.3 (SM25 azure-to-azure-support-matrix.md 2025-06-13; CHURN 2026-01-06; ARCH 2022-04-28; PE 2020-07-13; KEYOFF 2025-10-09)',
@@ -184,7 +185,7 @@ function kindRow(a: StorageAccountResource, name: string, rg: string): Row {
       row: 'kind',
       status: 'warn',
       text: `It is a general-purpose v1 account (kind Storage): GPv2 is "recommended because GPv1 doesn't support ZRS", and GPv1 carries fewer replicated disks (300 at 4 MB/s, 150 at 8, against 750 and 375 for GPv2).`,
-      fix: `Upgrade it to general-purpose v2: az storage account update --resource-group ${rg} --name ${name} --set kind=StorageV2 --access-tier Hot`,
+      fix: `Upgrade it to general-purpose v2: az storage account update --resource-group ${quoteSh(rg)} --name ${quoteSh(name)} --set kind=StorageV2 --access-tier Hot`,
       field,
     };
   if (k === 'blockblobstorage' && t === 'premium')
@@ -238,7 +239,7 @@ function softDeleteRow(item: CacheStorageRead, blob: BlobServiceResource | null,
       row: 'soft delete',
       status: 'fail',
       text: `Blob soft delete is on (${blob.deleteRetentionPolicy.days ?? '?'} days): the support matrix says "Soft delete: Not supported" for the cache account.${container}`,
-      fix: `Turn blob soft delete off: az storage account blob-service-properties update --resource-group ${rg} --account-name ${name} --enable-delete-retention false`,
+      fix: `Turn blob soft delete off: az storage account blob-service-properties update --resource-group ${quoteSh(rg)} --account-name ${quoteSh(name)} --enable-delete-retention false`,
       field,
     };
   return { row: 'soft delete', status: 'pass', text: `Blob soft delete is off.${container}`, field };
@@ -278,7 +279,7 @@ function firewallRow(cp: ControlPlaneFacts, a: StorageAccountResource, name: str
         : " The VM's subnet is among its virtual network rules.";
   const subnetFix = (missingSubnets ?? []).map(
     (s) =>
-      `az storage account network-rule add --resource-group ${rg} --account-name ${name} --subnet ${s} (the subnet needs the Microsoft.Storage service endpoint)`,
+      `az storage account network-rule add --resource-group ${quoteSh(rg)} --account-name ${quoteSh(name)} --subnet ${quoteSh(s)} (the subnet needs the Microsoft.Storage service endpoint)`,
   );
   if (!trusted)
     return {
@@ -286,9 +287,9 @@ function firewallRow(cp: ControlPlaneFacts, a: StorageAccountResource, name: str
       status: 'fail',
       text: `Its firewall denies by default and does not let trusted Microsoft services in (bypass ${acls.bypass ?? 'None'}): Site Recovery cannot write to it ("ensure you 'Allow trusted Microsoft services'", SM25).${subnetText}${disabled}`,
       fix: [
-        `Allow trusted Microsoft services: az storage account update --resource-group ${rg} --name ${name} --bypass ${[...bypass, 'AzureServices'].join(' ')}`,
+        `Allow trusted Microsoft services: az storage account update --resource-group ${quoteSh(rg)} --name ${quoteSh(name)} --bypass ${[...bypass, 'AzureServices'].join(' ')}`,
         ...subnetFix,
-        `Or allow access from all networks (az storage account update --resource-group ${rg} --name ${name} --default-action Allow), as another passage of the docs asks.`,
+        `Or allow access from all networks (az storage account update --resource-group ${quoteSh(rg)} --name ${quoteSh(name)} --default-action Allow), as another passage of the docs asks.`,
       ].join('\n   '),
       field,
     };
@@ -298,7 +299,7 @@ function firewallRow(cp: ControlPlaneFacts, a: StorageAccountResource, name: str
     text: `Its firewall denies by default but lets trusted Microsoft services in.${subnetText} The documents contradict each other here: the support matrix asks for "Allow trusted Microsoft services" and "at least one subnet of source Vnet", yet also "Don't restrict… allow access from 'All networks'" (issues #104166, #111240); a 2026 revision (PR #128324) asks for all source subnets.${disabled}`,
     fix: [
       ...(subnetFix.length ? subnetFix : []),
-      `Or allow access from all networks, the one setting every passage accepts: az storage account update --resource-group ${rg} --name ${name} --default-action Allow`,
+      `Or allow access from all networks, the one setting every passage accepts: az storage account update --resource-group ${quoteSh(rg)} --name ${quoteSh(name)} --default-action Allow`,
     ].join('\n   '),
     field,
   };
@@ -317,7 +318,7 @@ function sharedKeyRow(a: StorageAccountResource, name: string, rg: string): Row 
     row: 'shared key',
     status: 'warn',
     text: 'Shared-key access is off. The documents conflict: the support matrix says the cache "must allow shared key access and… SAS" (writes then fail with KeyBasedAuthenticationNotPermitted), while a 2025 article says Site Recovery now supports cache accounts with key-based authentication disabled once the vault\'s managed identity has access (KEYOFF). Whether the vault has a managed identity with those roles on this account is not read here.',
-    fix: `Either give the vault's managed identity Contributor and Storage Blob Data Contributor (Premium: Storage Blob Data Owner) on the account, or allow shared keys: az storage account update --resource-group ${rg} --name ${name} --allow-shared-key-access true`,
+    fix: `Either give the vault's managed identity Contributor and Storage Blob Data Contributor (Premium: Storage Blob Data Owner) on the account, or allow shared keys: az storage account update --resource-group ${quoteSh(rg)} --name ${quoteSh(name)} --allow-shared-key-access true`,
     field,
   };
 }

@@ -426,7 +426,7 @@ function judgeEndpoint(r: EndpointResult, path: NsgPath, index: ServiceTagIndex 
         title,
         status: 'warn',
         summary: `The NSG evaluation says ${rules}, yet the probe connected${where}: a rule this evaluation cannot see decides (a Virtual Network Manager security admin rule, seen only in the effective rules), or the NSGs changed since. Check the effective security rules of ${path.nic.name || 'the NIC'}.`,
-        remediation: `az network nic list-effective-nsg --resource-group ${resourceGroupOf(path.nic.id)} --name ${path.nic.name || '<nic>'} (needs the effectiveNetworkSecurityGroups action, beyond Reader).`,
+        remediation: `az network nic list-effective-nsg --resource-group ${quoteSh(resourceGroupOf(path.nic.id))} --name ${path.nic.name ? quoteSh(path.nic.name) : '<nic>'} (needs the effectiveNetworkSecurityGroups action, beyond Reader).`,
         evidence,
       };
     const tag = endpointTag(r, cp) ?? denied.flatMap((p) => p.tags).sort((a, b) => b.length - a.length)[0] ?? null;

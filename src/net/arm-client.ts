@@ -108,6 +108,12 @@ export interface ArmCallOptions {
   query?: Record<string, string>;
   /** Answer size cap for this call (per page). */
   maxBodyBytes?: number;
+  /** list: pages followed at most for this call (default: the client's maxPages). */
+  maxPages?: number;
+  /** list: items kept at most over all pages (default 10,000). */
+  maxItems?: number;
+  /** list: answer bytes read at most over all pages (default 32 MiB). */
+  maxTotalBytes?: number;
 }
 
 export interface ArmResult<T> {
@@ -124,6 +130,9 @@ export interface ArmListResult<T> {
 
 const DEFAULTS = { requestTimeoutMs: 20_000, maxPages: 50, maxBodyBytes: 8 * 1024 * 1024, maxThrottleWaits: 3, maxConcurrent: 6 };
 /** Without Retry-After, a 429/503 is waited out this long (then twice as long). */
+/** A list call's caps over all its pages, unless the call names others. */
+const DEFAULT_MAX_ITEMS = 10_000;
+const DEFAULT_MAX_TOTAL_BYTES = 32 * 1024 * 1024;
 const DEFAULT_THROTTLE_WAIT_MS = 2_000;
 /** A 202's Location is polled at most this many times. */
 const MAX_POLLS = 10;
@@ -156,17 +165,32 @@ export class ArmClient {
     const items: T[] = [];
     let first: Record<string, unknown> | null = null;
     const seen = new Set<string>();
+    const maxPages = options.maxPages ?? this.opts.maxPages;
+    const maxItems = options.maxItems ?? DEFAULT_MAX_ITEMS;
+    const maxTotalBytes = options.maxTotalBytes ?? DEFAULT_MAX_TOTAL_BYTES;
+    let totalBytes = 0;
     let url: URL | null = this.urlFor(path, apiVersion, options.query);
     while (url) {
-      if (call.pages >= this.opts.maxPages)
-        throw new ArmError('malformed', `ARM answered more than ${this.opts.maxPages} pages for ${path}; not read further`, call);
+      if (call.pages >= maxPages) throw new ArmError('malformed', `ARM answered more than ${maxPages} pages for ${path}; not read further`, call);
       seen.add(url.toString());
-      const page = objectBody(await this.send(url, 'GET', undefined, call, options), call);
+      const answer = await this.send(url, 'GET', undefined, call, options);
+      totalBytes += Buffer.byteLength(answer.text);
+      if (totalBytes > maxTotalBytes)
+        throw new ArmError(
+          'malformed',
+          `ARM's answer for ${path} is too large: more than ${Math.round(maxTotalBytes / 1024)} KiB over its pages; not read further`,
+          call,
+          answer.status,
+        );
+      const page = objectBody(answer, call);
       call.pages++;
       const list = page[key];
       if (list !== undefined && list !== null && !Array.isArray(list))
         throw new ArmError('malformed', `ARM answered ${path} with "${key}" that is not a list`, call);
-      items.push(...((list as T[] | undefined) ?? []));
+      const pageItems = (list as T[] | undefined) ?? [];
+      if (items.length + pageItems.length > maxItems)
+        throw new ArmError('malformed', `ARM's list for ${path} is too large: more than ${maxItems} items; not read further`, call, answer.status);
+      for (const item of pageItems) items.push(item);
       if (!first) {
         const { [key]: _list, nextLink: _next, ...rest } = page;
         first = rest;

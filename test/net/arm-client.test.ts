@@ -149,6 +149,35 @@ describe('ArmClient', () => {
     expect((err as Error).message).toMatch(/not JSON/);
   });
 
+  it('reads a page of more items than a spread can take, and caps the items and bytes over all pages', async () => {
+    const many = Array.from({ length: 150_000 }, () => 0);
+    arm.script(VAULTS, { kind: 'status', status: 200, body: { value: many } });
+    const big = await clientWith().list(VAULTS, '2025-08-01', 'value', { signal: signal(), maxItems: 200_000 });
+    expect(big.items).toHaveLength(150_000);
+
+    arm.script(VAULTS, { kind: 'status', status: 200, body: { value: many } });
+    const err = await clientWith()
+      .list(VAULTS, '2025-08-01', 'value', { signal: signal() })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'malformed' });
+    expect((err as Error).message).toMatch(/too large: more than 10000 items/);
+
+    arm.script(VAULTS, { kind: 'status', status: 200, body: { value: many } });
+    const bytes = await clientWith()
+      .list(VAULTS, '2025-08-01', 'value', { signal: signal(), maxItems: 200_000, maxTotalBytes: 64 * 1024 })
+      .catch((e: unknown) => e);
+    expect(bytes).toMatchObject({ kind: 'malformed' });
+    expect((bytes as Error).message).toMatch(/too large: more than 64 KiB over its pages/);
+  });
+
+  it('caps the pages of one call', async () => {
+    const err = await clientWith()
+      .list(VAULTS, '2025-08-01', 'value', { signal: signal(), maxPages: 1 })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'malformed' });
+    expect((err as Error).message).toMatch(/more than 1 pages/);
+  });
+
   it('caps the answer size', async () => {
     arm.script(VM, { kind: 'json', body: { name: 'x'.repeat(200_000) } });
     const err = await clientWith({ maxBodyBytes: 64 * 1024 })

@@ -90,6 +90,8 @@ export interface ControlPlaneInputs {
 const TOKEN_RETRY_DELAYS_MS = [1_000, 2_000];
 /** The service tag list of a cloud is several MB. */
 const SERVICE_TAGS_MAX_BYTES = 64 * 1024 * 1024;
+/** Resources read at most per level of the network chain (NICs, subnets, NSGs, route tables): a VM has a few. */
+const MAX_IDS_PER_LEVEL = 64;
 const PLACEHOLDER_PRINCIPAL = '<principal-id>';
 
 export async function readControlPlane(inputs: ControlPlaneInputs): Promise<ControlPlaneFacts> {
@@ -191,7 +193,7 @@ export async function readControlPlane(inputs: ControlPlaneInputs): Promise<Cont
     version: string,
     key: 'value' | 'values',
     map: (items: unknown[], first: Record<string, unknown>) => T,
-    extra: { query?: Record<string, string>; maxBodyBytes?: number } = {},
+    extra: { query?: Record<string, string>; maxBodyBytes?: number; maxPages?: number; maxTotalBytes?: number } = {},
   ) => read(async () => client.list(path, version, key, { ...call, ...extra }).then((r) => ({ value: map(r.items, r.first), call: r.call })));
 
   // 4. Everything that needs only IMDS, at once; the network chain follows the VM read.
@@ -213,6 +215,9 @@ export async function readControlPlane(inputs: ControlPlaneInputs): Promise<Cont
         (items, first) => serviceTagsFrom(first, items),
         {
           maxBodyBytes: SERVICE_TAGS_MAX_BYTES,
+          // One page in reality: a second is allowed, no more, and 64 MiB over both.
+          maxPages: 2,
+          maxTotalBytes: SERVICE_TAGS_MAX_BYTES,
         },
       )
     : Promise.resolve<ArmNotAsked>({ status: 'not-asked', why: 'the source region is unknown (neither --region nor IMDS compute.location)' });
@@ -322,16 +327,28 @@ export async function readControlPlane(inputs: ControlPlaneInputs): Promise<Cont
 
   /** Each id once (case-insensitively), read on its own; an id that is no ARM path is unavailable, not requested. */
   function readEach<T>(ids: ReadonlyArray<string | null>, version: string, map: (body: unknown) => T): Promise<Array<ResourceRead<T>>> {
-    const unique: string[] = [];
-    for (const id of ids) if (id && !unique.some((u) => sameId(u, id))) unique.push(id);
-    return Promise.all(
-      unique.map(async (id) => ({
-        id,
-        read: isRequestablePath(id)
-          ? await get(id, version, map)
-          : unavailable('malformed', `ARM named a resource id that is not a resource path: ${JSON.stringify(id.slice(0, 200))}`),
-      })),
-    );
+    const byId = new Map<string, string>();
+    for (const id of ids) if (id && !byId.has(id.toLowerCase())) byId.set(id.toLowerCase(), id);
+    const unique = [...byId.values()];
+    const reads: Array<Promise<ResourceRead<T>>> = unique.slice(0, MAX_IDS_PER_LEVEL).map(async (id) => ({
+      id,
+      read: isRequestablePath(id)
+        ? await get(id, version, map)
+        : unavailable('malformed', `ARM named a resource id that is not a resource path: ${JSON.stringify(id.slice(0, 200))}`),
+    }));
+    if (unique.length > MAX_IDS_PER_LEVEL) {
+      const skipped = unique[MAX_IDS_PER_LEVEL]!;
+      reads.push(
+        Promise.resolve({
+          id: skipped,
+          read: unavailable(
+            'malformed',
+            `ARM named ${unique.length} resources here; only the first ${MAX_IDS_PER_LEVEL} were read, ${unique.length - MAX_IDS_PER_LEVEL} more (from this one on) were not`,
+          ),
+        }),
+      );
+    }
+    return Promise.all(reads);
   }
 
   /** Each named cache account: in the VM's resource group, else found by name in the subscription's list; then its blob service. */
@@ -463,10 +480,14 @@ function unavailable(reason: UnavailableReason, why: string, extra: Partial<ArmU
 /** Reference §5: Reader on the subscription, granted to the principal (the token's oid, else the one ARM named, else a placeholder). */
 export function readerGrant(scope: string, principalId: string | null): RoleGrant {
   const subscription = subscriptionScope(scope) ?? scope;
+  // The scope and the principal come from ARM's 403 text: into a shell command only when GUID-shaped
+  // (letters, digits and dashes: nothing a shell reads), else as placeholders.
+  const safeScope = /^\/subscriptions\/[0-9A-Za-z-]{1,64}$/.test(subscription) ? subscription : '/subscriptions/<subscription-id>';
+  const safePrincipal = principalId && /^[0-9A-Za-z-]{1,64}$/.test(principalId) ? principalId : PLACEHOLDER_PRINCIPAL;
   return {
     role: 'Reader',
     scope: subscription,
-    command: `az role assignment create --assignee-object-id ${principalId ?? PLACEHOLDER_PRINCIPAL} --assignee-principal-type ServicePrincipal --role Reader --scope ${subscription}`,
+    command: `az role assignment create --assignee-object-id ${safePrincipal} --assignee-principal-type ServicePrincipal --role Reader --scope ${safeScope}`,
   };
 }
 

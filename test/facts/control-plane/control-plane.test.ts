@@ -106,6 +106,23 @@ const ok = <T>(read: { status: string; value?: T }): T => {
 };
 
 describe('control-plane facts', () => {
+  it('reads at most 64 NICs of a hostile VM answer, each once', async () => {
+    await fakes();
+    const nicId = (i: number) => `/subscriptions/${SUB}/resourceGroups/rg1/providers/Microsoft.Network/networkInterfaces/nic${i}`;
+    const ids = Array.from({ length: 2_000 }, (_, i) => nicId(i % 1_000));
+    ids.push(...ids.slice(0, 500).map((id) => id.toUpperCase()));
+    arm.script('vm.get', {
+      kind: 'json',
+      body: { id: VM_PATH, name: 'myVM', location: 'westus', properties: { networkProfile: { networkInterfaces: ids.map((id) => ({ id })) } } },
+    });
+    const cp = await factsFor({}).controlPlane();
+    expect(arm.requests.filter((r) => r.route === 'nic.get').length).toBeLessThanOrEqual(64);
+    expect(cp.networkInterfaces.status).toBe('ok');
+    const items = cp.networkInterfaces.status === 'ok' ? cp.networkInterfaces.items : [];
+    expect(items.length).toBeLessThanOrEqual(65);
+    expect(new Set(items.map((n) => n.id.toLowerCase())).size).toBe(items.length);
+  });
+
   it('reads every call with its api-version, follows pages, and pairs NICs with IMDS by MAC', async () => {
     await fakes();
     arm.script('subnet.get', {
